@@ -1,0 +1,41 @@
+package io.chatpipe.events;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The topic catalogue: every topic chatpipe reads or writes, with its key and value types. */
+public final class Topics {
+
+    /** Accepted messages, keyed by conversation: a conversation's order is its partition's order. */
+    public static final Topic<ConversationId, MessageAccepted> MESSAGES =
+            new Topic<>("chat.messages", conversationIds(), new JsonSerde<>(MessageAccepted.class));
+
+    /** One outcome per delivery attempt, keyed by conversation. */
+    public static final Topic<ConversationId, DeliveryAttempted> DELIVERIES =
+            new Topic<>("chat.deliveries", conversationIds(), new JsonSerde<>(DeliveryAttempted.class));
+
+    /** Compacted: the latest mapping of each external user id to its XMPP account. */
+    public static final Topic<UserId, UserProvisioned> USERS =
+            new Topic<>("chat.users", userIds(), new JsonSerde<>(UserProvisioned.class));
+
+    /** Messages that can never be delivered, with the reason, keyed by conversation. */
+    public static final Topic<ConversationId, MessageDeadLettered> DEAD_LETTERS =
+            new Topic<>("chat.messages.dlq", conversationIds(), new JsonSerde<>(MessageDeadLettered.class));
+
+    private Topics() {
+    }
+
+    private static Serde<ConversationId> conversationIds() {
+        return Serdes.serdeFrom(
+                (topic, id) -> id == null ? null : Serdes.String().serializer().serialize(topic, id.value()),
+                (topic, bytes) -> bytes == null ? null
+                        : ConversationId.of(Serdes.String().deserializer().deserialize(topic, bytes)));
+    }
+
+    private static Serde<UserId> userIds() {
+        return Serdes.serdeFrom(
+                (topic, id) -> id == null ? null : Serdes.String().serializer().serialize(topic, id.value()),
+                (topic, bytes) -> bytes == null ? null
+                        : UserId.of(Serdes.String().deserializer().deserialize(topic, bytes)));
+    }
+}

@@ -1,0 +1,61 @@
+package io.chatpipe.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class TopicsTests {
+
+    private final MessageAccepted accepted = MessageAccepted.of(MessageId.random(), UserId.of("Alice"),
+            UserId.of("bob"), "<b>&amp;", Instant.parse("2026-11-21T10:15:30.123Z"), "c-1");
+
+    @Test
+    void messagesRoundTripThroughTheirTopic() {
+        var topic = Topics.MESSAGES;
+        byte[] key = topic.keys().serializer().serialize(topic.name(), accepted.conversationId());
+        byte[] value = topic.values().serializer().serialize(topic.name(), accepted);
+
+        assertThat(new String(key, StandardCharsets.UTF_8)).isEqualTo("alice:bob");
+        assertThat(topic.values().deserializer().deserialize(topic.name(), value)).isEqualTo(accepted);
+    }
+
+    @Test
+    void idsAndTimesAreWrittenAsPlainStrings() {
+        String json = new String(Topics.MESSAGES.values().serializer().serialize("t", accepted),
+                StandardCharsets.UTF_8);
+        assertThat(json).contains("\"fromId\":\"alice\"", "\"conversationId\":\"alice:bob\"",
+                "\"acceptedAt\":\"2026-11-21T10:15:30.123Z\"", "\"messageId\":\"" + accepted.messageId() + "\"",
+                "\"schema\":1");
+    }
+
+    @Test
+    void readersIgnoreFieldsTheyDoNotKnow() {
+        String json = """
+                {"schema":2,"messageId":"%s","conversationId":"alice:bob","fromId":"alice","toId":"bob",
+                 "message":"hi","acceptedAt":"2026-11-21T10:15:30Z","addedLater":{"x":1}}"""
+                .formatted(accepted.messageId());
+        MessageAccepted read = Topics.MESSAGES.values().deserializer()
+                .deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+        assertThat(read.message()).isEqualTo("hi");
+        assertThat(read.schema()).isEqualTo(2);
+    }
+
+    @Test
+    void unreadableRecordsFailAsSerializationErrors() {
+        byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Topics.MESSAGES.values().deserializer().deserialize("t", garbage))
+                .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void sameClientMessageIdFromTheSameSenderIsTheSameMessage() {
+        UserId alice = UserId.of("alice");
+        assertThat(MessageId.forClientMessage(alice, "c-1")).isEqualTo(MessageId.forClientMessage(alice, "c-1"));
+        assertThat(MessageId.forClientMessage(alice, "c-1"))
+                .isNotEqualTo(MessageId.forClientMessage(UserId.of("bob"), "c-1"));
+    }
+}

@@ -1,0 +1,61 @@
+package io.chatpipe.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UserIdTests {
+
+    @Test
+    void plainIdIsItsOwnLocalpart() {
+        assertThat(UserId.of("alice").jid("localhost")).isEqualTo("alice@localhost");
+    }
+
+    @Test
+    void idsThatDifferOnlyInCaseAreOneUser() {
+        assertThat(UserId.of("Alice")).isEqualTo(UserId.of("alice"));
+        assertThat(UserId.of("ÄLICE").localpart()).isEqualTo("älice");
+    }
+
+    @Test
+    void composedAndDecomposedFormsAreOneUser() {
+        assertThat(UserId.of("e\u0301mile")).isEqualTo(UserId.of("\u00e9mile"));
+    }
+
+    @Test
+    void charactersALocalpartCannotHoldAreEscapedByXep0106() {
+        assertThat(UserId.of("ann o'neil").localpart()).isEqualTo("ann\\20o\\27neil");
+        assertThat(UserId.of("a@b/c:d").localpart()).isEqualTo("a\\40b\\2fc\\3ad");
+        assertThat(UserId.of("<x>&\"").localpart()).isEqualTo("\\3cx\\3e\\26\\22");
+    }
+
+    @Test
+    void escapingRoundTrips() {
+        for (String raw : new String[] {"ann o'neil", "a@b/c:d", "back\\slash", "user-42", "日本語"}) {
+            UserId id = UserId.of(raw);
+            assertThat(UserId.fromLocalpart(id.localpart())).isEqualTo(id);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "tab\there", "nul\u0000", "bidi\u202eoverride", "line\u2028sep",
+            "nbsp\u00a0here", "private\ue000use"})
+    void refusesIdsThatCannotBecomeALocalpart(String raw) {
+        assertThatThrownBy(() -> UserId.of(raw)).isInstanceOf(InvalidIdException.class);
+    }
+
+    @Test
+    void refusesOverlongIds() {
+        assertThat(UserId.of("a".repeat(UserId.MAX_LENGTH)).value()).hasSize(UserId.MAX_LENGTH);
+        assertThatThrownBy(() -> UserId.of("a".repeat(UserId.MAX_LENGTH + 1)))
+                .isInstanceOf(InvalidIdException.class).hasMessageContaining("at most");
+    }
+
+    @Test
+    void refusesNull() {
+        assertThatThrownBy(() -> UserId.of(null)).isInstanceOf(InvalidIdException.class);
+    }
+}
