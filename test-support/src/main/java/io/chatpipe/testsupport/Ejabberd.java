@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * A real ejabberd (the distribution's package) with chatpipe's own config, started by the same
@@ -39,7 +40,7 @@ public final class Ejabberd implements XmppServer {
             Ejabberd started = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.stop();
-                org.springframework.util.FileSystemUtils.deleteRecursively(started.dataDir.toFile());
+                FileSystemUtils.deleteRecursively(started.dataDir.toFile());
             }, "ejabberd-stop"));
         }
         return shared;
