@@ -27,8 +27,14 @@ public record ConversationId(String value) {
         if (first.compareTo(second) > 0) {
             throw new InvalidIdException("conversation id must list its users in canonical order");
         }
-        UserId.fromLocalpart(first);
-        UserId.fromLocalpart(second);
+        canonicalLocalpart(first);
+        canonicalLocalpart(second);
+    }
+
+    private static void canonicalLocalpart(String localpart) {
+        if (!UserId.fromLocalpart(localpart).localpart().equals(localpart)) {
+            throw new InvalidIdException("conversation id must be made of canonical localparts");
+        }
     }
 
     public static ConversationId between(UserId a, UserId b) {

@@ -44,5 +44,7 @@ class ConversationIdTests {
         assertThatThrownBy(() -> ConversationId.of("alice")).isInstanceOf(InvalidIdException.class);
         assertThatThrownBy(() -> ConversationId.of("a:b:c")).isInstanceOf(InvalidIdException.class);
         assertThatThrownBy(() -> ConversationId.of(":bob")).isInstanceOf(InvalidIdException.class);
+        assertThatThrownBy(() -> ConversationId.of("a/b:c")).isInstanceOf(InvalidIdException.class);
+        assertThatThrownBy(() -> ConversationId.of("Alice:bob")).isInstanceOf(InvalidIdException.class);
     }
 }
