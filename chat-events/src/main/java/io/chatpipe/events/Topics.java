@@ -22,6 +22,10 @@ public final class Topics {
     public static final Topic<ConversationId, MessageDeadLettered> DEAD_LETTERS =
             new Topic<>("chat.messages.dlq", conversationIds(), new JsonSerde<>(MessageDeadLettered.class));
 
+    /** Read horizons: how far each user has read each conversation, keyed by conversation like its messages. */
+    public static final Topic<ConversationId, ReadHorizonMoved> READS =
+            new Topic<>("chat.reads", conversationIds(), new JsonSerde<>(ReadHorizonMoved.class));
+
     private Topics() {
     }
 

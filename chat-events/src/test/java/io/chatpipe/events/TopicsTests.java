@@ -58,4 +58,19 @@ class TopicsTests {
         assertThat(MessageId.forClientMessage(alice, "c-1"))
                 .isNotEqualTo(MessageId.forClientMessage(UserId.of("bob"), "c-1"));
     }
+
+    @Test
+    void readHorizonsRoundTripThroughTheirTopicKeyedByConversation() {
+        ReadHorizonMoved moved = ReadHorizonMoved.of(accepted.conversationId(), UserId.of("Bob"),
+                accepted.messageId(), Instant.parse("2026-11-21T10:16:00Z"));
+        var topic = Topics.READS;
+        byte[] key = topic.keys().serializer().serialize(topic.name(), moved.conversationId());
+        byte[] value = topic.values().serializer().serialize(topic.name(), moved);
+
+        assertThat(topic.name()).isEqualTo("chat.reads");
+        assertThat(new String(key, StandardCharsets.UTF_8)).isEqualTo("alice:bob");
+        assertThat(new String(value, StandardCharsets.UTF_8)).contains("\"userId\":\"bob\"",
+                "\"lastReadMessageId\":\"" + accepted.messageId() + "\"");
+        assertThat(topic.values().deserializer().deserialize(topic.name(), value)).isEqualTo(moved);
+    }
 }
