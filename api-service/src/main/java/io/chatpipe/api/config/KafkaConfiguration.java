@@ -1,0 +1,84 @@
+package io.chatpipe.api.config;
+
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.Topics;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.ProducerListener;
+
+/**
+ * The producer of {@code chat.messages} and the topic itself. Connection settings come from
+ * {@code spring.kafka.*}; the guarantees (acks=all, idempotence) and the deadlines are ours and not
+ * negotiable by configuration, apart from the deadlines' lengths.
+ */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+    /** Kafka's default {@code linger.ms}. */
+    private static final long DEFAULT_LINGER_MS = 5;
+
+    @Bean
+    NewTopic messagesTopic(ApiProperties properties) {
+        ApiProperties.Messages messages = properties.messages();
+        return TopicBuilder.name(Topics.MESSAGES.name())
+                .partitions(messages.partitions())
+                .replicas(messages.replicas())
+                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(messages.retentionMs()))
+                .build();
+    }
+
+    @Bean
+    DefaultKafkaProducerFactory<ConversationId, MessageAccepted> messageProducerFactory(
+            KafkaProperties kafka, KafkaConnectionDetails connection, ApiProperties properties,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        KafkaConnectionDetails.Configuration producer = connection.getProducer();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, producer.getBootstrapServers());
+        if (producer.getSecurityProtocol() != null) {
+            config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, producer.getSecurityProtocol());
+        }
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // ConfigDef parses strings into each setting's own type (int for the timeouts, long for max.block.ms)
+        ApiProperties.Publish publish = properties.publish();
+        long deliveryTimeoutMs = publish.deliveryTimeout().toMillis();
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(publish.maxBlock().toMillis()));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(deliveryTimeoutMs));
+        // Kafka insists on delivery.timeout.ms >= linger.ms + request.timeout.ms (default 30 s)
+        long lingerMs = config.containsKey(ProducerConfig.LINGER_MS_CONFIG)
+                ? Long.parseLong(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)))
+                : DEFAULT_LINGER_MS;
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                String.valueOf(Math.max(1, deliveryTimeoutMs - lingerMs)));
+
+        var factory = new DefaultKafkaProducerFactory<>(config,
+                Topics.MESSAGES.keys().serializer(), Topics.MESSAGES.values().serializer());
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        return factory;
+    }
+
+    @Bean
+    KafkaTemplate<ConversationId, MessageAccepted> messageTemplate(
+            DefaultKafkaProducerFactory<ConversationId, MessageAccepted> messageProducerFactory) {
+        // the shared producer, created now: a wrong producer setting stops the start, not the first message
+        messageProducerFactory.createProducer();
+        KafkaTemplate<ConversationId, MessageAccepted> template = new KafkaTemplate<>(messageProducerFactory);
+        // a failed send is logged once, where it becomes a 503; and chat messages stay out of the log
+        template.setProducerListener(new ProducerListener<>() {
+        });
+        return template;
+    }
+}

@@ -1,0 +1,29 @@
+package io.chatpipe.api.message;
+
+import io.chatpipe.events.ChatJson;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Request bodies as clients write them. */
+final class MessageApiTestBodies {
+
+    private MessageApiTestBodies() {
+    }
+
+    /** Seed 000's body. */
+    static String message(String from, String to, String text) {
+        return message(from, to, text, null);
+    }
+
+    /** The body of {@code /api/v1/messages}, with a client message id when it is not null. */
+    static String message(String from, String to, String text, String clientMessageId) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("fromId", from);
+        body.put("toId", to);
+        body.put("message", text);
+        if (clientMessageId != null) {
+            body.put("clientMessageId", clientMessageId);
+        }
+        return ChatJson.MAPPER.writeValueAsString(body);
+    }
+}

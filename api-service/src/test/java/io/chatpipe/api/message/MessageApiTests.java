@@ -1,0 +1,274 @@
+package io.chatpipe.api.message;
+
+import static io.chatpipe.api.ChatMessagesTopic.recordsInvolving;
+import static io.chatpipe.api.message.MessageApiTestBodies.message;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.chatpipe.api.Http;
+import io.chatpipe.events.ChatJson;
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
+import io.chatpipe.events.UserId;
+import io.chatpipe.testsupport.KafkaBroker;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** The REST ingestion API against a real Kafka broker, through a real HTTP client. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=api-service")
+class MessageApiTests {
+
+    @DynamicPropertySource
+    static void kafka(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", KafkaBroker::bootstrapServers);
+    }
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+    String alice;
+    String bob;
+
+    @BeforeEach
+    void setUp() {
+        http = Http.to(port);
+        // users of their own in every test, so that the topic says exactly what this test wrote
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        alice = "alice-" + unique;
+        bob = "bob-" + unique;
+    }
+
+    @Test
+    void acceptsMessageOnlyOnceKafkaHasItKeyedByConversationWhicheverWayItGoes() {
+        HttpResponse<String> first = http.postJson("/api/v1/message", message(alice, bob, "hi bob"));
+        HttpResponse<String> reply = http.postJson("/api/v1/message", message(bob, alice, "hi alice"));
+
+        ConversationId conversation = ConversationId.between(UserId.of(alice), UserId.of(bob));
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(first.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(reply.statusCode()).isEqualTo(202);
+        assertThat(Http.json(first).path("conversationId").asString()).isEqualTo(conversation.value());
+        assertThat(Http.json(reply).path("conversationId").asString()).isEqualTo(conversation.value());
+
+        List<ConsumerRecord<ConversationId, MessageAccepted>> records = records();
+        assertThat(records).extracting(ConsumerRecord::key).containsExactly(conversation, conversation);
+        assertThat(records).extracting(record -> record.value().message()).containsExactly("hi bob", "hi alice");
+        MessageAccepted stored = records.getFirst().value();
+        assertThat(stored.messageId()).isEqualTo(MessageId.of(Http.json(first).path("messageId").asString()));
+        assertThat(stored.fromId()).isEqualTo(UserId.of(alice));
+        assertThat(stored.toId()).isEqualTo(UserId.of(bob));
+        assertThat(stored.conversationId()).isEqualTo(conversation);
+        assertThat(stored.acceptedAt()).isNotNull();
+        assertThat(stored.clientMessageId()).isNull();
+    }
+
+    @Test
+    void userIdsThatDifferOnlyInCaseAreOneUserAndOneConversation() {
+        HttpResponse<String> shouted = http.postJson("/api/v1/message", message(alice.toUpperCase(), bob, "hi"));
+        HttpResponse<String> plain = http.postJson("/api/v1/message", message(bob, alice, "hi"));
+
+        assertThat(shouted.statusCode()).isEqualTo(202);
+        assertThat(Http.json(shouted).path("conversationId").asString())
+                .isEqualTo(Http.json(plain).path("conversationId").asString());
+        assertThat(records()).extracting(record -> record.value().fromId())
+                .containsExactly(UserId.of(alice), UserId.of(bob));
+    }
+
+    @Test
+    void retryWithSameClientMessageIdGetsSameMessageId() {
+        String request = message(alice, bob, "once", "client-42");
+
+        JsonNode first = Http.json(http.postJson("/api/v1/messages", request));
+        JsonNode retry = Http.json(http.postJson("/api/v1/messages", request));
+        JsonNode other = Http.json(http.postJson("/api/v1/messages", message(alice, bob, "again", "client-43")));
+
+        assertThat(retry.path("messageId").asString()).isEqualTo(first.path("messageId").asString());
+        assertThat(other.path("messageId").asString()).isNotEqualTo(first.path("messageId").asString());
+        assertThat(records()).extracting(record -> record.value().clientMessageId())
+                .containsExactly("client-42", "client-42", "client-43");
+        assertThat(records()).extracting(record -> record.value().messageId().toString())
+                .containsExactly(first.path("messageId").asString(), first.path("messageId").asString(),
+                        other.path("messageId").asString());
+    }
+
+    @Test
+    void messageWithoutClientMessageIdGetsAFreshIdEachTime() {
+        String request = message(alice, bob, "twice");
+
+        String first = Http.json(http.postJson("/api/v1/messages", request)).path("messageId").asString();
+        String second = Http.json(http.postJson("/api/v1/messages", request)).path("messageId").asString();
+
+        assertThat(first).isNotEqualTo(second);
+    }
+
+    @Test
+    void storesMarkupExactlyAsSent() {
+        String markup = "<b>&amp;";
+
+        HttpResponse<String> response = http.postJson("/api/v1/message", message(alice, bob, markup));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(records()).singleElement().satisfies(record -> {
+            assertThat(record.value().message()).isEqualTo(markup);
+            assertThat(record.value().message().getBytes(StandardCharsets.UTF_8))
+                    .isEqualTo(new byte[] {'<', 'b', '>', '&', 'a', 'm', 'p', ';'});
+        });
+    }
+
+    @Test
+    void acceptsMessageOfExactly64KiBInUtf8() {
+        String message = "é".repeat(MessageAccepted.MAX_MESSAGE_BYTES / 2); // two bytes each in UTF-8
+
+        HttpResponse<String> response = http.postJson("/api/v1/message", message(alice, bob, message));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(records()).singleElement()
+                .satisfies(record -> assertThat(record.value().message()).isEqualTo(message));
+    }
+
+    @Test
+    void refusesMessageOneByteOver64KiBWith413() {
+        String message = "é".repeat(MessageAccepted.MAX_MESSAGE_BYTES / 2) + "!";
+
+        HttpResponse<String> response = http.postJson("/api/v1/message", message(alice, bob, message));
+
+        assertProblem(response, 413, "message");
+        assertThat(records()).isEmpty();
+    }
+
+    @Test
+    void refusesHugeBodyWith413() {
+        String huge = message(alice, bob, "x".repeat(3 * 512 * 1024));
+
+        HttpResponse<String> response = http.postJson("/api/v1/message", huge);
+
+        assertProblem(response, 413, "body");
+        assertThat(records()).isEmpty();
+    }
+
+    @Test
+    void refusesHugeStreamedBodyWithoutContentLengthWith413() {
+        byte[] huge = message(alice, bob, "x".repeat(3 * 512 * 1024)).getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = http.postJsonChunked("/api/v1/message", new ByteArrayInputStream(huge));
+
+        assertProblem(response, 413, "body");
+        assertThat(records()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInputs")
+    void refusesBadInputWith400NamingTheFieldAndWritesNothing(String path, String template, String field) {
+        String request = template.replace("FROM", alice).replace("TO", bob);
+
+        HttpResponse<String> response = http.postJson(path, request);
+
+        assertProblem(response, 400, field);
+        assertThat(records()).isEmpty();
+    }
+
+    static Stream<Arguments> badInputs() {
+        String message = "/api/v1/message";
+        String messages = "/api/v1/messages";
+        return Stream.of(
+                arguments(named("unparseable JSON", message), "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": ",
+                        "body"),
+                arguments(named("no body", message), "", "body"),
+                arguments(named("an array for the body", message), "[\"FROM\", \"TO\", \"hi\"]", "body"),
+                arguments(named("a key given twice", message),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"toId\": \"x\", \"message\": \"hi\"}", "body"),
+                arguments(named("missing message", message), "{\"fromId\": \"FROM\", \"toId\": \"TO\"}", "message"),
+                arguments(named("missing fromId", message), "{\"toId\": \"TO\", \"message\": \"hi\"}", "fromId"),
+                arguments(named("blank fromId", message),
+                        "{\"fromId\": \"   \", \"toId\": \"TO\", \"message\": \"hi\"}", "fromId"),
+                arguments(named("null toId", message),
+                        "{\"fromId\": \"FROM\", \"toId\": null, \"message\": \"hi\"}", "toId"),
+                arguments(named("blank message", message),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \" \\t \"}", "message"),
+                arguments(named("control character in toId", message),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\\u0007\", \"message\": \"hi\"}", "toId"),
+                arguments(named("id too long for a user", message),
+                        "{\"fromId\": \"FROM" + "x".repeat(UserId.MAX_LENGTH) + "\", \"toId\": \"TO\", \"message\": \"hi\"}",
+                        "fromId"),
+                arguments(named("number for message", message),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": 42}", "message"),
+                arguments(named("boolean for toId", message),
+                        "{\"fromId\": \"FROM\", \"toId\": true, \"message\": \"hi\"}", "toId"),
+                arguments(named("object for fromId", message),
+                        "{\"fromId\": {\"id\": \"FROM\"}, \"toId\": \"TO\", \"message\": \"hi\"}", "fromId"),
+                arguments(named("NUL in message", message),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \"a\\u0000b\"}", "message"),
+                arguments(named("unpaired surrogate in message", message),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \"a\\ud800b\"}", "message"),
+                arguments(named("blank clientMessageId", messages),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \"hi\", \"clientMessageId\": \"\"}",
+                        "clientMessageId"),
+                arguments(named("clientMessageId too long", messages),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \"hi\", \"clientMessageId\": \""
+                                + "c".repeat(ClientMessageId.MAX_LENGTH + 1) + "\"}",
+                        "clientMessageId"),
+                arguments(named("control character in clientMessageId", messages),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \"hi\", \"clientMessageId\": \"a\\nb\"}",
+                        "clientMessageId"),
+                arguments(named("number for clientMessageId", messages),
+                        "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \"hi\", \"clientMessageId\": 7}",
+                        "clientMessageId"));
+    }
+
+    @Test
+    void namesEveryBadFieldAtOnce() {
+        HttpResponse<String> response = http.postJson("/api/v1/messages",
+                "{\"fromId\": \"\", \"toId\": \"TO\\u0000\", \"message\": \"\"}".replace("TO", bob));
+
+        assertProblem(response, 400, "fromId");
+        assertThat(Http.json(response).path("errors").valueStream().map(error -> error.path("field").asString()))
+                .containsExactly("fromId", "message", "toId");
+    }
+
+    @Test
+    void refusesBodyThatIsNotJsonWith415() {
+        HttpResponse<String> response = http.post("/api/v1/message", "text/plain", message(alice, bob, "hi"));
+
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(records()).isEmpty();
+    }
+
+    private List<ConsumerRecord<ConversationId, MessageAccepted>> records() {
+        return recordsInvolving(KafkaBroker.bootstrapServers(), UserId.of(alice), UserId.of(bob));
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String field) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = Http.json(response);
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.path("title").asString()).isNotBlank();
+        assertThat(problem.path("detail").asString()).isNotBlank();
+        assertThat(problem.path("errors").valueStream().map(error -> error.path("field").asString()))
+                .as(response.body())
+                .contains(field);
+        assertThat(problem.path("errors").valueStream().map(error -> error.path("detail").asString()))
+                .allSatisfy(detail -> assertThat(detail).isNotBlank());
+    }
+}
