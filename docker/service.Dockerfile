@@ -1,0 +1,20 @@
+# One of chatpipe's Spring Boot services, built from this repository.
+#   docker build -f docker/service.Dockerfile --build-arg MODULE=api-service .
+# MODULE: api-service | history-service | xmpp-delivery-worker. Build context: the repository root.
+FROM eclipse-temurin:25-jdk AS build
+ARG MODULE
+WORKDIR /src
+COPY . .
+# the Maven repository is cached between builds; the tests run in CI (./chatpipe test), not here
+RUN --mount=type=cache,target=/root/.m2 \
+    test -n "${MODULE}" && ./mvnw -B -ntp -pl "${MODULE}" -am package -DskipTests \
+ && cp "${MODULE}/target/${MODULE}-"*"-exec.jar" /src/app.jar
+
+FROM eclipse-temurin:25-jre
+# curl for the health check
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --create-home --home-dir /var/lib/chatpipe chatpipe
+COPY --from=build /src/app.jar /opt/chatpipe/app.jar
+USER chatpipe
+WORKDIR /var/lib/chatpipe
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--sun-misc-unsafe-memory-access=allow", "-jar", "/opt/chatpipe/app.jar"]
