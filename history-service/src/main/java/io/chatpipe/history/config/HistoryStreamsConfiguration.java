@@ -1,13 +1,19 @@
 package io.chatpipe.history.config;
 
 import io.chatpipe.events.Topics;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaClientSupplier;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
@@ -17,6 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.KafkaStreamsCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.config.TopicBuilder;
 
@@ -40,19 +47,47 @@ class HistoryStreamsConfiguration {
         config.put(StreamsConfig.STATE_DIR_CONFIG, history.streams().stateDir().toAbsolutePath().toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) history.streams().replicationFactor());
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, history.streams().standbyReplicas());
         // A record no reader can parse is logged and skipped: one bad record must not stop all history.
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class);
         return new KafkaStreamsConfiguration(config);
     }
 
-    /** A stream thread that dies of an unexpected error is replaced, so history keeps up instead of freezing. */
+    /**
+     * A stream thread that dies of an unexpected error is replaced, so history keeps up instead of freezing.
+     * An instance that stops leaves the group at once, so that its partitions move without waiting for a
+     * session timeout. Kafka Streams is told this instance's address only when it starts, after the web
+     * server, whose port may have been picked at random.
+     */
     @Bean
-    StreamsBuilderFactoryBeanConfigurer replaceFailedStreamThreads() {
-        return factoryBean -> factoryBean.setStreamsUncaughtExceptionHandler(e -> {
-            log.error("History stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+    StreamsBuilderFactoryBeanConfigurer historyStreamsLifecycle(InstanceAddress address) {
+        return factoryBean -> {
+            factoryBean.setStreamsUncaughtExceptionHandler(e -> {
+                log.error("History stream thread failed; replacing it", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            factoryBean.setLeaveGroupOnClose(true);
+            factoryBean.setKafkaStreamsCustomizer(new KafkaStreamsCustomizer() {
+                @Override
+                public KafkaStreams initKafkaStreams(Topology topology, Properties properties,
+                        KafkaClientSupplier clients) {
+                    Properties withAddress = new Properties();
+                    withAddress.putAll(properties);
+                    HostInfo self = address.hostInfo();
+                    if (self != null) {
+                        withAddress.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+                    }
+                    log.info("History instance at {} starts Kafka Streams {}", self,
+                            properties.get(StreamsConfig.APPLICATION_ID_CONFIG));
+                    return new KafkaStreams(topology, withAddress, clients);
+                }
+
+                @Override
+                public void customize(KafkaStreams kafkaStreams) {
+                }
+            });
+        };
     }
 
     /**
@@ -64,11 +99,30 @@ class HistoryStreamsConfiguration {
         return TopicBuilder.name(Topics.MESSAGES.name())
                 .partitions(history.topics().partitions())
                 .replicas(history.topics().replicas())
-                .config(TopicConfig.RETENTION_MS_CONFIG, retentionMs(history.topics()))
+                .config(TopicConfig.RETENTION_MS_CONFIG, retentionMs(history.topics().messageRetention()))
                 .build();
     }
 
-    private static String retentionMs(HistoryProperties.TopicDefaults topics) {
-        return topics.messageRetention().isNegative() ? "-1" : Long.toString(topics.messageRetention().toMillis());
+    /** Delivery outcomes, which history joins; the worker writes them. */
+    @Bean
+    NewTopic deliveriesTopic(HistoryProperties history) {
+        return TopicBuilder.name(Topics.DELIVERIES.name())
+                .partitions(history.topics().partitions())
+                .replicas(history.topics().replicas())
+                .build();
+    }
+
+    /** Read horizons, which history writes (PUT .../read) and folds into unread counts. */
+    @Bean
+    NewTopic readsTopic(HistoryProperties history) {
+        return TopicBuilder.name(Topics.READS.name())
+                .partitions(history.topics().partitions())
+                .replicas(history.topics().replicas())
+                .config(TopicConfig.RETENTION_MS_CONFIG, retentionMs(history.topics().readRetention()))
+                .build();
+    }
+
+    private static String retentionMs(Duration retention) {
+        return retention.isNegative() ? "-1" : Long.toString(retention.toMillis());
     }
 }

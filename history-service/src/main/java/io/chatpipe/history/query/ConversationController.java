@@ -2,93 +2,95 @@ package io.chatpipe.history.query;
 
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.InvalidIdException;
-import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
+import io.chatpipe.events.ReadHorizonMoved;
 import io.chatpipe.events.UserId;
 import io.chatpipe.history.config.HistoryProperties;
-import java.time.Duration;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The messages of a direct conversation, the same whichever of its two users is named first. */
 @RestController
-@RequestMapping("/api/v1/conversations")
+@RequestMapping("/api/v1/conversations/{userA}/{userB}")
 class ConversationController {
 
-    private static final Logger log = LoggerFactory.getLogger(ConversationController.class);
+    private final HistoryLocator locator;
+    private final ReadHorizonPublisher reads;
+    private final HistoryProperties.Query query;
 
-    private final ConversationHistory history;
-    private final Duration retryAfter;
-
-    ConversationController(ConversationHistory history, HistoryProperties properties) {
-        this.history = history;
-        this.retryAfter = properties.query().retryAfter();
+    ConversationController(HistoryLocator locator, ReadHorizonPublisher reads, HistoryProperties properties) {
+        this.locator = locator;
+        this.reads = reads;
+        this.query = properties.query();
     }
 
-    @GetMapping("/{userA}/{userB}/messages")
-    MessagePage messages(@PathVariable String userA, @PathVariable String userB) {
+    /**
+     * A page of the conversation: the newest by default, or the one before or after a cursor, or around a
+     * message. Answered by the instance that owns the conversation's partition.
+     */
+    @GetMapping("/messages")
+    ResponseEntity<?> messages(@PathVariable String userA, @PathVariable String userB,
+            @RequestParam(required = false) String limit, @RequestParam(required = false) String before,
+            @RequestParam(required = false) String after, @RequestParam(required = false) String around,
+            HttpServletRequest request) {
         ConversationId conversation = ConversationId.between(user("userA", userA), user("userB", userB));
-        return new MessagePage(history.latest(conversation).stream().map(HistoryMessage::of).toList());
+        PageRequest page = PageRequest.parse(limit, before, after, around, query);
+        return locator.atConversation(conversation, request, null,
+                store -> ResponseEntity.ok(page.read(store, conversation)));
     }
 
-    /** An answer: the conversation's newest messages, at most chatpipe.history.query.max-messages, oldest first. */
-    record MessagePage(List<HistoryMessage> messages) {
-    }
-
-    record HistoryMessage(MessageId messageId, UserId fromId, UserId toId, String message, Instant acceptedAt) {
-
-        static HistoryMessage of(MessageAccepted accepted) {
-            return new HistoryMessage(accepted.messageId(), accepted.fromId(), accepted.toId(), accepted.message(),
-                    accepted.acceptedAt());
+    /**
+     * Moves a participant's read horizon to a message of the conversation, through chat.reads. Accepted once
+     * Kafka has the event; unread counts follow as history folds it in.
+     */
+    @PutMapping("/read")
+    ResponseEntity<?> read(@PathVariable String userA, @PathVariable String userB,
+            @RequestBody(required = false) ReadRequest body, HttpServletRequest request) {
+        ConversationId conversation = ConversationId.between(user("userA", userA), user("userB", userB));
+        if (body == null) {
+            throw new BadQueryException("body", "expected {\"userId\", \"lastReadMessageId\"}");
         }
+        UserId reader = user("userId", body.userId());
+        if (!conversation.involves(reader)) {
+            throw new BadQueryException("userId", "is not part of conversation " + conversation);
+        }
+        MessageId lastRead = messageId(body.lastReadMessageId());
+        return locator.atConversation(conversation, request, body, store -> {
+            store.find(lastRead)
+                    .filter(found -> found.message().conversationId().equals(conversation))
+                    .orElseThrow(() -> new NotFoundException("message " + lastRead + " is not in conversation "
+                            + conversation + " (a message just sent may take a moment to reach history)"));
+            ReadHorizonMoved moved = ReadHorizonMoved.of(conversation, reader, lastRead, Instant.now());
+            reads.publish(moved);
+            return ResponseEntity.accepted().body(moved);
+        });
     }
 
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> invalidUser(InvalidUserException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                e.variable + ": " + e.getMessage());
-        problem.setTitle("Invalid user id");
-        problem.setProperty("field", e.variable);
-        return ResponseEntity.badRequest().body(problem);
+    /** Body of PUT .../read. */
+    record ReadRequest(String userId, String lastReadMessageId) {
     }
 
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> unavailable(HistoryUnavailableException e) {
-        log.debug("Answering 503: {}", e.getMessage());
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "History is starting or rebalancing; try again shortly.");
-        problem.setTitle("History not ready");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())))
-                .body(problem);
-    }
-
-    private static UserId user(String variable, String raw) {
+    static UserId user(String field, String raw) {
         try {
             return UserId.of(raw);
         } catch (InvalidIdException e) {
-            throw new InvalidUserException(variable, e);
+            throw new BadQueryException(field, e.getMessage());
         }
     }
 
-    private static final class InvalidUserException extends RuntimeException {
-
-        private final String variable;
-
-        InvalidUserException(String variable, InvalidIdException cause) {
-            super(cause.getMessage(), cause);
-            this.variable = variable;
+    private static MessageId messageId(String raw) {
+        try {
+            return MessageId.of(raw);
+        } catch (InvalidIdException e) {
+            throw new BadQueryException("lastReadMessageId", e.getMessage());
         }
     }
 }

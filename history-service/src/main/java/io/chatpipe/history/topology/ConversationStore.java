@@ -1,35 +1,53 @@
 package io.chatpipe.history.topology;
 
 import io.chatpipe.events.ConversationId;
-import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads conversations out of the {@link HistoryTopology#MESSAGES_STORE} store.
+ * Reads conversations out of the {@link HistoryTopology#MESSAGES_STORE} store, with the message ids and
+ * delivery statuses of the same task.
  *
  * <p>A key is the conversation id, a NUL, and the record's offset zero-padded to 19 digits, so that
  * a conversation's messages are one contiguous key range in arrival order. A conversation id never
  * holds a NUL (user ids refuse control characters), so no conversation's range overlaps another's,
  * even when one id is a prefix of another ({@code alice:bob} and {@code alice:bobby}).
+ *
+ * <p>Positions are offsets in the conversation's partition of {@code chat.messages}: {@code before(p)}
+ * means offsets below {@code p}, {@code after(p)} offsets above it. Every list is oldest first.
  */
 public final class ConversationStore {
 
     private static final char SEPARATOR = '\u0000';
 
-    private final ReadOnlyKeyValueStore<String, MessageAccepted> messages;
+    private final ReadOnlyKeyValueStore<String, RecordedMessage> messages;
+    private final ReadOnlyKeyValueStore<String, String> messageIds;
+    private final ReadOnlyKeyValueStore<String, DeliveryStatus> statuses;
 
-    public ConversationStore(ReadOnlyKeyValueStore<String, MessageAccepted> messages) {
+    public ConversationStore(ReadOnlyKeyValueStore<String, RecordedMessage> messages,
+            ReadOnlyKeyValueStore<String, String> messageIds, ReadOnlyKeyValueStore<String, DeliveryStatus> statuses) {
         this.messages = messages;
+        this.messageIds = messageIds;
+        this.statuses = statuses;
     }
 
-    /** The newest {@code limit} messages of a conversation, oldest first; empty for an unknown conversation. */
-    public List<MessageAccepted> latest(ConversationId conversation, int limit) {
-        List<MessageAccepted> newestFirst = new ArrayList<>();
-        try (KeyValueIterator<String, MessageAccepted> range =
-                     messages.reverseRange(key(conversation, 0), key(conversation, Long.MAX_VALUE))) {
+    /** The newest {@code limit} messages of a conversation; empty for an unknown conversation. */
+    public List<RecordedMessage> newest(ConversationId conversation, int limit) {
+        return before(conversation, Long.MAX_VALUE, limit);
+    }
+
+    /** The {@code limit} messages just older than {@code position}. */
+    public List<RecordedMessage> before(ConversationId conversation, long position, int limit) {
+        if (position <= 0) {
+            return List.of();
+        }
+        List<RecordedMessage> newestFirst = new ArrayList<>();
+        try (KeyValueIterator<String, RecordedMessage> range =
+                     messages.reverseRange(key(conversation, 0), key(conversation, position - 1))) {
             while (range.hasNext() && newestFirst.size() < limit) {
                 newestFirst.add(range.next().value);
             }
@@ -37,7 +55,58 @@ public final class ConversationStore {
         return newestFirst.reversed();
     }
 
-    static String key(ConversationId conversation, long sequence) {
-        return conversation.value() + SEPARATOR + String.format("%019d", sequence);
+    /** The {@code limit} messages just newer than {@code position}. */
+    public List<RecordedMessage> after(ConversationId conversation, long position, int limit) {
+        if (position == Long.MAX_VALUE) {
+            return List.of();
+        }
+        List<RecordedMessage> oldestFirst = new ArrayList<>();
+        try (KeyValueIterator<String, RecordedMessage> range =
+                     messages.range(key(conversation, position + 1), key(conversation, Long.MAX_VALUE))) {
+            while (range.hasNext() && oldestFirst.size() < limit) {
+                oldestFirst.add(range.next().value);
+            }
+        }
+        return oldestFirst;
+    }
+
+    public boolean hasBefore(ConversationId conversation, long position) {
+        return !before(conversation, position, 1).isEmpty();
+    }
+
+    public boolean hasAfter(ConversationId conversation, long position) {
+        return !after(conversation, position, 1).isEmpty();
+    }
+
+    /** A message by its id, if this store's partitions hold it. */
+    public Optional<RecordedMessage> find(MessageId id) {
+        String key = messageIds.get(id.toString());
+        return key == null ? Optional.empty() : Optional.ofNullable(messages.get(key));
+    }
+
+    /** Where a message's delivery stands; {@link DeliveryStatus#ACCEPTED} until the worker reports. */
+    public DeliveryStatus status(MessageId id) {
+        DeliveryStatus status = statuses.get(id.toString());
+        return status == null ? DeliveryStatus.ACCEPTED : status;
+    }
+
+    static String key(ConversationId conversation, long offset) {
+        return prefix(conversation.value()) + String.format("%019d", offset);
+    }
+
+    /** The part of a composite key before its last component; also used for keys by conversation and user. */
+    static String prefix(String first) {
+        return first + SEPARATOR;
+    }
+
+    static String key(String first, String second) {
+        return prefix(first) + second;
+    }
+
+    /** The offset in a {@link HistoryTopology#MESSAGES_STORE} key, if it is a key of that conversation. */
+    static Optional<Long> offset(ConversationId conversation, String key) {
+        String prefix = prefix(conversation.value());
+        return key.startsWith(prefix) ? Optional.of(Long.parseLong(key.substring(prefix.length())))
+                : Optional.empty();
     }
 }

@@ -2,6 +2,9 @@ package io.chatpipe.history.topology;
 
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.UserId;
+import java.util.LinkedHashSet;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -10,20 +13,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Appends each message to its conversation, unless its message id has been recorded already. */
-final class MessageRecorder implements Processor<ConversationId, MessageAccepted, Void, Void> {
+/**
+ * Appends each message to its conversation, unless its message id has been recorded already, and tells
+ * each participant's inbox about it.
+ */
+final class MessageRecorder implements Processor<ConversationId, MessageAccepted, String, InboxEntry> {
 
     private static final Logger log = LoggerFactory.getLogger(MessageRecorder.class);
 
-    private ProcessorContext<Void, Void> context;
-    private KeyValueStore<String, MessageAccepted> messages;
+    private ProcessorContext<String, InboxEntry> context;
+    private KeyValueStore<String, RecordedMessage> messages;
     private KeyValueStore<String, String> messageIds;
+    private KeyValueStore<String, ReaderState> readers;
 
     @Override
-    public void init(ProcessorContext<Void, Void> context) {
+    public void init(ProcessorContext<String, InboxEntry> context) {
         this.context = context;
         this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
         this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
+        this.readers = context.getStateStore(HistoryTopology.READERS_STORE);
     }
 
     @Override
@@ -42,9 +50,31 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
             return;
         }
         // The offset orders a conversation because a conversation is one partition; replay gives the same keys.
-        long offset = context.recordMetadata().map(RecordMetadata::offset).orElseThrow();
-        String key = ConversationStore.key(message.conversationId(), offset);
-        messages.put(key, message);
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        RecordedMessage recorded = new RecordedMessage(message, source.partition(), source.offset());
+        String key = ConversationStore.key(message.conversationId(), source.offset());
+        messages.put(key, recorded);
         messageIds.put(messageId, key);
+        for (UserId participant : new LinkedHashSet<>(List.of(message.fromId(), message.toId()))) {
+            tellInbox(record, participant, recorded);
+        }
+    }
+
+    private void tellInbox(Record<ConversationId, MessageAccepted> record, UserId user, RecordedMessage recorded) {
+        MessageAccepted message = recorded.message();
+        String readerKey = ConversationStore.key(message.conversationId().value(), user.value());
+        ReaderState before = readers.get(readerKey);
+        ReaderState state = before == null ? ReaderState.NEW : before;
+        ReaderState after;
+        if (message.messageId().equals(state.pendingHorizon())) {
+            // the user had already read this message: nothing newer exists yet, so nothing is unread
+            after = new ReaderState(recorded.offset(), null, 0, recorded);
+        } else {
+            boolean unreadByUser = user.equals(message.toId()) && !user.equals(message.fromId());
+            after = new ReaderState(state.horizonOffset(), state.pendingHorizon(),
+                    state.unread() + (unreadByUser ? 1 : 0), recorded);
+        }
+        readers.put(readerKey, after);
+        context.forward(record.withKey(user.value()).withValue(after.inboxEntry(message.conversationId(), user)));
     }
 }

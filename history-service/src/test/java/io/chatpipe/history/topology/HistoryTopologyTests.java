@@ -3,10 +3,14 @@ package io.chatpipe.history.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.DeliveryAttempted;
+import io.chatpipe.events.DeliveryAttempted.Outcome;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
+import io.chatpipe.events.ReadHorizonMoved;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
+import io.chatpipe.history.topology.DeliveryStatus.State;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -21,11 +25,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The real topology method, fed through TopologyTestDriver, read through the same store readers the API uses. */
 class HistoryTopologyTests {
 
     private static final UserId ALICE = UserId.of("alice");
     private static final UserId BOB = UserId.of("bob");
     private static final UserId BOBBY = UserId.of("bobby");
+    private static final ConversationId ALICE_BOB = ConversationId.between(ALICE, BOB);
     private static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456Z");
 
     @TempDir
@@ -33,7 +39,10 @@ class HistoryTopologyTests {
 
     private TopologyTestDriver driver;
     private TestInputTopic<ConversationId, MessageAccepted> messages;
+    private TestInputTopic<ConversationId, DeliveryAttempted> deliveries;
+    private TestInputTopic<ConversationId, ReadHorizonMoved> reads;
     private ConversationStore history;
+    private InboxStore inboxes;
 
     @BeforeEach
     void startTopology() {
@@ -47,7 +56,14 @@ class HistoryTopologyTests {
         driver = new TopologyTestDriver(builder.build(), config);
         messages = driver.createInputTopic(Topics.MESSAGES.name(),
                 Topics.MESSAGES.keys().serializer(), Topics.MESSAGES.values().serializer());
-        history = new ConversationStore(driver.getKeyValueStore(HistoryTopology.MESSAGES_STORE));
+        deliveries = driver.createInputTopic(Topics.DELIVERIES.name(),
+                Topics.DELIVERIES.keys().serializer(), Topics.DELIVERIES.values().serializer());
+        reads = driver.createInputTopic(Topics.READS.name(),
+                Topics.READS.keys().serializer(), Topics.READS.values().serializer());
+        history = new ConversationStore(driver.getKeyValueStore(HistoryTopology.MESSAGES_STORE),
+                driver.getKeyValueStore(HistoryTopology.MESSAGE_IDS_STORE),
+                driver.getKeyValueStore(HistoryTopology.MESSAGE_STATUS_STORE));
+        inboxes = new InboxStore(driver.getKeyValueStore(HistoryTopology.INBOX_STORE));
     }
 
     @AfterEach
@@ -60,7 +76,7 @@ class HistoryTopologyTests {
         List<MessageAccepted> sent = List.of(
                 send(ALICE, BOB, "first", 0), send(ALICE, BOB, "second", 1), send(ALICE, BOB, "third", 2));
 
-        assertThat(history.latest(ConversationId.between(ALICE, BOB), 100)).isEqualTo(sent);
+        assertThat(newest(ALICE_BOB, 100)).isEqualTo(sent);
     }
 
     @Test
@@ -68,7 +84,7 @@ class HistoryTopologyTests {
         MessageAccepted later = send(ALICE, BOB, "stamped later, arrived first", 60);
         MessageAccepted earlier = send(BOB, ALICE, "stamped earlier, arrived second", 0);
 
-        assertThat(history.latest(ConversationId.between(ALICE, BOB), 100)).containsExactly(later, earlier);
+        assertThat(newest(ALICE_BOB, 100)).containsExactly(later, earlier);
     }
 
     @Test
@@ -76,8 +92,8 @@ class HistoryTopologyTests {
         MessageAccepted question = send(ALICE, BOB, "tea?", 0);
         MessageAccepted answer = send(BOB, ALICE, "yes", 1);
 
-        assertThat(history.latest(ConversationId.between(BOB, ALICE), 100)).containsExactly(question, answer);
-        assertThat(history.latest(ConversationId.between(ALICE, BOB), 100)).containsExactly(question, answer);
+        assertThat(newest(ConversationId.between(BOB, ALICE), 100)).containsExactly(question, answer);
+        assertThat(newest(ALICE_BOB, 100)).containsExactly(question, answer);
     }
 
     @Test
@@ -87,7 +103,8 @@ class HistoryTopologyTests {
         MessageAccepted next = send(BOB, ALICE, "next", 1);
         messages.pipeInput(once.conversationId(), once);
 
-        assertThat(history.latest(ConversationId.between(ALICE, BOB), 100)).containsExactly(once, next);
+        assertThat(newest(ALICE_BOB, 100)).containsExactly(once, next);
+        assertThat(inboxes.conversations(BOB)).singleElement().satisfies(entry -> assertThat(entry.unread()).isOne());
     }
 
     @Test
@@ -96,16 +113,16 @@ class HistoryTopologyTests {
         MessageAccepted toBobby = send(ALICE, BOBBY, "to bobby", 1);
         MessageAccepted bobToBobby = send(BOB, BOBBY, "bob to bobby", 2);
 
-        assertThat(history.latest(ConversationId.between(ALICE, BOB), 100)).containsExactly(toBob);
-        assertThat(history.latest(ConversationId.between(ALICE, BOBBY), 100)).containsExactly(toBobby);
-        assertThat(history.latest(ConversationId.between(BOBBY, BOB), 100)).containsExactly(bobToBobby);
+        assertThat(newest(ALICE_BOB, 100)).containsExactly(toBob);
+        assertThat(newest(ConversationId.between(ALICE, BOBBY), 100)).containsExactly(toBobby);
+        assertThat(newest(ConversationId.between(BOBBY, BOB), 100)).containsExactly(bobToBobby);
     }
 
     @Test
     void answersAnUnknownConversationWithNoMessages() {
         send(ALICE, BOB, "hello", 0);
 
-        assertThat(history.latest(ConversationId.between(ALICE, UserId.of("carol")), 100)).isEmpty();
+        assertThat(newest(ConversationId.between(ALICE, UserId.of("carol")), 100)).isEmpty();
     }
 
     @Test
@@ -114,17 +131,170 @@ class HistoryTopologyTests {
         MessageAccepted two = send(BOB, ALICE, "two", 1);
         MessageAccepted three = send(ALICE, BOB, "three", 2);
 
-        assertThat(history.latest(ConversationId.between(ALICE, BOB), 2)).containsExactly(two, three);
+        assertThat(newest(ALICE_BOB, 2)).containsExactly(two, three);
     }
 
     @Test
     void keepsOrderPastTheFirstTenOffsets() {
-        // zero-padded sequences: offset 10 must not sort between 1 and 2
+        // zero-padded offsets: offset 10 must not sort between 1 and 2
         List<MessageAccepted> sent = IntStream.range(0, 12)
                 .mapToObj(i -> send(ALICE, BOB, "message " + i, i))
                 .toList();
 
-        assertThat(history.latest(ConversationId.between(ALICE, BOB), 100)).isEqualTo(sent);
+        assertThat(newest(ALICE_BOB, 100)).isEqualTo(sent);
+    }
+
+    @Test
+    void recordsThePartitionAndOffsetOfEachMessage() {
+        send(ALICE, BOBBY, "elsewhere", 0);
+        MessageAccepted message = send(ALICE, BOB, "here", 1);
+
+        assertThat(history.find(message.messageId())).hasValueSatisfying(recorded -> {
+            assertThat(recorded.message()).isEqualTo(message);
+            assertThat(recorded.partition()).isZero(); // the test driver has one partition
+            assertThat(recorded.offset()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void pagesBackwardsAndForwardsByPosition() {
+        List<RecordedMessage> all = IntStream.range(0, 7)
+                .mapToObj(i -> send(ALICE, BOB, "m" + i, i))
+                .map(m -> history.find(m.messageId()).orElseThrow())
+                .toList();
+        long third = all.get(2).offset();
+
+        assertThat(history.before(ALICE_BOB, third, 10)).containsExactlyElementsOf(all.subList(0, 2));
+        assertThat(history.before(ALICE_BOB, all.get(6).offset(), 3)).containsExactlyElementsOf(all.subList(3, 6));
+        assertThat(history.after(ALICE_BOB, third, 2)).containsExactlyElementsOf(all.subList(3, 5));
+        assertThat(history.after(ALICE_BOB, -1, 100)).containsExactlyElementsOf(all);
+        assertThat(history.hasBefore(ALICE_BOB, all.getFirst().offset())).isFalse();
+        assertThat(history.hasAfter(ALICE_BOB, all.getLast().offset())).isFalse();
+        assertThat(history.hasAfter(ALICE_BOB, third)).isTrue();
+    }
+
+    @Test
+    void joinsTheDeliveryStatusOfEachMessage() {
+        MessageAccepted waiting = send(ALICE, BOB, "no attempt yet", 0);
+        MessageAccepted retried = send(ALICE, BOB, "retried", 1);
+        MessageAccepted delivered = send(ALICE, BOB, "delivered", 2);
+        MessageAccepted failed = send(ALICE, BOB, "failed", 3);
+        attempt(retried, 1, Outcome.RETRYING, "ejabberd down");
+        attempt(delivered, 1, Outcome.RETRYING, "ejabberd down");
+        attempt(delivered, 2, Outcome.ACCEPTED, null);
+        attempt(failed, 1, Outcome.FAILED, "no such user");
+
+        assertThat(history.status(waiting.messageId())).isEqualTo(DeliveryStatus.ACCEPTED);
+        assertThat(history.status(retried.messageId()).state()).isEqualTo(State.RETRYING);
+        assertThat(history.status(retried.messageId()).error()).isEqualTo("ejabberd down");
+        assertThat(history.status(delivered.messageId()).state()).isEqualTo(State.DELIVERED);
+        assertThat(history.status(delivered.messageId()).attempt()).isEqualTo(2);
+        assertThat(history.status(failed.messageId()).state()).isEqualTo(State.FAILED);
+    }
+
+    @Test
+    void keepsADeliveredMessageDeliveredWhateverLateReportsSay() {
+        MessageAccepted message = send(ALICE, BOB, "hello", 0);
+        attempt(message, 2, Outcome.ACCEPTED, null);
+        attempt(message, 1, Outcome.RETRYING, "a late report of an earlier attempt");
+        attempt(message, 3, Outcome.RETRYING, "an at-least-once redelivery");
+
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.DELIVERED);
+    }
+
+    @Test
+    void keepsAStatusReportedBeforeItsMessageArrived() {
+        MessageAccepted message = MessageAccepted.of(MessageId.random(), ALICE, BOB, "late", T0, null);
+        attempt(message, 1, Outcome.ACCEPTED, null);
+        messages.pipeInput(message.conversationId(), message);
+
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.DELIVERED);
+    }
+
+    @Test
+    void countsMessagesToAUserAfterTheirReadHorizon() {
+        MessageAccepted first = send(ALICE, BOB, "one", 0);
+        send(BOB, ALICE, "a reply is not unread for its sender", 1);
+        MessageAccepted second = send(ALICE, BOB, "two", 2);
+        send(ALICE, BOB, "three", 3);
+
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isEqualTo(3);
+        assertThat(entryOf(ALICE, ALICE_BOB).unread()).isEqualTo(1);
+
+        read(BOB, first);
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isEqualTo(2);
+
+        read(BOB, second);
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isEqualTo(1);
+
+        send(ALICE, BOB, "four", 4);
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isEqualTo(2);
+        assertThat(entryOf(ALICE, ALICE_BOB).unread()).isEqualTo(1);
+    }
+
+    @Test
+    void neverMovesAReadHorizonBackwards() {
+        MessageAccepted first = send(ALICE, BOB, "one", 0);
+        MessageAccepted second = send(ALICE, BOB, "two", 1);
+        read(BOB, second);
+        read(BOB, first);
+
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isZero();
+    }
+
+    @Test
+    void appliesAReadHorizonThatArrivedBeforeItsMessage() {
+        send(ALICE, BOB, "one", 0);
+        MessageAccepted second = MessageAccepted.of(MessageId.random(), ALICE, BOB, "two", T0.plusSeconds(1), null);
+        read(BOB, second);
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isEqualTo(1);
+
+        messages.pipeInput(second.conversationId(), second);
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isZero();
+
+        send(ALICE, BOB, "three", 2);
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isOne();
+    }
+
+    @Test
+    void ignoresAReadHorizonOfSomeoneOutsideTheConversation() {
+        MessageAccepted message = send(ALICE, BOB, "private", 0);
+        reads.pipeInput(ALICE_BOB, ReadHorizonMoved.of(ALICE_BOB, BOBBY, message.messageId(), T0));
+
+        assertThat(inboxes.conversations(BOBBY)).isEmpty();
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isOne();
+    }
+
+    @Test
+    void listsAUsersConversationsNewestFirstWithTheirLastMessage() {
+        send(ALICE, BOB, "old news", 0);
+        MessageAccepted toBobby = send(BOBBY, ALICE, "hi alice", 5);
+        MessageAccepted latest = send(BOB, ALICE, "newest", 9);
+        send(BOB, BOBBY, "not alice's", 10);
+
+        assertThat(inboxes.conversations(ALICE)).satisfiesExactly(
+                entry -> {
+                    assertThat(entry.conversationId()).isEqualTo(ALICE_BOB);
+                    assertThat(entry.with()).isEqualTo(BOB);
+                    assertThat(entry.last().message()).isEqualTo(latest);
+                    assertThat(entry.unread()).isOne();
+                },
+                entry -> {
+                    assertThat(entry.with()).isEqualTo(BOBBY);
+                    assertThat(entry.last().message()).isEqualTo(toBobby);
+                    assertThat(entry.unread()).isOne();
+                });
+        assertThat(inboxes.conversations(UserId.of("nobody"))).isEmpty();
+    }
+
+    private List<MessageAccepted> newest(ConversationId conversation, int limit) {
+        return history.newest(conversation, limit).stream().map(RecordedMessage::message).toList();
+    }
+
+    private InboxEntry entryOf(UserId user, ConversationId conversation) {
+        return inboxes.conversations(user).stream()
+                .filter(entry -> entry.conversationId().equals(conversation))
+                .findFirst().orElseThrow();
     }
 
     private MessageAccepted send(UserId from, UserId to, String body, int secondsAfterT0) {
@@ -132,5 +302,14 @@ class HistoryTopologyTests {
                 MessageId.random(), from, to, body, T0.plusSeconds(secondsAfterT0), null);
         messages.pipeInput(message.conversationId(), message);
         return message;
+    }
+
+    private void attempt(MessageAccepted message, int attempt, Outcome outcome, String error) {
+        deliveries.pipeInput(message.conversationId(),
+                DeliveryAttempted.of(message, attempt, outcome, "ejabberd-api", error, T0.plusSeconds(attempt)));
+    }
+
+    private void read(UserId user, MessageAccepted upTo) {
+        reads.pipeInput(upTo.conversationId(), ReadHorizonMoved.of(upTo.conversationId(), user, upTo.messageId(), T0));
     }
 }

@@ -1,0 +1,48 @@
+package io.chatpipe.history.query;
+
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.UserId;
+import io.chatpipe.history.topology.InboxEntry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A user's conversations, the one with the newest message first, answered by the instance that owns the user. */
+@RestController
+class InboxController {
+
+    private final HistoryLocator locator;
+
+    InboxController(HistoryLocator locator) {
+        this.locator = locator;
+    }
+
+    @GetMapping("/api/v1/users/{userId}/conversations")
+    ResponseEntity<?> conversations(@PathVariable String userId, HttpServletRequest request) {
+        UserId user = ConversationController.user("userId", userId);
+        return locator.atInbox(user, request, inboxes -> ResponseEntity.ok(
+                new Inbox(user, inboxes.conversations(user).stream().map(InboxConversation::of).toList())));
+    }
+
+    record Inbox(UserId userId, List<InboxConversation> conversations) {
+    }
+
+    /**
+     * @param with          the other participant
+     * @param lastMessageAt when the newest message was accepted
+     * @param unreadCount   messages to the user after their read horizon (PUT .../read)
+     */
+    record InboxConversation(ConversationId conversationId, UserId with, HistoryMessage lastMessage,
+            Instant lastMessageAt, int unreadCount) {
+
+        static InboxConversation of(InboxEntry entry) {
+            var last = entry.last();
+            return new InboxConversation(entry.conversationId(), entry.with(), HistoryMessage.withoutStatus(last),
+                    last.message().acceptedAt(), entry.unread());
+        }
+    }
+}

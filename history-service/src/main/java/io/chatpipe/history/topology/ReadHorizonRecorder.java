@@ -1,0 +1,84 @@
+package io.chatpipe.history.topology;
+
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.ReadHorizonMoved;
+import io.chatpipe.events.UserId;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Moves a user's read horizon forward and recounts what is unread after it. */
+final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizonMoved, String, InboxEntry> {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadHorizonRecorder.class);
+
+    private ProcessorContext<String, InboxEntry> context;
+    private KeyValueStore<String, RecordedMessage> messages;
+    private KeyValueStore<String, String> messageIds;
+    private KeyValueStore<String, ReaderState> readers;
+
+    @Override
+    public void init(ProcessorContext<String, InboxEntry> context) {
+        this.context = context;
+        this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
+        this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
+        this.readers = context.getStateStore(HistoryTopology.READERS_STORE);
+    }
+
+    @Override
+    public void process(Record<ConversationId, ReadHorizonMoved> record) {
+        ReadHorizonMoved moved = record.value();
+        if (moved == null) {
+            return;
+        }
+        ConversationId conversation = moved.conversationId();
+        UserId user = moved.userId();
+        if (!conversation.involves(user)) {
+            log.warn("Ignoring a read horizon of {} in {}, a conversation they are not part of", user, conversation);
+            return;
+        }
+        String readerKey = ConversationStore.key(conversation.value(), user.value());
+        ReaderState before = readers.get(readerKey);
+        ReaderState state = before == null ? ReaderState.NEW : before;
+        String messageKey = messageIds.get(moved.lastReadMessageId().toString());
+        ReaderState after;
+        if (messageKey == null) {
+            // read before history recorded it: applied when the message arrives
+            after = new ReaderState(state.horizonOffset(), moved.lastReadMessageId(), state.unread(), state.last());
+        } else {
+            Optional<Long> offset = ConversationStore.offset(conversation, messageKey);
+            if (offset.isEmpty()) {
+                log.warn("Ignoring a read horizon of {} in {}: message {} belongs to another conversation", user,
+                        conversation, moved.lastReadMessageId());
+                return;
+            }
+            if (offset.get() <= state.horizonOffset()) {
+                return; // horizons only move forward
+            }
+            after = new ReaderState(offset.get(), null, unreadAfter(conversation, user, offset.get()), state.last());
+        }
+        readers.put(readerKey, after);
+        if (after.last() != null) {
+            context.forward(record.withKey(user.value()).withValue(after.inboxEntry(conversation, user)));
+        }
+    }
+
+    private int unreadAfter(ConversationId conversation, UserId user, long horizon) {
+        int unread = 0;
+        try (KeyValueIterator<String, RecordedMessage> newer = messages.range(
+                ConversationStore.key(conversation, horizon + 1), ConversationStore.key(conversation, Long.MAX_VALUE))) {
+            while (newer.hasNext()) {
+                var message = newer.next().value.message();
+                if (user.equals(message.toId()) && !user.equals(message.fromId())) {
+                    unread++;
+                }
+            }
+        }
+        return unread;
+    }
+}
