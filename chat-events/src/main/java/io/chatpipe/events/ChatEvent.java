@@ -5,7 +5,8 @@ package io.chatpipe.events;
  * readers ignore fields they do not know, so a newer writer never breaks an older reader.
  */
 public sealed interface ChatEvent
-        permits MessageAccepted, DeliveryAttempted, UserProvisioned, MessageDeadLettered, ReadHorizonMoved {
+        permits MessageAccepted, DeliveryAttempted, UserProvisioned, MessageDeadLettered, ReadHorizonMoved,
+        AccountRegistered, ContactChanged, PresenceChanged {
 
     /** The schema version this code writes. */
     int SCHEMA_VERSION = 1;

@@ -26,6 +26,21 @@ public final class Topics {
     public static final Topic<ConversationId, ReadHorizonMoved> READS =
             new Topic<>("chat.reads", conversationIds(), new JsonSerde<>(ReadHorizonMoved.class));
 
+    /**
+     * Compacted: chat accounts, keyed by user. The first registration of a user in partition order wins;
+     * the instance that wrote a losing one writes the winner again, so that compaction keeps the winner.
+     */
+    public static final Topic<UserId, AccountRegistered> ACCOUNTS =
+            new Topic<>("chat.accounts", userIds(), new JsonSerde<>(AccountRegistered.class));
+
+    /** Contact list changes, keyed by the owner of the list: an owner's changes stay in order. */
+    public static final Topic<UserId, ContactChanged> CONTACTS =
+            new Topic<>("chat.contacts", userIds(), new JsonSerde<>(ContactChanged.class));
+
+    /** Users coming online and going offline on each api-service instance, keyed by user. */
+    public static final Topic<UserId, PresenceChanged> PRESENCE =
+            new Topic<>("chat.presence", userIds(), new JsonSerde<>(PresenceChanged.class));
+
     private Topics() {
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +73,35 @@ class TopicsTests {
         assertThat(new String(value, StandardCharsets.UTF_8)).contains("\"userId\":\"bob\"",
                 "\"lastReadMessageId\":\"" + accepted.messageId() + "\"");
         assertThat(topic.values().deserializer().deserialize(topic.name(), value)).isEqualTo(moved);
+    }
+
+    @Test
+    void accountsAreKeyedByUserAndNeverLogTheirHash() {
+        AccountRegistered account = AccountRegistered.of(UserId.of("Alice"), "{bcrypt}$2a$10$abc",
+                Instant.parse("2026-11-21T10:16:00Z"));
+        var topic = Topics.ACCOUNTS;
+        byte[] key = topic.keys().serializer().serialize(topic.name(), account.userId());
+        byte[] value = topic.values().serializer().serialize(topic.name(), account);
+
+        assertThat(topic.name()).isEqualTo("chat.accounts");
+        assertThat(new String(key, StandardCharsets.UTF_8)).isEqualTo("alice");
+        assertThat(topic.values().deserializer().deserialize(topic.name(), value)).isEqualTo(account);
+        assertThat(account.toString()).doesNotContain("bcrypt");
+    }
+
+    @Test
+    void contactChangesAndPresenceRoundTripKeyedByUser() {
+        ContactChanged added = ContactChanged.added(UserId.of("alice"), UserId.of("Bob"), Instant.EPOCH);
+        PresenceChanged online = PresenceChanged.of(UserId.of("bob"), "api-1", true, Instant.EPOCH);
+
+        byte[] contact = Topics.CONTACTS.values().serializer().serialize("t", added);
+        byte[] presence = Topics.PRESENCE.values().serializer().serialize("t", online);
+
+        assertThat(new String(contact, StandardCharsets.UTF_8)).contains("\"owner\":\"alice\"",
+                "\"contact\":\"bob\"", "\"change\":\"ADDED\"");
+        assertThat(Topics.CONTACTS.values().deserializer().deserialize("t", contact)).isEqualTo(added);
+        assertThat(Topics.PRESENCE.values().deserializer().deserialize("t", presence)).isEqualTo(online);
+        assertThat(List.of(Topics.CONTACTS.name(), Topics.PRESENCE.name()))
+                .containsExactly("chat.contacts", "chat.presence");
     }
 }
