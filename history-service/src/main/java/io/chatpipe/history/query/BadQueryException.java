@@ -1,11 +1,11 @@
 package io.chatpipe.history.query;
 
 /** A request parameter, path variable or body field that is not valid: a 400 that names it. */
-final class BadQueryException extends RuntimeException {
+public final class BadQueryException extends RuntimeException {
 
     private final String field;
 
-    BadQueryException(String field, String message) {
+    public BadQueryException(String field, String message) {
         super(message);
         this.field = field;
     }

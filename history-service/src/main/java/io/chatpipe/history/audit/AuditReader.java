@@ -1,0 +1,153 @@
+package io.chatpipe.history.audit;
+
+import io.chatpipe.events.ChatJson;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserId;
+import io.chatpipe.history.config.HistoryProperties;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads accepted messages straight from chat.messages, independent of the stores: every partition is read
+ * from the offset of its first record stamped at or after {@code from} (less the allowed clock skew) up to
+ * the end offsets taken when the audit starts, and each message accepted in {@code [from, to)} is written as
+ * one JSON line, partition by partition in offset order.
+ */
+@Component
+class AuditReader {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditReader.class);
+
+    /** How many recent message ids per partition the audit remembers to drop a producer's retried duplicate. */
+    private static final int DUPLICATE_WINDOW = 100_000;
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Map<String, Object> consumerConfig;
+    private final Duration clockSkew;
+    private final Duration stallTimeout;
+
+    AuditReader(KafkaProperties kafka, KafkaConnectionDetails connection, HistoryProperties properties) {
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getConsumer().getBootstrapServers());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group, nothing committed
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "chatpipe-history-audit");
+        this.consumerConfig = Map.copyOf(config);
+        this.clockSkew = properties.audit().clockSkew();
+        this.stallTimeout = properties.audit().stallTimeout();
+    }
+
+    /** Writes every message accepted in {@code [from, to)}, to or from {@code user} if given; returns how many. */
+    long write(Instant from, Instant to, UserId user, OutputStream out) throws IOException {
+        Deserializer<MessageAccepted> messages = Topics.MESSAGES.values().deserializer();
+        long written = 0;
+        try (var consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MESSAGES.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .sorted(Comparator.comparingInt(TopicPartition::partition))
+                    .toList();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> starts = firstAtOrAfter(consumer, partitions, from.minus(clockSkew), ends);
+            Map<TopicPartition, Long> stops = firstAtOrAfter(consumer, partitions, to.plus(clockSkew), ends);
+            for (TopicPartition partition : partitions) {
+                long start = starts.get(partition);
+                long stop = Math.min(stops.get(partition), ends.get(partition));
+                if (start < stop) {
+                    written += writePartition(consumer, partition, start, stop, from, to, user, messages, out);
+                }
+            }
+        }
+        return written;
+    }
+
+    private long writePartition(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long start,
+            long stop, Instant from, Instant to, UserId user, Deserializer<MessageAccepted> messages, OutputStream out)
+            throws IOException {
+        consumer.assign(List.of(partition));
+        consumer.seek(partition, start);
+        Map<String, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > DUPLICATE_WINDOW;
+            }
+        };
+        long written = 0;
+        long lastProgress = System.nanoTime();
+        while (consumer.position(partition) < stop) {
+            var records = consumer.poll(POLL);
+            if (records.isEmpty()) {
+                if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
+                    log.warn("Audit of {} stalled at offset {} of {}; ending its part of the stream", partition,
+                            consumer.position(partition), stop);
+                    break;
+                }
+                continue;
+            }
+            lastProgress = System.nanoTime();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                if (record.offset() >= stop) {
+                    break;
+                }
+                MessageAccepted message = read(messages, record);
+                if (message == null || message.acceptedAt() == null || message.acceptedAt().isBefore(from)
+                        || !message.acceptedAt().isBefore(to)
+                        || user != null && !user.equals(message.fromId()) && !user.equals(message.toId())
+                        || recent.put(message.messageId().toString(), Boolean.TRUE) != null) {
+                    continue;
+                }
+                out.write(ChatJson.MAPPER.writeValueAsBytes(
+                        AuditRecord.of(message, record.partition(), record.offset(), record.timestamp())));
+                out.write('\n');
+                written++;
+            }
+            out.flush();
+        }
+        return written;
+    }
+
+    private static MessageAccepted read(Deserializer<MessageAccepted> messages, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return messages.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            log.debug("Audit skips unreadable record {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return null;
+        }
+    }
+
+    private static Map<TopicPartition, Long> firstAtOrAfter(KafkaConsumer<byte[], byte[]> consumer,
+            List<TopicPartition> partitions, Instant time, Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(partition -> query.put(partition, Math.max(0, time.toEpochMilli())));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp at = found.get(partition);
+            offsets.put(partition, at == null ? ends.get(partition) : at.offset());
+        }
+        return offsets;
+    }
+}
