@@ -2,8 +2,8 @@ package io.chatpipe.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.text.Normalizer;
-import java.util.Locale;
+import gnu.inet.encoding.Stringprep;
+import gnu.inet.encoding.StringprepException;
 import org.jxmpp.jid.parts.Localpart;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.jxmpp.util.XmppStringUtils;
@@ -11,13 +11,17 @@ import org.jxmpp.util.XmppStringUtils;
 /**
  * An external user id, as applications name their users, in canonical form.
  *
- * <p>User ids are case-insensitive. XMPP folds the case of a localpart (RFC 7622's
- * UsernameCaseMapped profile), so "Alice" and "alice" can only ever be one XMPP account; we fold
- * case at the door (Unicode NFC, then lower case) so that they are also one user in Kafka, one
- * conversation and one history, instead of two users that silently share a mailbox.
+ * <p>An id is canonical when it is what the XMPP server will make of it. XMPP servers prepare a
+ * localpart before storing it (ejabberd and Prosody with stringprep's Nodeprep: case folding,
+ * compatibility normalization such as {@code ß -> ss} and full-width letters to ASCII), so
+ * "Alice", "ALICE" and "alice" can only ever be one XMPP account. We apply the same preparation at
+ * the door, so they are also one user in Kafka, one conversation and one history, never two users
+ * that silently share a mailbox. Ids the server would refuse (control and format characters,
+ * characters unassigned in stringprep's Unicode 3.2 such as emoji, mixed-direction text) are
+ * refused here, as a 400, rather than failing later at delivery.
  *
  * <p>Characters a localpart cannot hold ({@code " & ' / : < > @}, space and backslash) are
- * escaped by XEP-0106 in {@link #localpart()}; control and format characters are refused.
+ * escaped by XEP-0106 in {@link #localpart()}.
  */
 public record UserId(String value) implements Comparable<UserId> {
 
@@ -25,18 +29,10 @@ public record UserId(String value) implements Comparable<UserId> {
     public static final int MAX_LENGTH = 255;
 
     public UserId {
-        if (value == null || value.isBlank()) {
-            throw new InvalidIdException("must not be blank");
-        }
-        if (value.length() > MAX_LENGTH) {
-            throw new InvalidIdException("must be at most " + MAX_LENGTH + " characters");
-        }
+        checkCharacters(value);
         if (!value.equals(canonical(value))) {
             throw new InvalidIdException("must be in canonical form; use UserId.of");
         }
-        value.codePoints().filter(UserId::forbidden).findFirst().ifPresent(cp -> {
-            throw new InvalidIdException(String.format("must not contain U+%04X", cp));
-        });
         try {
             Localpart.from(XmppStringUtils.escapeLocalpart(value));
         } catch (XmppStringprepException e) {
@@ -47,9 +43,7 @@ public record UserId(String value) implements Comparable<UserId> {
     /** Parses an id as a client sent it: folds its case and checks that it can become a JID. */
     @JsonCreator
     public static UserId of(String raw) {
-        if (raw == null) {
-            throw new InvalidIdException("must not be blank");
-        }
+        checkCharacters(raw);   // before escaping, which would quietly turn a tab into a space
         return new UserId(canonical(raw));
     }
 
@@ -84,8 +78,26 @@ public record UserId(String value) implements Comparable<UserId> {
         return value;
     }
 
+    private static void checkCharacters(String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidIdException("must not be blank");
+        }
+        if (value.length() > MAX_LENGTH) {
+            throw new InvalidIdException("must be at most " + MAX_LENGTH + " characters");
+        }
+        value.codePoints().filter(UserId::forbidden).findFirst().ifPresent(cp -> {
+            throw new InvalidIdException(String.format("must not contain U+%04X", cp));
+        });
+    }
+
+    /** Nodeprep of the XEP-0106-escaped id, unescaped again: what the XMPP server will store. */
     private static String canonical(String raw) {
-        return Normalizer.normalize(raw, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        try {
+            String prepared = Stringprep.nodeprep(XmppStringUtils.escapeLocalpart(raw));
+            return XmppStringUtils.unescapeLocalpart(prepared);
+        } catch (StringprepException e) {
+            throw new InvalidIdException("cannot become a JID localpart (" + e.getMessage() + ")");
+        }
     }
 
     private static boolean forbidden(int cp) {

@@ -26,6 +26,22 @@ class UserIdTests {
     }
 
     @Test
+    void idsTheXmppServerWouldFoldTogetherAreOneUser() {
+        // ejabberd stores these under one account each: straße -> strasse, ＡＢＣ -> abc, ﬁsh -> fish
+        assertThat(UserId.of("straße")).isEqualTo(UserId.of("STRASSE"));
+        assertThat(UserId.of("ＡＢＣ").value()).isEqualTo("abc");
+        assertThat(UserId.of("ﬁsh").value()).isEqualTo("fish");
+    }
+
+    @Test
+    void refusesIdsTheXmppServerWouldRefuse() {
+        // each of these is "Malformed username" to ejabberd's register command
+        assertThatThrownBy(() -> UserId.of("smile\uD83D\uDE00")).isInstanceOf(InvalidIdException.class);
+        assertThatThrownBy(() -> UserId.of("\u05d0\u05d11")).isInstanceOf(InvalidIdException.class);
+        assertThatThrownBy(() -> UserId.of("\u2ff0x")).isInstanceOf(InvalidIdException.class);
+    }
+
+    @Test
     void charactersALocalpartCannotHoldAreEscapedByXep0106() {
         assertThat(UserId.of("ann o'neil").localpart()).isEqualTo("ann\\20o\\27neil");
         assertThat(UserId.of("a@b/c:d").localpart()).isEqualTo("a\\40b\\2fc\\3ad");

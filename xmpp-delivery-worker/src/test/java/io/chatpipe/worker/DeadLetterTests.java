@@ -45,39 +45,6 @@ class DeadLetterTests {
     }
 
     @Test
-    void deadLettersAMessageToARecipientEjabberdRefusesAndDeliversTheNextOne() {
-        UserId sender = UserId.of(unique("erin"));
-        // a valid external id whose localpart mixes left-to-right and right-to-left letters, which
-        // ejabberd's nodeprep (RFC 3454 bidi rule) refuses: it can never be an ejabberd account
-        UserId refused = UserId.of(unique("frank") + "\u05d0");
-        UserId recipient = UserId.of(unique("grace"));
-        MessageAccepted undeliverable = message(sender, refused, "to nobody");
-        MessageAccepted next = message(sender, recipient, "to grace");
-        int partition = partitionOf(next.conversationId());
-
-        try (var grace = XmppTestClient.register(worker.ejabberd, recipient.localpart(), "graces-password")) {
-            // both on one partition: the refused message must not hold up the one behind it
-            RunningWorker.publish(Topics.MESSAGES, partition, undeliverable.conversationId(), undeliverable);
-            RunningWorker.publish(Topics.MESSAGES, partition, next.conversationId(), next);
-
-            Message received = grace.awaitMessage(DELIVERY_TIMEOUT,
-                    m -> next.messageId().toString().equals(m.getStanzaId()));
-            assertThat(received.getBody()).isEqualTo("to grace");
-        }
-
-        MessageDeadLettered deadLetter = TopicReader.awaitOne(Topics.DEAD_LETTERS,
-                r -> r.value().message() != null && r.value().message().messageId().equals(undeliverable.messageId()))
-                .value();
-        assertThat(deadLetter.message()).isEqualTo(undeliverable);
-        assertThat(deadLetter.reason()).contains("register").contains("Malformed username");
-        DeliveryAttempted failed = outcomeOf(undeliverable);
-        assertThat(failed.outcome()).isEqualTo(DeliveryAttempted.Outcome.FAILED);
-        assertThat(failed.error()).isEqualTo(deadLetter.reason());
-        assertThat(failed.attempt()).isEqualTo(1);
-        assertThat(outcomeOf(next).outcome()).isEqualTo(DeliveryAttempted.Outcome.ACCEPTED);
-    }
-
-    @Test
     void deadLettersABodyXmlCannotCarryAndDeliversTheRestOfTheConversation() {
         UserId sender = UserId.of(unique("heidi"));
         UserId recipient = UserId.of(unique("ivan"));
