@@ -38,13 +38,17 @@ public record HistoryProperties(
      *                          (Kafka Streams {@code application.server}); empty means server.address and the
      *                          port the web server actually listens on
      * @param standbyReplicas   warm copies of each store on other instances, for a faster fail-over
+     * @param rebuild           on start, reset the application (consumer group, changelog and repartition topics)
+     *                          and wipe local state, so that the stores are rebuilt from the topics; refused while
+     *                          any instance of the application runs
      */
     public record Streams(
             @DefaultValue("chatpipe-history") @NotBlank String applicationId,
             @DefaultValue(".data/history-service") @NotNull Path stateDir,
             @DefaultValue("1") @Min(1) short replicationFactor,
             @DefaultValue("") @Pattern(regexp = "|[^:\\s]+:\\d{1,5}") String applicationServer,
-            @DefaultValue("0") @Min(0) int standbyReplicas) {
+            @DefaultValue("0") @Min(0) int standbyReplicas,
+            @DefaultValue("false") boolean rebuild) {
     }
 
     /**

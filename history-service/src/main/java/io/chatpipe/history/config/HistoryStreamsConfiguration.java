@@ -1,6 +1,7 @@
 package io.chatpipe.history.config;
 
 import io.chatpipe.events.Topics;
+import io.chatpipe.history.rebuild.HistoryRebuild;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +27,7 @@ import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.KafkaStreamsCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.CleanupConfig;
 
 /** The Kafka Streams application behind the history: exactly-once, RocksDB state in a configured directory. */
 @Configuration(proxyBeanMethods = false)
@@ -61,8 +63,13 @@ class HistoryStreamsConfiguration {
      * server, whose port may have been picked at random.
      */
     @Bean
-    StreamsBuilderFactoryBeanConfigurer historyStreamsLifecycle(InstanceAddress address) {
+    StreamsBuilderFactoryBeanConfigurer historyStreamsLifecycle(InstanceAddress address, HistoryProperties history,
+            HistoryRebuild rebuild) {
+        boolean rebuilding = history.streams().rebuild();
+        String applicationId = history.streams().applicationId();
         return factoryBean -> {
+            // a rebuild starts from empty local stores; Kafka Streams wipes them before it starts
+            factoryBean.setCleanupConfig(new CleanupConfig(rebuilding, false));
             factoryBean.setStreamsUncaughtExceptionHandler(e -> {
                 log.error("History stream thread failed; replacing it", e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -78,13 +85,20 @@ class HistoryStreamsConfiguration {
                     if (self != null) {
                         withAddress.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
                     }
-                    log.info("History instance at {} starts Kafka Streams {}", self,
-                            properties.get(StreamsConfig.APPLICATION_ID_CONFIG));
+                    log.info("History instance at {} starts Kafka Streams {}", self, applicationId);
+                    if (rebuilding) {
+                        log.info("Rebuilding {} from the topics (chatpipe.history.streams.rebuild=true)",
+                                applicationId);
+                        rebuild.reset(applicationId);
+                    }
                     return new KafkaStreams(topology, withAddress, clients);
                 }
 
                 @Override
                 public void customize(KafkaStreams kafkaStreams) {
+                    if (rebuilding) {
+                        rebuild.reportProgress(applicationId);
+                    }
                 }
             });
         };

@@ -2,6 +2,7 @@ package io.chatpipe.history.query;
 
 import io.chatpipe.history.config.HistoryProperties;
 import java.time.Duration;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -39,8 +40,12 @@ class QueryProblems {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
     }
 
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> unavailable(HistoryUnavailableException e) {
+    /**
+     * Kafka Streams' stores are read lazily, so a store that closes or moves mid-read throws from the read itself
+     * ({@link InvalidStateStoreException} and its kinds: migrated, not available, partition gone): the same 503.
+     */
+    @ExceptionHandler({HistoryUnavailableException.class, InvalidStateStoreException.class})
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
         log.debug("Answering 503: {}", e.getMessage());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "History is starting or rebalancing; try again shortly.");
