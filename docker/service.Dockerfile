@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # One of chatpipe's Spring Boot services, built from this repository.
 #   docker build -f docker/service.Dockerfile --build-arg MODULE=api-service .
 # MODULE: api-service | history-service | xmpp-delivery-worker. Build context: the repository root.
@@ -13,7 +14,10 @@ RUN --mount=type=cache,target=/root/.m2 \
 FROM eclipse-temurin:25-jre
 # curl for the health check
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
- && useradd --system --create-home --home-dir /var/lib/chatpipe chatpipe
+ && useradd --system --create-home --home-dir /var/lib/chatpipe chatpipe \
+ && install -d -o chatpipe -g chatpipe /var/lib/chatpipe/data
+# /var/lib/chatpipe/data: where a service keeps state (history-service's stores); a named volume
+# mounted there starts out owned by the service's user
 COPY --from=build /src/app.jar /opt/chatpipe/app.jar
 USER chatpipe
 WORKDIR /var/lib/chatpipe
