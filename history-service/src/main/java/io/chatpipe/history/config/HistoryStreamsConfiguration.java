@@ -64,7 +64,7 @@ class HistoryStreamsConfiguration {
      */
     @Bean
     StreamsBuilderFactoryBeanConfigurer historyStreamsLifecycle(InstanceAddress address, HistoryProperties history,
-            HistoryRebuild rebuild) {
+            HistoryRebuild rebuild, SourceTopics sources) {
         boolean rebuilding = history.streams().rebuild();
         String applicationId = history.streams().applicationId();
         return factoryBean -> {
@@ -85,6 +85,7 @@ class HistoryStreamsConfiguration {
                     if (self != null) {
                         withAddress.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
                     }
+                    sources.requireCoPartitioned();
                     log.info("History instance at {} starts Kafka Streams {}", self, applicationId);
                     if (rebuilding) {
                         log.info("Rebuilding {} from the topics (chatpipe.history.streams.rebuild=true)",

@@ -1,5 +1,6 @@
 package io.chatpipe.history.query;
 
+import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
@@ -96,7 +97,7 @@ class HistoryLocator {
                 .header(FORWARDED_BY, me == null ? "unknown" : me.host() + ":" + me.port())
                 .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON, MediaType.ALL);
         if (body != null) {
-            call = call.contentType(MediaType.APPLICATION_JSON).body(body);
+            call = call.contentType(MediaType.APPLICATION_JSON).body(ChatJson.MAPPER.writeValueAsBytes(body));
         }
         try {
             return call.exchange((sent, response) -> {

@@ -121,7 +121,32 @@ class HistoryAcrossInstancesTests {
     }
 
     @Test
-    @Order(3)
+    @Order(2)
+    void eachInstanceMovesReadHorizonsOfConversationsTheOtherOwns() {
+        Map<Integer, String> owners = awaitTwoOwners();
+        for (HistoryInstance asked : List.of(first, second)) {
+            // a conversation the asked instance does not own: the PUT is forwarded to the owner
+            List<Sent> conversation = conversations.stream()
+                    .filter(c -> !owners.get(c.getFirst().partition()).equals(address(asked)))
+                    .findFirst().orElseThrow();
+            Sent last = conversation.getLast();
+            UserId reader = last.message().toId();
+            awaitComplete(asked, conversation);
+
+            Answer moved = asked.put(path(conversation).replace("/messages", "/read"),
+                    "{\"userId\":\"" + reader.value() + "\",\"lastReadMessageId\":\"" + last.id() + "\"}");
+
+            assertThat(moved.status()).isEqualTo(202);
+            assertThat(moved.json().get("lastReadMessageId").asString()).isEqualTo(last.id());
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> asked.get("/api/v1/users/" + reader.value() + "/conversations"),
+                            answer -> answer.status() == 200
+                                    && answer.json().get("conversations").get(0).get("unreadCount").asInt() == 0);
+        }
+    }
+
+    @Test
+    @Order(4)
     void answersRetryLaterOrTheRightPageWhileAnInstanceLeavesAndComesBack() {
         Map<Integer, String> owners = awaitTwoOwners();
         List<Sent> ownedBySecond = conversations.stream()
