@@ -19,6 +19,7 @@ import java.time.Instant;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smackx.receipts.DeliveryReceiptRequest;
 import org.jivesoftware.smackx.sid.element.OriginIdElement;
+import org.jivesoftware.smackx.vcardtemp.VCardManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,23 @@ class DeliveryWorkerTests {
         // the recipient's own account was used as it was: its password still works
         try (var bobAgain = XmppTestClient.login(worker.ejabberd, recipient.localpart(), "bobs-own-password")) {
             assertThat(bobAgain.connection().isAuthenticated()).isTrue();
+        }
+    }
+
+    @Test
+    void aCreatedUserLogsInWithTheDerivedPasswordAndHasTheirIdAsNickname() throws Exception {
+        UserId sender = UserId.of(unique("Ann O'Neil"));
+        UserId recipient = UserId.of(unique("carl"));
+        var message = MessageAccepted.of(MessageId.random(), sender, recipient, "hello Carl", Instant.now(), null);
+        RunningWorker.publish(Topics.MESSAGES, null, message.conversationId(), message);
+        TopicReader.awaitOne(Topics.DELIVERIES, r -> r.value().messageId().equals(message.messageId()));
+
+        try (var ann = XmppTestClient.login(worker.ejabberd, sender.localpart(), RunningWorker.passwordOf(sender))) {
+            assertThat(VCardManager.getInstanceFor(ann.connection()).loadVCard().getNickName()).isEqualTo(sender.value());
+        }
+        try (var carl = XmppTestClient.login(worker.ejabberd, recipient.localpart(), RunningWorker.passwordOf(recipient))) {
+            Message received = carl.awaitMessage(DELIVERY_TIMEOUT, m -> message.messageId().toString().equals(m.getStanzaId()));
+            assertThat(received.getBody()).isEqualTo("hello Carl");
         }
     }
 

@@ -1,9 +1,17 @@
 package io.chatpipe.worker;
 
 import io.chatpipe.events.Topic;
+import io.chatpipe.events.UserId;
+import io.chatpipe.events.XmppPassword;
 import io.chatpipe.testsupport.Ejabberd;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.XmppServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,8 +23,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The delivery worker as it runs for real, started through {@link DeliveryWorkerApplication#application()}
- * on the test JVM's Kafka broker and ejabberd, with short retry backoffs; and a producer that writes
- * to its input as the api-service would.
+ * on the test JVM's Kafka broker and ejabberd (or Prosody), with short retry backoffs and a known
+ * password key; and a producer that writes to its input as the api-service would.
  */
 final class RunningWorker implements AutoCloseable {
 
@@ -28,15 +36,47 @@ final class RunningWorker implements AutoCloseable {
         this.context = context;
     }
 
-    static RunningWorker start() {
+    /** The key the test workers derive passwords from, so that tests can log in as created users. */
+    static final byte[] PASSWORD_KEY = "chatpipe test key, 32 bytes long".getBytes(StandardCharsets.US_ASCII);
+
+    /** The ejabberd-api path, with extra arguments. */
+    static RunningWorker start(String... more) {
+        return new RunningWorker(DeliveryWorkerApplication.application().run(arguments(more)));
+    }
+
+    /** The worker's arguments for the test JVM's broker and ejabberd, then {@code more}. */
+    static String[] arguments(String... more) {
         Ejabberd ejabberd = Ejabberd.shared();
-        return new RunningWorker(DeliveryWorkerApplication.application().run(
+        List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + KafkaBroker.bootstrapServers(),
                 "--chatpipe.worker.xmpp-domain=" + ejabberd.domain(),
                 "--chatpipe.worker.ejabberd.api-url=" + ejabberd.apiUrl(),
+                "--chatpipe.worker.smack.port=" + ejabberd.clientPort(),
+                "--chatpipe.worker.provisioning.password-key=" + Base64.getEncoder().encodeToString(PASSWORD_KEY),
                 "--chatpipe.worker.retry.initial-interval=200ms",
                 "--chatpipe.worker.retry.max-interval=1s"));
+        arguments.addAll(List.of(more));
+        // a later --name=value replaces an earlier one (Spring would join the two with a comma)
+        Map<String, String> byName = new LinkedHashMap<>();
+        arguments.forEach(argument -> byName.put(argument.substring(0, argument.indexOf('=')), argument));
+        return byName.values().toArray(String[]::new);
+    }
+
+    /** The smack path, to the given server, its accounts made by in-band registration. */
+    static RunningWorker startSmack(XmppServer server, String... more) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--chatpipe.worker.backend=smack",
+                "--chatpipe.worker.xmpp-domain=" + server.domain(),
+                "--chatpipe.worker.smack.host=" + server.host(),
+                "--chatpipe.worker.smack.port=" + server.clientPort()));
+        arguments.addAll(List.of(more));
+        return start(arguments.toArray(String[]::new));
+    }
+
+    /** The password the test workers give the accounts they create. */
+    static String passwordOf(UserId user) {
+        return XmppPassword.derive(PASSWORD_KEY, user);
     }
 
     int port() {

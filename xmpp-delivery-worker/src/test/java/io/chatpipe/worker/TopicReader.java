@@ -48,6 +48,27 @@ final class TopicReader {
         }
     }
 
+    /** Every record matching, from the beginning to the end the topic has now. */
+    static <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic, Predicate<ConsumerRecord<K, V>> match) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        try (var consumer = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<K, V>> matched = new ArrayList<>();
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(record)) {
+                        matched.add(record);
+                    }
+                }
+            }
+            return matched;
+        }
+    }
+
     /** The first record matching, waiting for it. */
     static <K, V> ConsumerRecord<K, V> awaitOne(Topic<K, V> topic, Predicate<ConsumerRecord<K, V>> match) {
         return await(topic, match, found -> !found.isEmpty(), RunningWorker.DELIVERY_TIMEOUT).getFirst();

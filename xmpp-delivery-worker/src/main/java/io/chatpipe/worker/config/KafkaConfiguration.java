@@ -2,49 +2,44 @@ package io.chatpipe.worker.config;
 
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.DeliveryAttempted;
-import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageDeadLettered;
 import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
-import io.chatpipe.worker.delivery.DeliveryException;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.KafkaException;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.listener.ConsumerRecordRecoverer;
-import org.springframework.kafka.listener.ContainerProperties.AckMode;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.listener.RetryListener;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The worker's Kafka: it reads {@code chat.messages} one record at a time, committing an offset only
- * once the record's outcome is in Kafka, and writes {@code chat.users}, {@code chat.deliveries} and
+ * The worker's Kafka: it reads {@code chat.messages} (through the delivery dispatcher, which commits an
+ * offset only once the record's outcome is in Kafka), reads {@code chat.users} at startup, and writes {@code chat.users}, {@code chat.deliveries} and
  * {@code chat.messages.dlq}, all with the topic catalogue's serdes.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
+    /**
+     * Consumers of raw records: the dispatcher reads each record itself, so that one it cannot read
+     * is dead-lettered in its place instead of failing the poll of its whole partition.
+     */
     @Bean
-    ConsumerFactory<ConversationId, MessageAccepted> messageConsumerFactory(
+    ConsumerFactory<byte[], byte[]> rawConsumerFactory(
             KafkaProperties kafka, WorkerProperties worker,
             ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
         Map<String, Object> config = kafka.buildConsumerProperties();
@@ -52,46 +47,9 @@ class KafkaConfiguration {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // a new group starts at the beginning: every accepted message is delivered
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // a record that cannot be read reaches the error handler (and the dead-letter topic)
-        // instead of failing every poll of its partition
-        var factory = new DefaultKafkaConsumerFactory<>(config,
-                new ErrorHandlingDeserializer<>(Topics.MESSAGES.keys().deserializer()),
-                new ErrorHandlingDeserializer<>(Topics.MESSAGES.values().deserializer()));
+        var factory = new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         // as Spring Boot's own factory would be: client metrics, for instance
         customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
-        return factory;
-    }
-
-    /**
-     * Transient failures retry with exponential backoff forever, keeping the partition's order;
-     * permanent ones, and records that cannot be read, go to the dead-letter recoverer at once.
-     */
-    @Bean
-    DefaultErrorHandler deliveryErrorHandler(ConsumerRecordRecoverer deadLetterRecoverer, RetryListener outcomes,
-                                             WorkerProperties worker) {
-        WorkerProperties.Retry retry = worker.retry();
-        var backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
-        backOff.setMaxInterval(retry.maxInterval().toMillis());
-        var handler = new DefaultErrorHandler(deadLetterRecoverer, backOff);
-        handler.addNotRetryableExceptions(DeliveryException.Permanent.class);
-        handler.setRetryListeners(outcomes);
-        // count attempts across different transient failures (refused, then timed out, ...)
-        handler.setResetStateOnExceptionChange(false);
-        // the retry listener and the recoverer log each failure once, without a stack trace per retry
-        handler.setLogLevel(KafkaException.Level.DEBUG);
-        return handler;
-    }
-
-    @Bean
-    ConcurrentKafkaListenerContainerFactory<ConversationId, MessageAccepted> deliveryContainerFactory(
-            ConsumerFactory<ConversationId, MessageAccepted> messageConsumerFactory,
-            DefaultErrorHandler deliveryErrorHandler, WorkerProperties worker) {
-        var factory = new ConcurrentKafkaListenerContainerFactory<ConversationId, MessageAccepted>();
-        factory.setConsumerFactory(messageConsumerFactory);
-        factory.setConcurrency(worker.consumer().concurrency());
-        factory.setCommonErrorHandler(deliveryErrorHandler);
-        factory.getContainerProperties().setAckMode(AckMode.RECORD);
-        factory.getContainerProperties().setDeliveryAttemptHeader(true);
         return factory;
     }
 

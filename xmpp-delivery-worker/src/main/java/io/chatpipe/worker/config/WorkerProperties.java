@@ -15,17 +15,32 @@ import org.springframework.validation.annotation.Validated;
  * Everything the delivery worker can be told, under {@code chatpipe.worker}. The defaults match
  * {@code ./chatpipe run}: ejabberd on loopback, domain {@code localhost}.
  *
+ * @param backend    the delivery path: {@code ejabberd-api}, {@code smack} or {@code openfire}
  * @param xmppDomain the XMPP domain users are created on and addressed at
  */
 @Validated
 @ConfigurationProperties("chatpipe.worker")
 public record WorkerProperties(
+        @DefaultValue("ejabberd-api") @NotNull Backend backend,
         @DefaultValue("localhost") @NotBlank String xmppDomain,
         @DefaultValue @Valid Ejabberd ejabberd,
+        @DefaultValue @Valid Smack smack,
+        @DefaultValue @Valid Openfire openfire,
+        @DefaultValue @Valid Provisioning provisioning,
         @DefaultValue @Valid Retry retry,
         @DefaultValue @Valid Consumer consumer,
         @DefaultValue @Valid Users users,
         @DefaultValue @Valid Topics topics) {
+
+    /** The ways to hand a message to the XMPP server. */
+    public enum Backend {
+        /** ejabberd's admin API (mod_http_api): register, send_stanza, add_rosteritem. */
+        EJABBERD_API,
+        /** Standard XMPP client connections, logged in as the sender: any server. */
+        SMACK,
+        /** Openfire's REST API plugin for accounts and rosters, Smack connections for messages. */
+        OPENFIRE
+    }
 
     /**
      * ejabberd's admin API (mod_http_api).
@@ -33,11 +48,95 @@ public record WorkerProperties(
      * @param apiUrl         the base URL; each command is a POST to {@code {apiUrl}/{command}}
      * @param connectTimeout how long to wait for a connection
      * @param callTimeout    how long one command may take, connection included
+     * @param maxIdleConnections keep-alive connections kept open for the next commands
+     * @param auth           how the worker proves itself to the API; none by default (loopback)
      */
     public record Ejabberd(
             @DefaultValue("http://127.0.0.1:5280/api") @NotNull URI apiUrl,
             @DefaultValue("2s") @NotNull Duration connectTimeout,
+            @DefaultValue("10s") @NotNull Duration callTimeout,
+            @DefaultValue("64") @Min(1) int maxIdleConnections,
+            @DefaultValue @Valid ApiAuth auth) {
+    }
+
+    /**
+     * Credentials for an HTTP admin API: HTTP Basic ({@code username} and {@code password}), or an
+     * OAuth bearer token, or neither. Never shown in logs.
+     */
+    public record ApiAuth(String username, String password, String bearerToken) {
+
+        public boolean basic() {
+            return username != null && !username.isBlank();
+        }
+
+        public boolean bearer() {
+            return bearerToken != null && !bearerToken.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return basic() ? "ApiAuth[basic " + username + ":******]" : bearer() ? "ApiAuth[bearer ******]" : "ApiAuth[none]";
+        }
+    }
+
+    /**
+     * Standard XMPP client connections (the {@code smack} and {@code openfire} paths).
+     *
+     * @param host            where the server's client port listens
+     * @param port            the client port
+     * @param requireTls      whether to insist on STARTTLS (off on loopback)
+     * @param maxConnections  connections open at once, across all senders; an idle one is closed to
+     *                        make room
+     * @param idleTimeout     an unused connection is closed after this long
+     * @param replyTimeout    how long to wait for the server's answer
+     * @param accounts        how accounts are made: {@code in-band} registration (XEP-0077) or
+     *                        {@code ejabberd-api}
+     */
+    public record Smack(
+            @DefaultValue("127.0.0.1") @NotBlank String host,
+            @DefaultValue("5222") @Min(1) int port,
+            @DefaultValue("false") boolean requireTls,
+            @DefaultValue("256") @Min(1) int maxConnections,
+            @DefaultValue("60s") @NotNull Duration idleTimeout,
+            @DefaultValue("10s") @NotNull Duration replyTimeout,
+            @DefaultValue("in-band") @NotNull SmackAccounts accounts) {
+    }
+
+    /** Where the smack path gets accounts from. */
+    public enum SmackAccounts {
+        IN_BAND,
+        EJABBERD_API
+    }
+
+    /**
+     * Openfire's REST API plugin.
+     *
+     * @param apiUrl the plugin's base URL, up to and including {@code /plugins/restapi/v1}
+     * @param secret the plugin's shared secret, sent as the {@code Authorization} header
+     */
+    public record Openfire(
+            @DefaultValue("http://127.0.0.1:9090/plugins/restapi/v1") @NotNull URI apiUrl,
+            String secret,
+            @DefaultValue("2s") @NotNull Duration connectTimeout,
             @DefaultValue("10s") @NotNull Duration callTimeout) {
+
+        @Override
+        public String toString() {
+            return "Openfire[apiUrl=" + apiUrl + ", secret=" + (secret == null ? "none" : "******") + "]";
+        }
+    }
+
+    /**
+     * @param passwordKey base64 key from which the password of every account the worker creates is
+     *                    derived ({@code XmppPassword}); without one, a random key is made at startup
+     *                    and nobody can log into the accounts created
+     */
+    public record Provisioning(String passwordKey) {
+
+        @Override
+        public String toString() {
+            return "Provisioning[passwordKey=" + (passwordKey == null ? "none" : "******") + "]";
+        }
     }
 
     /**
@@ -52,12 +151,16 @@ public record WorkerProperties(
 
     /**
      * @param groupId     the consumer group the worker instances share {@code chat.messages} in
-     * @param concurrency consumer threads per instance; a partition whose message is being retried
-     *                    holds up only the partitions its thread owns, so one per partition is best
+     * @param maxInFlight deliveries attempted at once by this instance, each of a different
+     *                    conversation; a conversation's messages go one after the other
+     * @param maxBuffered messages read but not yet delivered; past it, reading pauses
+     * @param commitInterval how often delivered offsets are committed
      */
     public record Consumer(
             @DefaultValue("chatpipe-delivery") @NotBlank String groupId,
-            @DefaultValue("4") @Min(1) int concurrency) {
+            @DefaultValue("64") @Min(1) int maxInFlight,
+            @DefaultValue("5000") @Min(1) int maxBuffered,
+            @DefaultValue("200ms") @NotNull Duration commitInterval) {
     }
 
     /** @param cacheSize how many users an instance remembers as provisioned */

@@ -1,7 +1,5 @@
 package io.chatpipe.worker.delivery;
 
-import org.springframework.kafka.listener.ExceptionClassifier;
-
 /**
  * A delivery path failed to hand something to the XMPP server. The kind says what the worker does
  * next, in the manner of Smack's {@code SmackException} and its nested kinds.
@@ -10,24 +8,6 @@ public abstract sealed class DeliveryException extends Exception {
 
     private DeliveryException(String message, Throwable cause) {
         super(message, cause);
-    }
-
-    /**
-     * Whether a failure to process a record can never succeed: a {@link Permanent} delivery
-     * failure, or a record the listener cannot even read (the error handler's fatal exceptions).
-     */
-    public static boolean permanent(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof Permanent) {
-                return true;
-            }
-            for (Class<? extends Throwable> fatal : ExceptionClassifier.defaultFatalExceptionsList()) {
-                if (fatal.isInstance(t)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** The reason a record failed, in words: the delivery failure's message, or the root cause. */

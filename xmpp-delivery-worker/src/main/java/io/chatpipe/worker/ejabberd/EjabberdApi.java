@@ -3,6 +3,10 @@ package io.chatpipe.worker.ejabberd;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -19,7 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * ejabberd's admin API (mod_http_api) over one pooled, keep-alive OkHttp client: every command is a
- * POST of its arguments as JSON to {@code {apiUrl}/{command}}, through {@link #call}.
+ * POST of its arguments as JSON to {@code {apiUrl}/{command}}, through {@link #call}. Calls are
+ * synchronous, made by many delivery threads at once, so many commands are in flight, each on a
+ * connection of the pool. The API's credentials (HTTP Basic or an OAuth bearer token, none on
+ * loopback) go in the Authorization header and nowhere else.
  */
 @Component
 class EjabberdApi implements DisposableBean {
@@ -34,10 +41,16 @@ class EjabberdApi implements DisposableBean {
 
     private final OkHttpClient http;
 
+    /** Never logged. */
+    private final String authorization;
+
     EjabberdApi(WorkerProperties properties) {
         WorkerProperties.Ejabberd ejabberd = properties.ejabberd();
         this.apiUrl = HttpUrl.get(ejabberd.apiUrl().toString());
+        this.authorization = authorization(ejabberd.auth());
         this.http = new OkHttpClient.Builder()
+                // commands come from many conversations at once, each on a keep-alive connection
+                .connectionPool(new ConnectionPool(ejabberd.maxIdleConnections(), 5, TimeUnit.MINUTES))
                 .connectTimeout(ejabberd.connectTimeout())
                 .callTimeout(ejabberd.callTimeout())
                 .followRedirects(false)
@@ -46,11 +59,26 @@ class EjabberdApi implements DisposableBean {
                 .build();
     }
 
+    /** The Authorization header the configuration asks for: Basic, Bearer, or none (loopback). */
+    static String authorization(WorkerProperties.ApiAuth auth) {
+        if (auth.basic()) {
+            return Credentials.basic(auth.username(), auth.password() == null ? "" : auth.password(),
+                    StandardCharsets.UTF_8);
+        }
+        if (auth.bearer()) {
+            return "Bearer " + auth.bearerToken();
+        }
+        return null;
+    }
+
     <R> R call(EjabberdCommand<R> command) throws DeliveryException {
-        Request request = new Request.Builder()
+        var builder = new Request.Builder()
                 .url(apiUrl.newBuilder().addPathSegment(command.command()).build())
-                .post(RequestBody.create(MAPPER.writeValueAsString(command), JSON))
-                .build();
+                .post(RequestBody.create(MAPPER.writeValueAsString(command), JSON));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        Request request = builder.build();
         try (Response response = http.newCall(request).execute()) {
             String body = response.body().string();
             log.debug("{} -> {} {}", command, response.code(), body);

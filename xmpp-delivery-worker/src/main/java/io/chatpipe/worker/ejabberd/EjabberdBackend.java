@@ -4,16 +4,17 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryBackend;
 import io.chatpipe.worker.delivery.DeliveryException;
-import io.chatpipe.worker.provisioning.XmppAccounts;
 import org.jivesoftware.smack.packet.Message;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * The ejabberd-api delivery path: accounts through {@code check_account} and {@code register},
- * messages through {@code send_stanza}, which routes the stanza as if the sender had sent it.
+ * The ejabberd-api delivery path: messages through {@code send_stanza}, which routes the stanza as
+ * if the sender had sent it.
  */
 @Component
-class EjabberdBackend implements DeliveryBackend, XmppAccounts {
+@ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "ejabberd-api", matchIfMissing = true)
+class EjabberdBackend implements DeliveryBackend {
 
     private final EjabberdApi api;
 
@@ -32,15 +33,5 @@ class EjabberdBackend implements DeliveryBackend, XmppAccounts {
     @Override
     public void send(UserId from, UserId to, Message stanza) throws DeliveryException {
         api.call(new SendStanza(from.jid(domain), to.jid(domain), stanza.toXML().toString()));
-    }
-
-    @Override
-    public boolean exists(UserId user) throws DeliveryException {
-        return api.call(new CheckAccount(user.localpart(), domain));
-    }
-
-    @Override
-    public boolean register(UserId user, String password) throws DeliveryException {
-        return api.call(new Register(user.localpart(), domain, password));
     }
 }

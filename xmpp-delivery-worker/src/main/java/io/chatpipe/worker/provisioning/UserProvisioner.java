@@ -5,14 +5,19 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryException;
-import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -20,13 +25,16 @@ import org.springframework.stereotype.Component;
  * CreateOrGetUser: makes sure a user has an XMPP account before a message is sent from or to it,
  * and records the mapping in the compacted {@code chat.users} topic.
  *
- * <p>An existing account is used as it is: its password is never overwritten. An account we create
- * gets a strong random password that nobody knows yet (how people log into accounts created here is
- * issue 4's business). Users seen once are remembered (bounded), so a message does not cost two
- * {@code check_account} calls.
+ * <p>An existing account is used as it is: its password is never overwritten. An account created
+ * here gets the password derived from the server key ({@link PasswordKey}), so its user can log in
+ * with any XMPP client, and the user id as its vCard nickname.
+ *
+ * <p>Users seen are remembered (bounded, least recently used forgotten first), starting with what
+ * {@code chat.users} holds when the worker starts: a restart neither asks the server again nor
+ * records an account it created as merely existing.
  */
 @Component
-public class UserProvisioner {
+public class UserProvisioner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(UserProvisioner.class);
 
@@ -34,17 +42,24 @@ public class UserProvisioner {
 
     private final KafkaTemplate<UserId, UserProvisioned> users;
 
+    private final ConsumerFactory<byte[], byte[]> consumers;
+
+    private final PasswordKey passwords;
+
     private final String domain;
 
-    /** Users provisioned already, least recently used forgotten first. */
+    /** Users provisioned already, and whether chatpipe created their account. */
     private final Map<UserId, Boolean> known;
 
-    private final SecureRandom random = new SecureRandom();
+    private volatile boolean running;
 
     UserProvisioner(XmppAccounts accounts, KafkaTemplate<UserId, UserProvisioned> users,
+                    ConsumerFactory<byte[], byte[]> rawConsumerFactory, PasswordKey passwords,
                     WorkerProperties properties) {
         this.accounts = accounts;
         this.users = users;
+        this.consumers = rawConsumerFactory;
+        this.passwords = passwords;
         this.domain = properties.xmppDomain();
         int capacity = properties.users().cacheSize();
         this.known = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -60,16 +75,65 @@ public class UserProvisioner {
         if (known.get(user) != null) {
             return;
         }
-        boolean created = !accounts.exists(user) && accounts.register(user, newPassword());
+        String password = passwords.passwordOf(user);
+        // the nickname shows the id as the application wrote it: the localpart is XEP-0106-escaped
+        boolean created = accounts.createIfAbsent(user, password, user.value());
         String jid = user.jid(domain);
         users.send(Topics.USERS.name(), user, UserProvisioned.of(user, jid, created, Instant.now())).join();
-        known.put(user, Boolean.TRUE);
+        known.put(user, created);
         log.info("{} is {} ({})", user, jid, created ? "created" : "existing account");
     }
 
-    private String newPassword() {
-        byte[] secret = new byte[24];
-        random.nextBytes(secret);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    /**
+     * Whether chatpipe created the user's account, as far as this instance knows: true, false, or null
+     * when the user was not provisioned (or was forgotten).
+     */
+    public Boolean created(UserId user) {
+        return known.get(user);
+    }
+
+    /** Reads chat.users to its end, before any message is delivered. */
+    @Override
+    public void start() {
+        int read = 0;
+        try (Consumer<byte[], byte[]> consumer = consumers.createConsumer("chatpipe-users-loader", "")) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.USERS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        UserProvisioned user = Topics.USERS.values().deserializer().deserialize(record.topic(), record.value());
+                        if (user != null) {
+                            known.merge(user.userId(), user.created(), Boolean::logicalOr);
+                            read++;
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("Skipping unreadable chat.users record at {}-{}@{}", record.topic(), record.partition(),
+                                record.offset());
+                    }
+                }
+            }
+        }
+        log.info("{} users known from {}", read, Topics.USERS.name());
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Before the dispatcher, which starts in the default (last) phase. */
+    @Override
+    public int getPhase() {
+        return 0;
     }
 }

@@ -6,13 +6,11 @@ import io.chatpipe.worker.delivery.DeliveryException;
 /** The XMPP server's accounts, as a delivery path reaches them. */
 public interface XmppAccounts {
 
-    boolean exists(UserId user) throws DeliveryException;
-
     /**
-     * Registers the account with the given password, never touching an existing one.
+     * Creates the account with the given password and vCard nickname (where the server keeps vCards)
+     * unless it exists; an existing account is never touched.
      *
-     * @return true when this call created the account, false when it existed already (someone
-     *         else registered it between our check and this call)
+     * @return true when this call created the account, false when it existed already
      */
-    boolean register(UserId user, String password) throws DeliveryException;
+    boolean createIfAbsent(UserId user, String password, String nickname) throws DeliveryException;
 }

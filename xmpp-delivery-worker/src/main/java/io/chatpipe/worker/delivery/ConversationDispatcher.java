@@ -1,0 +1,309 @@
+package io.chatpipe.worker.delivery;
+
+import io.chatpipe.events.Topics;
+import io.chatpipe.worker.config.WorkerProperties;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads {@code chat.messages} and hands each record to the {@link RecordHandler} in key order: the
+ * records of one conversation one after the other, different conversations at the same time, so that a
+ * slow or failing conversation holds up nobody else on its partition.
+ *
+ * <p>One thread owns the Kafka consumer: it polls, queues each record behind the earlier records of
+ * its key, and commits. Each key with queued records has a virtual thread working through them. A
+ * partition's committed offset is its lowest record not yet done, so an offset is committed only once
+ * the record and every record before it on the partition has its outcome in Kafka. When too many
+ * records wait, reading pauses (the consumer keeps polling, so it stays in the group).
+ *
+ * <p>When a partition is revoked, its records still waiting are dropped and the attempts under way
+ * are awaited; what is done is committed, and the partition's new owner starts after it.
+ */
+@Component
+class ConversationDispatcher implements SmartLifecycle {
+
+    /** Takes one record to its outcome. */
+    interface RecordHandler {
+
+        /**
+         * @param abandoned true once the record has been taken away; the handler then stops as soon as
+         *                  it can, without recording an outcome
+         * @return true when the record's outcome is durable, false when it was abandoned
+         */
+        boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationDispatcher.class);
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    /** How long a revoke or a stop waits for the attempts under way. */
+    private static final Duration DRAIN = Duration.ofSeconds(15);
+
+    private final ConsumerFactory<byte[], byte[]> consumers;
+
+    private final RecordHandler handler;
+
+    private final WorkerProperties.Consumer settings;
+
+    private final Map<String, KeyQueue> queues = new HashMap<>();
+
+    private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
+
+    private final AtomicInteger buffered = new AtomicInteger();
+
+    private volatile boolean running;
+
+    private volatile boolean stopping;
+
+    private Thread loop;
+
+    private Consumer<byte[], byte[]> consumer;
+
+    private boolean paused;
+
+    ConversationDispatcher(ConsumerFactory<byte[], byte[]> rawConsumerFactory, RecordHandler handler,
+                           WorkerProperties properties) {
+        this.consumers = rawConsumerFactory;
+        this.handler = handler;
+        this.settings = properties.consumer();
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        stopping = false;
+        consumer = consumers.createConsumer();
+        consumer.subscribe(List.of(Topics.MESSAGES.name()), new Rebalance());
+        loop = Thread.ofPlatform().name("delivery-dispatcher").start(this::run);
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (loop != null) {
+            consumer.wakeup();
+            try {
+                loop.join(DRAIN.plusSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loop = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        long lastCommit = 0;
+        try {
+            while (running) {
+                try {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                        dispatch(record);
+                    }
+                } catch (WakeupException e) {
+                    // stop() asked: the loop condition ends it
+                }
+                applyBackPressure();
+                if (System.nanoTime() - lastCommit >= settings.commitInterval().toNanos()) {
+                    commit(partitions.values());
+                    lastCommit = System.nanoTime();
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("The delivery dispatcher failed; this instance delivers no more", e);
+        } finally {
+            stopping = true;
+            awaitAttempts(partitions.values());
+            try {
+                commit(partitions.values());
+            } finally {
+                consumer.close();
+            }
+        }
+    }
+
+    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        PartitionProgress progress = partitions.computeIfAbsent(partition, PartitionProgress::new);
+        progress.received(record.offset());
+        buffered.incrementAndGet();
+        String key = record.partition() + "/" + (record.key() == null ? "@" + record.offset()
+                : new String(record.key(), StandardCharsets.UTF_8));
+        synchronized (queues) {
+            KeyQueue queue = queues.computeIfAbsent(key, k -> new KeyQueue());
+            queue.records.add(new Queued(record, progress));
+            if (!queue.draining) {
+                queue.draining = true;
+                Thread.ofVirtual().name("deliver-", 0).start(() -> drain(key, queue));
+            }
+        }
+    }
+
+    /** Works through one key's records in order, until its queue is empty. */
+    private void drain(String key, KeyQueue queue) {
+        while (true) {
+            Queued next;
+            synchronized (queues) {
+                next = queue.records.poll();
+                if (next == null) {
+                    queue.draining = false;
+                    queues.remove(key);
+                    return;
+                }
+            }
+            try {
+                process(next);
+            } finally {
+                buffered.decrementAndGet();
+            }
+        }
+    }
+
+    private void process(Queued queued) {
+        PartitionProgress progress = queued.progress;
+        BooleanSupplier abandoned = () -> stopping || progress.revoked;
+        progress.attempts.incrementAndGet();
+        try {
+            while (!abandoned.getAsBoolean()) {
+                try {
+                    if (handler.handle(queued.record, abandoned)) {
+                        progress.done(queued.record.offset());
+                    }
+                    return;
+                } catch (RuntimeException e) {
+                    // Kafka could not take a dead letter, for instance: the record is tried again
+                    log.warn("Record {}-{}@{} failed, trying again: {}", queued.record.topic(),
+                            queued.record.partition(), queued.record.offset(), e.toString());
+                    Thread.sleep(1000);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            progress.attempts.decrementAndGet();
+        }
+    }
+
+    /** Pauses reading while too many records wait, and resumes once half of them are done. */
+    private void applyBackPressure() {
+        int waiting = buffered.get();
+        if (!paused && waiting >= settings.maxBuffered()) {
+            paused = true;
+            log.debug("{} records waiting: pausing", waiting);
+        } else if (paused && waiting <= settings.maxBuffered() / 2) {
+            paused = false;
+            consumer.resume(consumer.paused());
+        }
+        if (paused) {
+            // newly assigned partitions too
+            consumer.pause(consumer.assignment());
+        }
+    }
+
+    private void commit(Collection<PartitionProgress> progresses) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionProgress progress : progresses) {
+            long committable = progress.committable();
+            if (committable > progress.committed) {
+                offsets.put(progress.partition, new OffsetAndMetadata(committable));
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+            offsets.forEach((partition, offset) -> {
+                PartitionProgress progress = partitions.get(partition);
+                if (progress != null) {
+                    progress.committed = offset.offset();
+                }
+            });
+        } catch (WakeupException e) {
+            // stop() asked while committing: the final commit tries again
+            commit(progresses);
+        } catch (KafkaException e) {
+            log.warn("Could not commit {}, trying again: {}", offsets, e.toString());
+        }
+    }
+
+    private static void awaitAttempts(Collection<PartitionProgress> progresses) {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        for (PartitionProgress progress : progresses) {
+            while (progress.attempts.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Runs inside poll(), on the dispatcher's thread. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            List<PartitionProgress> leaving = stopWorkingOn(revoked);
+            awaitAttempts(leaving);
+            commit(leaving);
+            revoked.forEach(partitions::remove);
+            log.info("Partitions revoked: {}", revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            stopWorkingOn(lost);
+            lost.forEach(partitions::remove);
+            log.warn("Partitions lost: {}", lost);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            log.info("Partitions assigned: {}", assigned);
+        }
+
+        /** Their waiting records are dropped and their attempts stop at the next chance. */
+        private List<PartitionProgress> stopWorkingOn(Collection<TopicPartition> taken) {
+            List<PartitionProgress> leaving = taken.stream().map(partitions::get)
+                    .filter(java.util.Objects::nonNull).toList();
+            leaving.forEach(progress -> progress.revoked = true);
+            return leaving;
+        }
+    }
+
+    private record Queued(ConsumerRecord<byte[], byte[]> record, PartitionProgress progress) {
+    }
+
+    private static final class KeyQueue {
+        final ArrayDeque<Queued> records = new ArrayDeque<>();
+        boolean draining;
+    }
+}

@@ -1,0 +1,38 @@
+package io.chatpipe.worker.ejabberd;
+
+import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.provisioning.XmppAccounts;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.stereotype.Component;
+
+/**
+ * Accounts through ejabberd's admin API: {@code check_account}, then {@code register} (which answers
+ * 409 for an account that exists, so a race with another registration is harmless), then
+ * {@code set_nickname}. For the ejabberd-api path, and for the smack path when told to.
+ */
+@Component
+@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'ejabberd-api' "
+        + "or ('${chatpipe.worker.backend:}' == 'smack' and '${chatpipe.worker.smack.accounts:in-band}' == 'ejabberd-api')")
+class EjabberdAccounts implements XmppAccounts {
+
+    private final EjabberdApi api;
+
+    private final String domain;
+
+    EjabberdAccounts(EjabberdApi api, WorkerProperties properties) {
+        this.api = api;
+        this.domain = properties.xmppDomain();
+    }
+
+    @Override
+    public boolean createIfAbsent(UserId user, String password, String nickname) throws DeliveryException {
+        if (api.call(new CheckAccount(user.localpart(), domain))
+                || !api.call(new Register(user.localpart(), domain, password))) {
+            return false;
+        }
+        api.call(new SetNickname(user.localpart(), domain, nickname));
+        return true;
+    }
+}
