@@ -1,0 +1,84 @@
+package io.chatpipe.bench;
+
+import io.chatpipe.bench.report.ResultFiles;
+import io.chatpipe.bench.report.Results;
+import io.chatpipe.bench.scenario.Bench;
+import io.chatpipe.bench.scenario.BenchContext;
+import io.chatpipe.bench.scenario.Scenario;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./chatpipe bench}'s load generator. Started by the script against the stack it started, as
+ * {@code java -jar load-generator.jar --api-url=... [--quick] [scenario...]}; it runs the scenarios (all by
+ * default: ingest, drain, e2e, history, websocket) and writes the results into {@code --out}.
+ */
+public final class LoadGenerator {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadGenerator.class);
+
+    private LoadGenerator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, String> options = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("--")) {
+                int eq = arg.indexOf('=');
+                options.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
+            } else {
+                names.add(arg);
+            }
+        }
+        Map<String, Scenario> known = Bench.byName();
+        List<Scenario> scenarios = new ArrayList<>();
+        for (String name : names) {
+            if (!known.containsKey(name)) {
+                log.error("No scenario {}; there are {}", name, Bench.ALL.stream().map(Scenario::name).toList());
+                System.exit(2);
+            }
+            scenarios.add(known.get(name));
+        }
+        if (scenarios.isEmpty()) {
+            scenarios.addAll(Bench.ALL);
+        }
+
+        var targets = new Targets(
+                URI.create(option(options, "api-url", "http://127.0.0.1:8080")),
+                URI.create(option(options, "history-url", "http://127.0.0.1:8081")),
+                option(options, "kafka", "127.0.0.1:9092"),
+                URI.create(option(options, "ejabberd-api", "http://127.0.0.1:5280/api")),
+                option(options, "xmpp-host", "127.0.0.1"),
+                Integer.parseInt(option(options, "xmpp-port", "5222")),
+                option(options, "xmpp-domain", "localhost"));
+        Sizes sizes = options.containsKey("quick") ? Sizes.quick() : Sizes.standard();
+        if (options.containsKey("history-messages")) {
+            sizes = sizes.withHistoryMessages(Integer.parseInt(options.get("history-messages")));
+        }
+        Services services = "stdio".equals(options.get("control")) ? new ScriptServices() : Services.none();
+        Path out = Path.of(option(options, "out", "bench/results"));
+        Path work = Path.of(option(options, "work-dir", out.resolve("work").toString()));
+
+        log.info("chatpipe bench: {} size, scenarios {}", sizes.name(), scenarios.stream().map(Scenario::name).toList());
+        Results results;
+        try (var bench = new BenchContext(targets, sizes, services, work)) {
+            results = Bench.run(bench, scenarios, option(options, "command", "./chatpipe bench"));
+        }
+        List<Path> files = ResultFiles.write(results, out);
+        log.info("Results: {}", files);
+        boolean failed = results.scenarios().stream().anyMatch(s -> s.getFailure() != null);
+        System.exit(failed ? 1 : 0);
+    }
+
+    private static String option(Map<String, String> options, String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+}

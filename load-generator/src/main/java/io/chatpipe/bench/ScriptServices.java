@@ -1,0 +1,62 @@
+package io.chatpipe.bench;
+
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Asks {@code ./chatpipe bench}, which started this JVM as its coprocess, to start and stop services with the
+ * same functions as {@code ./chatpipe run}: a request is a line on standard output, the answer a line on
+ * standard input ({@code ok}, or {@code failed <why>}). Everything else this JVM prints goes to standard error.
+ */
+final class ScriptServices implements Services {
+
+    static final String PREFIX = "chatpipe-bench:";
+
+    private final PrintStream requests = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+            StandardCharsets.UTF_8);
+    private final BufferedReader answers = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    private boolean workerRunning;
+
+    @Override
+    public synchronized void startWorker() {
+        if (!workerRunning) {
+            ask("start xmpp-delivery-worker");
+            workerRunning = true;
+        }
+    }
+
+    @Override
+    public synchronized void stopWorker() {
+        if (workerRunning) {
+            ask("stop xmpp-delivery-worker");
+            workerRunning = false;
+        }
+    }
+
+    @Override
+    public synchronized void restartHistory(boolean rebuild) {
+        ask("stop history-service");
+        ask(rebuild ? "start history-service rebuild" : "start history-service");
+    }
+
+    private void ask(String request) {
+        requests.println(PREFIX + " " + request);
+        try {
+            String answer = answers.readLine();
+            if (answer == null) {
+                throw new IllegalStateException("./chatpipe stopped answering (asked: " + request + ")");
+            }
+            if (!answer.equals("ok")) {
+                throw new IllegalStateException("./chatpipe could not " + request + ": " + answer);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

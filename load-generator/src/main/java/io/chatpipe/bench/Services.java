@@ -1,0 +1,36 @@
+package io.chatpipe.bench;
+
+/**
+ * Starts and stops the services whose life a scenario needs to control: the worker, so that a backlog
+ * can build up before it drains; history-service, so that it can be rebuilt from the topics. Each call
+ * returns once the service is up (health UP) or down.
+ */
+public interface Services {
+
+    /** For a stack this JVM cannot control: every request fails, and the scenario that needs it says so. */
+    static Services none() {
+        return new Services() {
+            @Override
+            public void startWorker() {
+                throw new IllegalStateException("no control of the services: run through ./chatpipe bench");
+            }
+
+            @Override
+            public void stopWorker() {
+                startWorker();
+            }
+
+            @Override
+            public void restartHistory(boolean rebuild) {
+                startWorker();
+            }
+        };
+    }
+
+    void startWorker();
+
+    void stopWorker();
+
+    /** Stops history-service, then starts it again; with {@code rebuild}, from the topics' beginning. */
+    void restartHistory(boolean rebuild);
+}

@@ -1,0 +1,171 @@
+package io.chatpipe.bench.parts;
+
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.DeliveryAttempted;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
+import io.chatpipe.events.Topics;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** The bench's own Kafka clients: a backlog producer, a deliveries reader, and consumer-group bookkeeping. */
+public final class Kafka implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final Admin admin;
+
+    public Kafka(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Writes the messages to chat.messages as the api-service would (acks=all, idempotent), and waits for all. */
+    public void produce(List<MessageAccepted> messages) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        try (var producer = new KafkaProducer<>(config, Topics.MESSAGES.keys().serializer(),
+                Topics.MESSAGES.values().serializer())) {
+            for (MessageAccepted message : messages) {
+                producer.send(new ProducerRecord<>(Topics.MESSAGES.name(), message.conversationId(), message));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Creates the topic when absent (the local broker creates none by itself). */
+    public void ensureTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
+        if (!admin.listTopics().names().get().contains(topic)) {
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The size of a message's record value on chat.messages, in bytes. */
+    public static int recordSize(MessageAccepted message) {
+        return Topics.MESSAGES.values().serializer().serialize(Topics.MESSAGES.name(), message).length;
+    }
+
+    /**
+     * Moves the group's committed offsets on {@code topic} to its end, so that the group's next consumer
+     * starts with what is written from now on. The group must have no running member.
+     */
+    public void skipToEnd(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+        endOffsets(topic).forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end)));
+        admin.alterConsumerGroupOffsets(group, ends).all().get();
+    }
+
+    /** How many records of {@code topic} the group has not committed yet. */
+    public long lag(String group, String topic) throws ExecutionException, InterruptedException {
+        return total(endOffsets(topic)) - committed(group, topic);
+    }
+
+    /** The sum of the group's committed offsets on {@code topic}: what it has processed. */
+    public long committed(String group, String topic) throws ExecutionException, InterruptedException {
+        long sum = 0;
+        for (var entry : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
+            if (entry.getKey().topic().equals(topic) && entry.getValue() != null) {
+                sum += entry.getValue().offset();
+            }
+        }
+        return sum;
+    }
+
+    /** How many records {@code topic} holds (all partitions, from offset 0). */
+    public long size(String topic) throws ExecutionException, InterruptedException {
+        return total(endOffsets(topic));
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
+    }
+
+    private static long total(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** A reader of chat.deliveries from its current end: the outcomes of what is delivered from now on. */
+    public Deliveries deliveriesFromNow() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var consumer = new KafkaConsumer<>(config, Topics.DELIVERIES.keys().deserializer(),
+                Topics.DELIVERIES.values().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES.name()).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);   // resolve the end now, before anything is delivered
+        return new Deliveries(consumer);
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+
+    /** Delivery outcomes as they are written. */
+    public static final class Deliveries implements AutoCloseable {
+
+        private final KafkaConsumer<ConversationId, DeliveryAttempted> consumer;
+
+        Deliveries(KafkaConsumer<ConversationId, DeliveryAttempted> consumer) {
+            this.consumer = consumer;
+        }
+
+        /** The outcomes written since the last call, waiting up to {@code timeout} for some. */
+        public List<DeliveryAttempted> poll(Duration timeout) {
+            var outcomes = new java.util.ArrayList<DeliveryAttempted>();
+            consumer.poll(timeout).forEach(record -> {
+                if (record.value() != null) {
+                    outcomes.add(record.value());
+                }
+            });
+            return outcomes;
+        }
+
+        /** True when the outcome is the server's acceptance of one of {@code ids}. */
+        public static boolean acceptedOneOf(DeliveryAttempted outcome, Collection<MessageId> ids) {
+            return outcome.outcome() == DeliveryAttempted.Outcome.ACCEPTED && ids.contains(outcome.messageId());
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.chatpipe.bench.scenario;
+
+import io.chatpipe.bench.Sizes;
+import io.chatpipe.bench.measure.ClosedLoop;
+import io.chatpipe.bench.measure.Load;
+import io.chatpipe.bench.measure.Progress;
+import io.chatpipe.bench.parts.Kafka;
+import io.chatpipe.bench.parts.XmppClients;
+import io.chatpipe.bench.report.Figure;
+import io.chatpipe.bench.report.ScenarioResult;
+import io.chatpipe.events.DeliveryAttempted;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scenario 2: messages/s the worker pushes into ejabberd from a backlog in chat.messages, its recipients
+ * online, beside ejabberd's own ceiling on the same path: send_stanza over mod_http_api, driven directly
+ * by as many callers as the worker has deliveries in flight, without Kafka.
+ */
+public final class Drain implements Scenario {
+
+    private static final Logger log = LoggerFactory.getLogger(Drain.class);
+
+    /** The worker's consumer group (chatpipe.worker.consumer.group-id's default). */
+    static final String WORKER_GROUP = "chatpipe-delivery";
+
+    @Override
+    public String name() {
+        return "drain";
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext bench) throws Exception {
+        Sizes sizes = bench.sizes();
+        var result = new ScenarioResult(name(), "Delivery drain: messages/s from a backlog into ejabberd");
+        Conversations conversations = Conversations.of(bench);
+        int count = sizes.drainMessages();
+
+        try (XmppClients recipients = XmppClients.login(bench.targets().xmpp(), conversations.recipients(),
+                BenchContext.PASSWORD, body -> { })) {
+            log.info("Drain 1/2: {} messages straight into ejabberd's send_stanza, {} callers (ejabberd's ceiling)",
+                    count, sizes.drainConcurrency());
+            long before = recipients.received();
+            var next = new AtomicInteger();
+            Load flood = result.load(ClosedLoop.forItems("ejabberd send_stanza flood, " + sizes.drainConcurrency()
+                    + " callers", sizes.drainConcurrency(), count, Duration.ofMinutes(10), caller -> {
+                        int i = next.getAndIncrement();
+                        bench.ejabberd().sendStanza(conversations.sender(i), conversations.recipient(i),
+                                UUID.randomUUID().toString(), bench.text("flood " + i));
+                        return 1;
+                    }));
+            long floodReceived = awaitReceived(recipients, before + flood.items()) - before;
+
+            log.info("Drain 2/2: a backlog of {} messages in chat.messages, then the worker starts", count);
+            bench.services().stopWorker();
+            bench.kafka().skipToEnd(WORKER_GROUP, Topics.MESSAGES.name());
+            List<MessageAccepted> backlog = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                backlog.add(MessageAccepted.of(MessageId.random(), UserId.of(conversations.sender(i)),
+                        UserId.of(conversations.recipient(i)), bench.text("drain " + i), Instant.now(), null));
+            }
+            Set<MessageId> waiting = ConcurrentHashMap.newKeySet();
+            backlog.forEach(message -> waiting.add(message.messageId()));
+            before = recipients.received();
+            Instant first = null;
+            Instant last = null;
+            try (Kafka.Deliveries deliveries = bench.kafka().deliveriesFromNow()) {
+                bench.kafka().produce(backlog);
+                long requested = System.nanoTime();
+                bench.services().startWorker();
+                double startSeconds = (System.nanoTime() - requested) / 1e9;
+                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                try (var progress = Progress.show("drain", () -> String.format("%,d of %,d delivered",
+                        count - waiting.size(), count))) {
+                    while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                        for (DeliveryAttempted outcome : deliveries.poll(Duration.ofMillis(200))) {
+                            if (Kafka.Deliveries.acceptedOneOf(outcome, waiting)) {
+                                waiting.remove(outcome.messageId());
+                                first = first == null || outcome.at().isBefore(first) ? outcome.at() : first;
+                                last = last == null || outcome.at().isAfter(last) ? outcome.at() : last;
+                            }
+                        }
+                    }
+                }
+                result.note(String.format("the worker took %.1f s from the start request to health UP; the drain rate "
+                        + "is timed between the first and the last ACCEPTED outcome's time, so JVM start is not in it",
+                        startSeconds));
+            }
+            long delivered = count - waiting.size();
+            double seconds = first == null ? 0 : Math.max(1e-3, Duration.between(first, last).toNanos() / 1e9);
+            double rate = delivered <= 1 ? 0 : (delivered - 1) / seconds;
+            Load drain = result.load(Load.reported("worker drain of a " + count + "-message backlog", delivered,
+                    seconds, rate, 0, 0, 0, 0));
+            long drainReceived = awaitReceived(recipients, before + delivered) - before;
+            bench.measured().put("drainRate", drain.itemsPerSecond());
+
+            result.figure(Figure.rate(name(), "worker drain, delivered/s", drain.itemsPerSecond(),
+                    "ejabberd send_stanza flood", flood.itemsPerSecond(), "≥ 0.9x"));
+            result.note(String.format("online recipients (%d XMPP clients) received %,d of %,d drained and %,d of %,d "
+                            + "flooded messages; %d conversations, the worker delivers one message of a conversation "
+                            + "at a time", recipients.size(), drainReceived, count, floodReceived, flood.items(),
+                    conversations.senders().size()));
+            if (!waiting.isEmpty()) {
+                result.note(waiting.size() + " backlog messages had no ACCEPTED outcome within 10 minutes");
+            }
+        }
+        return result;
+    }
+
+    /** Waits up to 30 s for the clients to have received {@code total}; returns what they have. */
+    static long awaitReceived(XmppClients clients, long total) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (clients.received() < total && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return clients.received();
+    }
+
+    /** The bench's conversations: sender k writes to recipient k mod R; all accounts exist in ejabberd. */
+    record Conversations(List<String> senders, List<String> recipients) {
+
+        static Conversations of(BenchContext bench) throws Exception {
+            var conversations = new Conversations(BenchContext.users("s", bench.sizes().conversations()),
+                    BenchContext.users("r", bench.sizes().recipients()));
+            Set<String> accounts = new HashSet<>(conversations.senders());
+            accounts.addAll(conversations.recipients());
+            bench.register(List.copyOf(accounts));
+            return conversations;
+        }
+
+        String sender(int message) {
+            return senders.get(message % senders.size());
+        }
+
+        String recipient(int message) {
+            return recipients.get(message % senders.size() % recipients.size());
+        }
+    }
+}

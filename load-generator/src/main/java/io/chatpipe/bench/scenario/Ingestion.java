@@ -1,0 +1,149 @@
+package io.chatpipe.bench.scenario;
+
+import io.chatpipe.bench.Sizes;
+import io.chatpipe.bench.measure.ClosedLoop;
+import io.chatpipe.bench.measure.Load;
+import io.chatpipe.bench.parts.Http;
+import io.chatpipe.bench.parts.Kafka;
+import io.chatpipe.bench.report.Figure;
+import io.chatpipe.bench.report.ScenarioResult;
+import io.chatpipe.events.ChatJson;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
+import io.chatpipe.events.UserId;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scenario 1: messages/s the api-service accepts (202: in Kafka, acks=all, idempotent) over REST, one message
+ * per request on keep-alive connections and in batches, beside the same server's cheapest endpoint, Kafka's
+ * ProducerPerformance with the same record size and producer settings, and seed 000's direct path (one
+ * synchronous ejabberd send_message per message).
+ */
+public final class Ingestion implements Scenario {
+
+    private static final Logger log = LoggerFactory.getLogger(Ingestion.class);
+
+    static final String PERF_TOPIC = "bench.producer-performance";
+
+    @Override
+    public String name() {
+        return "ingest";
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext bench) throws Exception {
+        Sizes sizes = bench.sizes();
+        Http http = bench.http();
+        var result = new ScenarioResult(name(), "Ingestion: accepted messages/s over REST");
+        List<String> senders = BenchContext.users("s", sizes.conversations());
+        List<String> recipients = BenchContext.users("r", sizes.recipients());
+        String text = bench.text("ingest");
+        URI health = bench.targets().api("/actuator/health");
+        URI single = bench.targets().api("/api/v1/messages");
+        URI batch = bench.targets().api("/api/v1/messages/batch");
+        int connections = sizes.connections();
+
+        log.info("Ingestion 1/5: GET /actuator/health, {} connections (no-op baseline)", connections);
+        Load noop = result.load(ClosedLoop.forDuration("GET /actuator/health (no-op baseline)", connections,
+                sizes.warmup(), sizes.measure(), caller -> {
+                    Http.expect(http.get(health), 200);
+                    return 1;
+                }));
+
+        log.info("Ingestion 2/5: POST /api/v1/messages, one message a request, {} connections", connections);
+        Load rest = result.load(ClosedLoop.forDuration("POST /api/v1/messages, " + connections + " connections",
+                connections, sizes.warmup(), sizes.measure(), caller -> {
+                    Http.expect(http.postJson(single, message(senders, recipients, caller, text)), 202);
+                    return 1;
+                }));
+
+        Load batches = null;
+        var probe = http.postJson(batch, batch(senders, recipients, 0, text, 1));
+        if (probe.statusCode() == 404 || probe.statusCode() == 405) {
+            result.note("batch REST skipped: POST /api/v1/messages/batch answered " + probe.statusCode()
+                    + " (not in this api-service yet)");
+        } else {
+            log.info("Ingestion 3/5: POST /api/v1/messages/batch, {} messages a request, {} connections",
+                    sizes.batchSize(), sizes.batchConnections());
+            batches = result.load(ClosedLoop.forDuration("POST /api/v1/messages/batch of " + sizes.batchSize()
+                            + ", " + sizes.batchConnections() + " connections", sizes.batchConnections(),
+                    sizes.warmup(), sizes.measure(), caller -> {
+                        var response = Http.expect(http.postJson(batch,
+                                batch(senders, recipients, caller, text, sizes.batchSize())), 200);
+                        return ChatJson.MAPPER.readTree(response.body()).get("accepted").asInt();
+                    }));
+        }
+
+        int recordSize = Kafka.recordSize(MessageAccepted.of(MessageId.random(), UserId.of(senders.getFirst()),
+                UserId.of(recipients.getFirst()), text, Instant.now(), null));
+        log.info("Ingestion 4/5: Kafka ProducerPerformance, {} records of {} bytes, acks=all, idempotent",
+                sizes.producerRecords(), recordSize);
+        bench.kafka().ensureTopic(PERF_TOPIC, 4);
+        Load producer = result.load(bench.kafkaTools().producerPerformance(PERF_TOPIC, sizes.producerRecords(),
+                recordSize));
+
+        log.info("Ingestion 5/5: ejabberd send_message, one synchronous call per message, {} callers (seed 000)",
+                connections);
+        List<String> offlineSenders = BenchContext.users("is", connections);
+        List<String> offlineRecipients = BenchContext.users("ir", connections);
+        List<String> accounts = new ArrayList<>(offlineSenders);
+        accounts.addAll(offlineRecipients);
+        bench.register(accounts);
+        Load direct = result.load(ClosedLoop.forDuration("ejabberd send_message per message (seed 000), "
+                + connections + " callers", connections, sizes.warmup(), sizes.measure(), caller -> {
+                    bench.ejabberd().sendMessage(offlineSenders.get(caller), offlineRecipients.get(caller), text);
+                    return 1;
+                }));
+
+        String scenario = name();
+        result.figure(Figure.rate(scenario, "single-message REST, accepted/s", rest.itemsPerSecond(),
+                "GET /actuator/health (no-op)", noop.itemsPerSecond(), "≥ 0.8x"));
+        result.figure(Figure.latency(scenario, "single-message REST, p50", rest.p50Ms(),
+                "GET /actuator/health p50", noop.p50Ms(), ""));
+        result.figure(Figure.latency(scenario, "single-message REST, p99", rest.p99Ms(),
+                "GET /actuator/health p99", noop.p99Ms(), ""));
+        if (batches != null) {
+            result.figure(Figure.rate(scenario, "batch REST, accepted/s", batches.itemsPerSecond(),
+                    "Kafka ProducerPerformance", producer.itemsPerSecond(), "≥ 0.5x"));
+            result.figure(Figure.latency(scenario, "batch REST, p99 of a batch", batches.p99Ms(),
+                    "ProducerPerformance p99 of a record", producer.p99Ms(), ""));
+        }
+        result.figure(Figure.rate(scenario, "single-message REST vs seed 000, accepted/s", rest.itemsPerSecond(),
+                "ejabberd send_message per message", direct.itemsPerSecond(), "≥ 50x"));
+        if (batches != null) {
+            result.figure(Figure.rate(scenario, "batch REST vs seed 000, accepted/s", batches.itemsPerSecond(),
+                    "ejabberd send_message per message", direct.itemsPerSecond(), "≥ 50x"));
+        }
+        result.note("no-op baseline: the api-service has no no-op endpoint, so GET /actuator/health of the same "
+                + "server stands in for it");
+        result.note("seed 000's path is measured as ejabberd's send_message called directly, to offline "
+                + "recipients (offline storage), without seed 000's own HTTP server in front: an upper bound for "
+                + "seed 000, so the ratio is a lower bound for chatpipe");
+        result.note("history-service runs throughout (as in ./chatpipe run) and reads what is accepted; the "
+                + "worker does not run during ingestion");
+        return result;
+    }
+
+    private static String message(List<String> senders, List<String> recipients, int caller, String text) {
+        return ChatJson.MAPPER.writeValueAsString(item(senders, recipients, caller, text));
+    }
+
+    private static Map<String, String> item(List<String> senders, List<String> recipients, int i, String text) {
+        return Map.of("fromId", senders.get(i % senders.size()), "toId", recipients.get(i % recipients.size()),
+                "message", text);
+    }
+
+    private static String batch(List<String> senders, List<String> recipients, int caller, String text, int size) {
+        List<Map<String, String>> messages = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            messages.add(item(senders, recipients, caller * size + i, text));
+        }
+        return ChatJson.MAPPER.writeValueAsString(Map.of("messages", messages));
+    }
+}

@@ -1,0 +1,63 @@
+package io.chatpipe.bench;
+
+import io.chatpipe.history.HistoryServiceApplication;
+import io.chatpipe.worker.DeliveryWorkerApplication;
+import java.nio.file.Path;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The worker and history-service as the smoke test runs them: Spring applications in this JVM. */
+final class InJvmServices implements Services, AutoCloseable {
+
+    private final String kafka;
+    private final String xmppDomain;
+    private final String ejabberdApi;
+    private final int historyPort;
+    private final Path historyState;
+    private ConfigurableApplicationContext worker;
+    private ConfigurableApplicationContext history;
+
+    InJvmServices(String kafka, String xmppDomain, String ejabberdApi, int historyPort, Path historyState) {
+        this.kafka = kafka;
+        this.xmppDomain = xmppDomain;
+        this.ejabberdApi = ejabberdApi;
+        this.historyPort = historyPort;
+        this.historyState = historyState;
+    }
+
+    void startHistory(boolean rebuild) {
+        history = HistoryServiceApplication.application().run("--server.port=" + historyPort,
+                "--spring.kafka.bootstrap-servers=" + kafka, "--chatpipe.history.streams.state-dir=" + historyState,
+                "--chatpipe.history.streams.rebuild=" + rebuild);
+    }
+
+    @Override
+    public synchronized void startWorker() {
+        if (worker == null) {
+            worker = DeliveryWorkerApplication.application().run("--server.port=0",
+                    "--spring.kafka.bootstrap-servers=" + kafka, "--chatpipe.worker.xmpp-domain=" + xmppDomain,
+                    "--chatpipe.worker.ejabberd.api-url=" + ejabberdApi);
+        }
+    }
+
+    @Override
+    public synchronized void stopWorker() {
+        if (worker != null) {
+            worker.close();
+            worker = null;
+        }
+    }
+
+    @Override
+    public synchronized void restartHistory(boolean rebuild) {
+        history.close();
+        startHistory(rebuild);
+    }
+
+    @Override
+    public synchronized void close() {
+        stopWorker();
+        if (history != null) {
+            history.close();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.chatpipe.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatpipe.api.ApiServiceApplication;
+import io.chatpipe.bench.report.Figure;
+import io.chatpipe.bench.report.ResultFiles;
+import io.chatpipe.bench.report.Results;
+import io.chatpipe.bench.report.ScenarioResult;
+import io.chatpipe.bench.scenario.Bench;
+import io.chatpipe.bench.scenario.BenchContext;
+import io.chatpipe.events.ChatJson;
+import io.chatpipe.testsupport.Ejabberd;
+import io.chatpipe.testsupport.KafkaBroker;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Not a benchmark: a smoke run of every scenario at a tiny size, against the real parts in this JVM (a Kafka
+ * broker, the project-local ejabberd, the three services), proving that the harness still measures what it
+ * says and writes its results. No timing is asserted; the counts and the shape of the files are.
+ */
+class LoadGeneratorTests {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyScenarioMeasuresChatpipeBesideItsBaselineAndWritesJsonMarkdownAndPng() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        String kafka = KafkaBroker.bootstrapServers();
+        Ejabberd ejabberd = Ejabberd.shared();
+        int apiPort = freePort();
+        int historyPort = freePort();
+        var targets = new Targets(URI.create("http://127.0.0.1:" + apiPort),
+                URI.create("http://127.0.0.1:" + historyPort), kafka, URI.create(ejabberd.apiUrl()),
+                ejabberd.host(), ejabberd.clientPort(), ejabberd.domain());
+
+        Results results;
+        try (ConfigurableApplicationContext api = ApiServiceApplication.application().run(
+                "--server.port=" + apiPort, "--spring.kafka.bootstrap-servers=" + kafka);
+             var services = new InJvmServices(kafka, ejabberd.domain(), ejabberd.apiUrl(), historyPort,
+                     dir.resolve("history"));
+             var bench = new BenchContext(targets, Sizes.tiny(), services, dir.resolve("work"))) {
+            services.startHistory(false);
+            results = Bench.run(bench, Bench.ALL, "./chatpipe bench (smoke test)");
+        }
+
+        Map<String, ScenarioResult> byName = results.scenarios().stream()
+                .collect(Collectors.toMap(ScenarioResult::getScenario, s -> s));
+        assertThat(byName).containsOnlyKeys("ingest", "drain", "e2e", "history", "websocket");
+        assertThat(results.scenarios()).allSatisfy(s -> assertThat(s.getFailure()).as(s.getScenario()).isNull());
+        for (String scenario : List.of("ingest", "drain", "e2e", "history")) {
+            ScenarioResult result = byName.get(scenario);
+            assertThat(result.getFigures()).as(scenario).isNotEmpty().allSatisfy(figure -> {
+                assertThat(figure.value()).as(figure.name()).isPositive();
+                assertThat(figure.baselineValue()).as(figure.baseline()).isPositive();
+                assertThat(figure.ratio()).as(figure.name()).isPositive();
+            });
+            assertThat(result.getLoads()).as(scenario).allSatisfy(load -> assertThat(load.items())
+                    .as(load.name()).isPositive());
+        }
+        assertThat(byName.get("ingest").getFigures()).extracting(Figure::name)
+                .contains("single-message REST, accepted/s", "single-message REST vs seed 000, accepted/s");
+        assertThat(byName.get("drain").getLoads()).allSatisfy(load -> assertThat(load.items()).isEqualTo(60));
+        assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
+        assertThat(byName.get("websocket").getNotes()).anySatisfy(note -> assertThat(note).startsWith("skipped"));
+
+        List<Path> files = ResultFiles.write(results, dir.resolve("results"));
+        JsonNode json = ChatJson.MAPPER.readTree(files.get(0).toFile());
+        assertThat(json.get("scenarios")).hasSize(5);
+        assertThat(json.get("scenarios").get(0).get("figures").get(0).get("ratio").asDouble()).isPositive();
+        assertThat(Files.readString(files.get(1))).contains("| ingest | single-message REST, accepted/s |",
+                "| drain | worker drain, delivered/s |", "| e2e | REST to XMPP client, p99 |",
+                "| history | rebuild, messages/s |");
+        var png = ImageIO.read(files.get(2).toFile());
+        assertThat(png.getWidth()).isPositive();
+        assertThat(dir.resolve("results/latest.md")).exists();
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
