@@ -21,6 +21,15 @@ public record Http(HttpClient client, URI base) {
         return post(path, "application/json", body);
     }
 
+    /** With extra headers, as name-value pairs: {@code "Authorization", "Bearer ..."}. */
+    public HttpResponse<String> postJson(String path, String body, String... headers) {
+        HttpRequest.Builder request = request(path).header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public HttpResponse<String> post(String path, String contentType, String body) {
         return send(request(path).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());

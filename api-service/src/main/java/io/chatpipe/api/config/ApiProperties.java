@@ -3,7 +3,14 @@ package io.chatpipe.api.config;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -18,7 +25,12 @@ import org.springframework.validation.annotation.Validated;
 public record ApiProperties(
         @Valid @DefaultValue Messages messages,
         @Valid @DefaultValue Publish publish,
-        @Valid @DefaultValue Limits limits) {
+        @Valid @DefaultValue Limits limits,
+        @Valid @DefaultValue Idempotency idempotency,
+        @Valid @DefaultValue Auth auth,
+        @Valid @DefaultValue WebSocket websocket,
+        @Valid @DefaultValue Chat chat,
+        @Valid @DefaultValue History history) {
 
     /**
      * The {@code chat.messages} topic as this service declares it (created when absent).
@@ -68,7 +80,153 @@ public record ApiProperties(
         }
     }
 
-    /** @param maxRequestBody a larger request body is refused with 413 before it is read */
-    public record Limits(@DefaultValue("1MB") DataSize maxRequestBody) {
+    /**
+     * @param maxRequestBody a larger request body is refused with 413 before it is read
+     * @param maxBatchItems  a batch with more messages is refused with 413
+     */
+    public record Limits(
+            @DefaultValue("1MB") DataSize maxRequestBody,
+            @DefaultValue("1000") @Min(1) int maxBatchItems) {
+    }
+
+    /**
+     * The {@code chat.idempotency} topic: which message each client message id became, shared by every
+     * instance (see {@code io.chatpipe.api.message.IdempotencyLog}).
+     *
+     * @param window how long a client message id is remembered: the topic's retention, and how long an
+     *               instance keeps it in memory; a retry after that is a new message (with the same id)
+     */
+    public record Idempotency(
+            @DefaultValue("4") @Min(1) int partitions,
+            @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int replicas,
+            @DefaultValue("7d") Duration window) {
+
+        public Idempotency {
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("chatpipe.api.idempotency.window must be positive");
+            }
+        }
+    }
+
+    /**
+     * API keys of the applications that post messages over REST ({@code Authorization: Bearer <key>}).
+     *
+     * @param required whether the message endpoints refuse a request without a valid key; off by default
+     *                 so that a bare start (tests, the end-to-end test) works; the local stack turns it on
+     * @param keys     the keys, each by the SHA-256 of its secret: the secrets themselves are never configured
+     */
+    public record Auth(
+            @DefaultValue("false") boolean required,
+            @DefaultValue List<@Valid ApiKey> keys) {
+
+        public Auth {
+            keys = List.copyOf(keys);
+            if (required && keys.isEmpty()) {
+                throw new IllegalArgumentException("chatpipe.api.auth.required is true but no "
+                        + "chatpipe.api.auth.keys[n] are configured: no request could ever be accepted");
+            }
+            var names = new HashSet<String>();
+            var hashes = new HashSet<String>();
+            for (ApiKey key : keys) {
+                if (!names.add(key.name())) {
+                    throw new IllegalArgumentException("chatpipe.api.auth.keys: the name '" + key.name()
+                            + "' is given twice");
+                }
+                if (key.secretSha256() != null && !hashes.add(key.secretSha256().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("chatpipe.api.auth.keys: '" + key.name()
+                            + "' has the same secret as another key");
+                }
+            }
+        }
+    }
+
+    /**
+     * One application's key.
+     *
+     * @param name         who holds it; appears in logs, never the secret
+     * @param secretSha256 the SHA-256 of the secret as sent in the header (UTF-8), in hex; the key itself
+     *                     must be random and long (e.g. 32 random bytes), which makes a plain hash enough
+     * @param senders      the user ids this key may send as; empty for any
+     * @param rateLimit    how many messages this key may send (a batch counts each of its messages)
+     */
+    public record ApiKey(
+            @NotBlank String name,
+            @NotNull @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be the SHA-256 of the key in hex (64 digits)")
+            String secretSha256,
+            @DefaultValue List<String> senders,
+            @Valid @DefaultValue RateLimit rateLimit) {
+    }
+
+    /**
+     * A token bucket: up to {@code messages} at once, refilled at {@code messages} per {@code per}.
+     * Each instance keeps its own buckets: N instances let a key send N times as much.
+     */
+    public record RateLimit(
+            @DefaultValue("1000") @Min(1) long messages,
+            @DefaultValue("1s") Duration per) {
+
+        public RateLimit {
+            if (per.isNegative() || per.isZero()) {
+                throw new IllegalArgumentException("chatpipe.api.auth.keys[n].rate-limit.per must be positive");
+            }
+        }
+    }
+
+    /**
+     * The chat WebSocket: seed 003's protocol at {@code /ws/chat?token=...} (and, when enabled, at seed 003's
+     * own {@code /chat/{username}/{password}}).
+     *
+     * @param allowedOrigins     the pages that may open it: a browser's {@code Origin} must be one of these
+     *                           ({@code {port}} stands for the port this instance listens on); a client that
+     *                           sends no Origin is not a browser and is let through to authenticate
+     * @param legacyPasswordPath serve seed 003's endpoint, which puts the password in the URL (and so in
+     *                           access logs and browser history); off unless a seed 003 client needs it
+     * @param maxFrameSize       a larger frame is discarded unread and answered with ERROR
+     * @param framesPerSecond    the sustained rate of frames one connection may send
+     * @param burst              how many frames one connection may send at once
+     * @param maxStrikes         ERROR answers to bad frames a connection may earn per minute; one more closes it
+     * @param loginTokenTtl      how long a token from {@code POST /api/v1/sessions} stays redeemable (once)
+     * @param sendTimeLimit      a client that takes longer to take a frame is disconnected
+     * @param sendBufferLimit    frames waiting for a slow client, at most; beyond that it is disconnected
+     */
+    public record WebSocket(
+            @DefaultValue({"http://127.0.0.1:{port}", "http://localhost:{port}"}) List<String> allowedOrigins,
+            @DefaultValue("false") boolean legacyPasswordPath,
+            @DefaultValue("256KB") DataSize maxFrameSize,
+            @DefaultValue("20") @Min(1) int framesPerSecond,
+            @DefaultValue("40") @Min(1) int burst,
+            @DefaultValue("5") @Min(1) int maxStrikes,
+            @DefaultValue("30s") Duration loginTokenTtl,
+            @DefaultValue("10s") Duration sendTimeLimit,
+            @DefaultValue("1MB") DataSize sendBufferLimit) {
+
+        public WebSocket {
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+    }
+
+    /**
+     * The chat's own topics, created when absent: {@code chat.accounts} (compacted), {@code chat.contacts}
+     * (kept forever: contact lists are their replay) and {@code chat.presence}.
+     *
+     * @param presenceRetention how long presence changes are kept; only live ones matter
+     * @param requestTimeout    how long a login or a contact change waits for Kafka (and, at start, for this
+     *                          instance to have read the accounts) before it is refused
+     */
+    public record Chat(
+            @DefaultValue("4") @Min(1) int partitions,
+            @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int replicas,
+            @DefaultValue("1d") Duration presenceRetention,
+            @DefaultValue("10s") Duration requestTimeout) {
+    }
+
+    /**
+     * Where the chat page's history comes from: history-service's query API, asked by this service for a
+     * logged-in user's own conversations (so the browser needs no access to history-service).
+     */
+    public record History(
+            @DefaultValue("http://127.0.0.1:8081") @NotNull URI url,
+            @DefaultValue("5s") Duration timeout,
+            @DefaultValue("200") @Min(1) @Max(1000) int messages) {
     }
 }

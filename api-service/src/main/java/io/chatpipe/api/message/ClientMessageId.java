@@ -30,20 +30,26 @@ import java.lang.annotation.Target;
 
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
+            String problem = problem(value);
+            return problem == null || Violations.report(context, problem);
+        }
+
+        /** What is wrong with a client message id, or null when nothing is (or none is given). */
+        static String problem(String value) {
             if (value == null) {
-                return true;
+                return null;
             }
             if (value.isBlank()) {
-                return Violations.report(context, "must not be blank when given");
+                return "must not be blank when given";
             }
             if (value.length() > MAX_LENGTH) {
-                return Violations.report(context, "must be at most " + MAX_LENGTH + " characters");
+                return "must be at most " + MAX_LENGTH + " characters";
             }
             int bad = value.codePoints()
                     .filter(cp -> Character.getType(cp) == Character.CONTROL
                             || Character.getType(cp) == Character.SURROGATE)
                     .findFirst().orElse(-1);
-            return bad < 0 || Violations.report(context, String.format("must not contain U+%04X", bad));
+            return bad < 0 ? null : String.format("must not contain U+%04X", bad);
         }
     }
 }

@@ -4,18 +4,15 @@ import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topics;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.RetriableException;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Writes accepted messages to {@code chat.messages}, keyed by conversation, and returns only once
  * Kafka has acknowledged them (acks=all, idempotent producer). Every wait is bounded: a Kafka that
- * cannot take the message makes it a {@link MessageNotStoredException}, never a hang.
+ * cannot take a message makes it a failed {@link KafkaWriter.Ack}, never a hang.
  */
 @Component
 class MessagePublisher {
@@ -28,37 +25,19 @@ class MessagePublisher {
         this.settings = properties.publish();
     }
 
-    void publish(MessageAccepted message) {
-        try {
-            // send() itself waits at most max.block.ms for metadata or buffer space
-            template.send(Topics.MESSAGES.name(), message.conversationId(), message)
-                    .get(settings.acknowledgementTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            // the broker refused or never acknowledged the record: Kafka could not take it
-            throw new MessageNotStoredException(settings.retryAfter(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new MessageNotStoredException(settings.retryAfter(), e);
-        } catch (RuntimeException e) {
-            if (unavailable(e)) {
-                throw new MessageNotStoredException(settings.retryAfter(), e);
-            }
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MessageNotStoredException(settings.retryAfter(), e);
-        }
+    /** Sends all messages at once; one acknowledgement (or failure) per message, in order. */
+    List<KafkaWriter.Ack> publishAll(List<MessageAccepted> messages) {
+        List<ProducerRecord<ConversationId, MessageAccepted>> records = messages.stream()
+                .map(message -> new ProducerRecord<>(Topics.MESSAGES.name(), message.conversationId(), message))
+                .toList();
+        return KafkaWriter.writeAll(template, records, settings.acknowledgementTimeout());
     }
 
-    /**
-     * Whether send() failed for want of a broker (no metadata or buffer space within max.block.ms, or
-     * an interrupt) rather than for a bug or a wrong setting of ours, which stay 500s.
-     */
-    private static boolean unavailable(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RetriableException || cause instanceof InterruptException) {
-                return true;
-            }
+    /** @throws MessageNotStoredException when Kafka did not acknowledge the message in time */
+    void publish(MessageAccepted message) {
+        KafkaWriter.Ack ack = publishAll(List.of(message)).getFirst();
+        if (!ack.stored()) {
+            throw new MessageNotStoredException(settings.retryAfter(), ack.failure());
         }
-        return false;
     }
 }

@@ -26,4 +26,9 @@ final class MessageApiTestBodies {
         }
         return ChatJson.MAPPER.writeValueAsString(body);
     }
+
+    /** The body of {@code /api/v1/messages/batch}: the items as given, JSON each. */
+    static String batch(String... items) {
+        return "{\"messages\": [" + String.join(", ", items) + "]}";
+    }
 }

@@ -1,0 +1,65 @@
+package io.chatpipe.api.message;
+
+import io.chatpipe.api.web.FieldProblem;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.util.Comparator;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads one item of a batch as a {@link MessageRequest}, by the same rules as a single message (the
+ * service's strict JSON mapper, the same constraints), so that a bad item is refused with the 400 it
+ * would have had alone.
+ */
+@Component
+class BatchItemReader {
+
+    private final JsonMapper json;
+    private final Validator validator;
+
+    BatchItemReader(JsonMapper json, Validator validator) {
+        this.json = json;
+        this.validator = validator;
+    }
+
+    /** @throws ErrorResponseException 400 naming the fields at fault */
+    MessageRequest read(JsonNode item) {
+        if (item == null || !item.isObject()) {
+            throw invalid(List.of(new FieldProblem(FieldProblem.BODY, "must be a JSON object")));
+        }
+        MessageRequest request;
+        try {
+            request = json.treeToValue(item, MessageRequest.class);
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? FieldProblem.BODY : e.getPath().getFirst().getPropertyName();
+            throw invalid(List.of(new FieldProblem(field, e.getTargetType() == String.class
+                    ? "must be a JSON string" : "has the wrong type")));
+        } catch (JacksonException e) {
+            throw invalid(List.of(new FieldProblem(FieldProblem.BODY, "cannot be read")));
+        }
+        List<FieldProblem> errors = validator.validate(request).stream()
+                .map(BatchItemReader::problem)
+                .sorted(Comparator.comparing(FieldProblem::field).thenComparing(FieldProblem::detail))
+                .toList();
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        return request;
+    }
+
+    private static FieldProblem problem(ConstraintViolation<MessageRequest> violation) {
+        return new FieldProblem(violation.getPropertyPath().toString(), violation.getMessage());
+    }
+
+    private static ErrorResponseException invalid(List<FieldProblem> errors) {
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST,
+                FieldProblem.problem(HttpStatus.BAD_REQUEST, "The message is not valid.", errors), null);
+    }
+}
