@@ -1,0 +1,129 @@
+package io.chatpipe.api.account;
+
+import io.chatpipe.api.config.ApiProperties;
+import io.chatpipe.api.live.KafkaTail;
+import io.chatpipe.events.AccountRegistered;
+import io.chatpipe.events.ChatEvent;
+import io.chatpipe.events.InvalidIdException;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserId;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Seed 003's accounts: a username and a password, the account created on the first login. Passwords are
+ * kept only as BCrypt hashes (Spring Security's {@code {bcrypt}...} form), in {@code chat.accounts}.
+ *
+ * <p>Two first logins of one user may race, on two instances or one. Both write a registration; the first
+ * in the partition's order is the account, everywhere. The losing login then holds only if its password
+ * is the winner's, and it writes the winner again: {@code chat.accounts} is compacted, which keeps a key's
+ * latest record, and the latest must be the winner for an instance that starts after compaction to agree.
+ */
+@Component
+public class Accounts {
+
+    /** BCrypt reads at most this many bytes of a password; a longer one would be silently cut. */
+    static final int MAX_PASSWORD_BYTES = 72;
+
+    private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+
+    private final AccountBook book;
+    private final KafkaTail tail;
+    private final KafkaTemplate<UserId, ChatEvent> template;
+    private final Duration timeout;
+    private final PasswordEncoder passwords = new DelegatingPasswordEncoder("bcrypt",
+            Map.of("bcrypt", new BCryptPasswordEncoder()));
+    private final Clock clock = Clock.systemUTC();
+
+    Accounts(AccountBook book, KafkaTail tail, KafkaTemplate<UserId, ChatEvent> template, ApiProperties properties) {
+        this.book = book;
+        this.tail = tail;
+        this.template = template;
+        this.timeout = properties.chat().requestTimeout();
+    }
+
+    public Login login(String username, String password) {
+        UserId user;
+        try {
+            user = UserId.of(username);
+        } catch (InvalidIdException e) {
+            return new Login.Invalid("username", e.getMessage());
+        }
+        if (password == null || password.isEmpty()) {
+            return new Login.Invalid("password", "must not be empty");
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            return new Login.Invalid("password", "must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
+        }
+        if (!tail.awaitReady(timeout)) {
+            return new Login.Unavailable("this instance has not read the accounts from Kafka yet; try again later");
+        }
+        Optional<AccountRegistered> account = book.find(user);
+        if (account.isPresent()) {
+            return check(account.get(), password);
+        }
+        return register(user, password);
+    }
+
+    private Login check(AccountRegistered account, String password) {
+        return passwords.matches(password, account.passwordHash())
+                ? new Login.Success(account.userId(), false)
+                : new Login.WrongPassword(account.userId());
+    }
+
+    private Login register(UserId user, String password) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AccountRegistered mine = AccountRegistered.of(user, passwords.encode(password), clock.instant());
+        RecordMetadata written;
+        try {
+            written = write(mine, deadline);
+        } catch (TimeoutException | ExecutionException | RuntimeException e) {
+            log.warn("Could not register the account of {}: {}", user, e.toString());
+            return new Login.Unavailable("the account could not be stored; try again later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Login.Unavailable("interrupted");
+        }
+        if (!tail.awaitRead(Topics.ACCOUNTS, written.partition(), written.offset(), left(deadline))) {
+            return new Login.Unavailable("the account was stored but not yet read back; try again");
+        }
+        AccountRegistered winner = book.find(user).orElseThrow();
+        if (winner.passwordHash().equals(mine.passwordHash())) {
+            log.info("Created the chat account of {}", user);
+            return new Login.Success(user, true);
+        }
+        log.info("Two first logins of {} raced; the earlier registration is the account", user);
+        try {
+            write(winner, deadline);
+        } catch (TimeoutException | ExecutionException | RuntimeException e) {
+            log.warn("Could not write the winning registration of {} again: {}", user, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return check(winner, password);
+    }
+
+    private RecordMetadata write(AccountRegistered registration, long deadline)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return template.send(Topics.ACCOUNTS.name(), registration.userId(), registration)
+                .get(left(deadline).toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+    }
+}

@@ -1,0 +1,23 @@
+package io.chatpipe.api.account;
+
+import io.chatpipe.events.UserId;
+
+/** What became of a login: in (the account existed, or was created now), or why not. */
+public sealed interface Login {
+
+    /** @param created whether this login created the account */
+    record Success(UserId user, boolean created) implements Login {
+    }
+
+    /** The account exists and the password is not its password. */
+    record WrongPassword(UserId user) implements Login {
+    }
+
+    /** The username or password cannot be an account's: the field and what is wrong with it. */
+    record Invalid(String field, String detail) implements Login {
+    }
+
+    /** Kafka could not be asked or told about the account in time; try again later. */
+    record Unavailable(String detail) implements Login {
+    }
+}

@@ -1,0 +1,47 @@
+package io.chatpipe.api.live;
+
+import io.chatpipe.api.websocket.ChatFrame;
+import io.chatpipe.api.websocket.SessionRegistry;
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.DeliveryAttempted;
+import io.chatpipe.events.Topic;
+import io.chatpipe.events.Topics;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivery outcomes to the sessions here of both users of the conversation, as DELIVERY_STATUS frames:
+ * {@code {"messageType":"DELIVERY_STATUS","messageId":...,"conversationId":...,"status":"ACCEPTED"|"RETRYING"|
+ * "FAILED","content":<error or absent>,"at":...}}. The outcome names only the conversation, not the sender;
+ * the sender's client knows its message by id, and the recipient's client ignores ids it did not send.
+ */
+@Component
+class DeliveryFeed implements TopicFollower<ConversationId, DeliveryAttempted> {
+
+    private final SessionRegistry sessions;
+
+    DeliveryFeed(SessionRegistry sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Topic<ConversationId, DeliveryAttempted> topic() {
+        return Topics.DELIVERIES;
+    }
+
+    @Override
+    public boolean fromBeginning() {
+        return false;
+    }
+
+    @Override
+    public void accept(ConversationId key, DeliveryAttempted attempt) {
+        ConversationId conversation = attempt.conversationId();
+        ChatFrame frame = new ChatFrame(null, null, attempt.error(), ChatFrame.DELIVERY_STATUS,
+                attempt.messageId().toString(), null, conversation.value(), attempt.outcome().name(),
+                attempt.at(), null);
+        sessions.send(conversation.first(), frame);
+        if (!conversation.second().equals(conversation.first())) {
+            sessions.send(conversation.second(), frame);
+        }
+    }
+}

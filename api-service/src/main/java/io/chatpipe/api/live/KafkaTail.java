@@ -1,0 +1,285 @@
+package io.chatpipe.api.live;
+
+import io.chatpipe.events.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * This instance's one reader of the chat's topics. It assigns itself every partition (no consumer group: each
+ * instance reads everything), reads the books (accounts, contacts) from the beginning and the live topics
+ * (messages, deliveries, presence) from their end as of the start, and hands each record to its
+ * {@link TopicFollower}.
+ *
+ * <p>It reads on its own thread, and keeps trying while Kafka is away (the REST API works, or answers 503,
+ * meanwhile). Logins wait until it is {@linkplain #awaitReady ready}, so that none is ever judged on half
+ * the accounts; since no session opens before that, no live update is missed either.
+ */
+@Component
+public class KafkaTail implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaTail.class);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Map<String, TopicFollower<?, ?>> followers = new HashMap<>();
+    private final Map<String, Object> config;
+
+    private final Object progress = new Object();
+    /** Next offset to read of each partition, as of the last poll; guarded by {@link #progress}. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+
+    /** Where the books ended when they were assigned; guarded by {@link #progress}. */
+    private Map<TopicPartition, Long> booksEnd;
+    /** Guarded by {@link #progress}. */
+    private boolean ready;
+
+    private volatile boolean running;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    KafkaTail(List<TopicFollower<?, ?>> followers, KafkaProperties kafka, KafkaConnectionDetails connection) {
+        for (TopicFollower<?, ?> follower : followers) {
+            if (this.followers.putIfAbsent(follower.topic().name(), follower) != null) {
+                throw new IllegalStateException("two followers of " + follower.topic().name());
+            }
+        }
+        Map<String, Object> consumerConfig = kafka.buildConsumerProperties();
+        KafkaConnectionDetails.Configuration consumerConnection = connection.getConsumer();
+        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, consumerConnection.getBootstrapServers());
+        if (consumerConnection.getSecurityProtocol() != null) {
+            consumerConfig.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, consumerConnection.getSecurityProtocol());
+        }
+        // assigned partitions, no group: nothing to commit, nothing left behind on the broker
+        consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the topics are declared with their settings (compaction, retention); never created by a read
+        consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "api-service-tail-" + UUID.randomUUID());
+        this.config = consumerConfig;
+    }
+
+    @Override
+    public void start() {
+        consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        running = true;
+        thread = Thread.ofPlatform().name("kafka-tail").start(this::run);
+    }
+
+    /**
+     * Waits until this instance has read the books (accounts, contacts) to where they ended when it started:
+     * until then it cannot judge a login. False when that did not happen within the timeout (Kafka away).
+     */
+    public boolean awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (!ready) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !running) {
+                    return false;
+                }
+                try {
+                    progress.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Waits until this instance has read a record, e.g. one it has just written: afterwards its followers
+     * know it. False when that did not happen within the timeout.
+     */
+    public boolean awaitRead(Topic<?, ?> topic, int partition, long offset, Duration timeout) {
+        return awaitPosition(new TopicPartition(topic.name(), partition), offset + 1, timeout);
+    }
+
+    private boolean awaitPosition(TopicPartition partition, long position, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (positions.getOrDefault(partition, -1L) < position) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !running) {
+                    return false;
+                }
+                try {
+                    progress.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private void run() {
+        try {
+            if (!assignAll()) {
+                return;
+            }
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (WakeupException e) {
+                    break;
+                } catch (RuntimeException e) {
+                    // a broker away for a while: keep our positions and try again
+                    log.warn("Reading the chat's topics failed, retrying: {}", e.toString());
+                    sleep();
+                    continue;
+                }
+                records.forEach(this::dispatch);
+                synchronized (progress) {
+                    consumer.assignment().forEach(partition -> positions.put(partition, consumer.position(partition)));
+                    checkReady();
+                    progress.notifyAll();
+                }
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Assigns every partition of the followed topics, books from their beginning and live topics from their
+     * end, and notes where the books end now. Retries while Kafka cannot be reached; false when stopped.
+     */
+    private boolean assignAll() {
+        boolean warned = false;
+        while (running) {
+            try {
+                List<TopicPartition> books = new ArrayList<>();
+                List<TopicPartition> live = new ArrayList<>();
+                for (TopicFollower<?, ?> follower : followers.values()) {
+                    (follower.fromBeginning() ? books : live).addAll(partitions(follower.topic().name()));
+                }
+                List<TopicPartition> all = new ArrayList<>(books);
+                all.addAll(live);
+                consumer.assign(all);
+                consumer.seekToBeginning(books);
+                consumer.seekToEnd(live);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(books, METADATA_TIMEOUT);
+                synchronized (progress) {
+                    // position() resolves the seeks now: a live record written after this line is one we read
+                    all.forEach(partition -> positions.put(partition, consumer.position(partition, METADATA_TIMEOUT)));
+                    booksEnd = ends;
+                    checkReady();
+                    progress.notifyAll();
+                }
+                log.info("Following {} partitions of the chat's topics", all.size());
+                return true;
+            } catch (WakeupException e) {
+                return false;
+            } catch (RuntimeException e) {
+                if (!warned) {
+                    log.warn("Cannot read the chat's topics yet, retrying until Kafka answers: {}", e.toString());
+                    warned = true;
+                }
+                consumer.unsubscribe();
+                sleep();
+            }
+        }
+        return false;
+    }
+
+    /** Under {@link #progress}: whether the books have been read as far as they went at the start. */
+    private void checkReady() {
+        if (!ready && booksEnd != null && booksEnd.entrySet().stream()
+                .allMatch(end -> positions.getOrDefault(end.getKey(), -1L) >= end.getValue())) {
+            ready = true;
+            log.info("Read the chat's accounts and contacts");
+        }
+    }
+
+    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        dispatch(followers.get(record.topic()), record);
+    }
+
+    private <K, V> void dispatch(TopicFollower<K, V> follower, ConsumerRecord<byte[], byte[]> record) {
+        Topic<K, V> topic = follower.topic();
+        K key;
+        V value;
+        try {
+            key = topic.keys().deserializer().deserialize(record.topic(), record.key());
+            value = topic.values().deserializer().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            log.warn("Skipped unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.toString());
+            return;
+        }
+        try {
+            follower.accept(key, value);
+        } catch (RuntimeException e) {
+            log.error("Could not apply record {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
+        }
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist (yet)");
+        }
+        return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Before the web server (which starts at {@code Integer.MAX_VALUE - 2048}) and stopped after it. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 4096;
+    }
+}

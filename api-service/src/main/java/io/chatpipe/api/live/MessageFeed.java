@@ -1,0 +1,45 @@
+package io.chatpipe.api.live;
+
+import io.chatpipe.api.websocket.ChatFrame;
+import io.chatpipe.api.websocket.SessionRegistry;
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.Topic;
+import io.chatpipe.events.Topics;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every message accepted after this instance started, however it came in (REST or WebSocket, on any
+ * instance), to every session here of its sender and its recipient: a NEW_MESSAGE frame with its ids. The
+ * sender's frame carries the sender's own client message id too.
+ */
+@Component
+class MessageFeed implements TopicFollower<ConversationId, MessageAccepted> {
+
+    private final SessionRegistry sessions;
+
+    MessageFeed(SessionRegistry sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Topic<ConversationId, MessageAccepted> topic() {
+        return Topics.MESSAGES;
+    }
+
+    @Override
+    public boolean fromBeginning() {
+        return false;
+    }
+
+    @Override
+    public void accept(ConversationId key, MessageAccepted message) {
+        ChatFrame frame = new ChatFrame(message.fromId().value(), message.toId().value(), message.message(),
+                ChatFrame.NEW_MESSAGE, message.messageId().toString(), null, message.conversationId().value(),
+                null, message.acceptedAt(), null);
+        sessions.send(message.fromId(), frame.withClientMessageId(message.clientMessageId()));
+        if (!message.toId().equals(message.fromId())) {
+            sessions.send(message.toId(), frame);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.chatpipe.api.live;
+
+import io.chatpipe.events.Topic;
+
+/**
+ * Something that follows one topic through this instance's {@link KafkaTail}: each of the topic's records,
+ * in partition order, from the topic's beginning (a book of what the topic says, complete before this
+ * instance serves anyone) or from its end as of this instance's start (live updates).
+ */
+public interface TopicFollower<K, V> {
+
+    Topic<K, V> topic();
+
+    /** Whether to read the topic from its beginning, and be caught up before the service starts. */
+    boolean fromBeginning();
+
+    /** One record, called on the tail's thread only. A record that cannot be read never gets here. */
+    void accept(K key, V value);
+}

@@ -1,0 +1,58 @@
+package io.chatpipe.api.websocket;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One JSON frame of the chat WebSocket: seed 003's {@code {"from", "to", "content", "messageType"}}, and
+ * fields of ours that seed 003's client ignores. Fields without a value are left out, as seed 003 does.
+ *
+ * @param messageId       the message a NEW_MESSAGE or DELIVERY_STATUS frame is about
+ * @param clientMessageId the sender's own id of a message, on frames to the sender only
+ * @param conversationId  the conversation of a message
+ * @param status          DELIVERY_STATUS: ACCEPTED (the XMPP server took it), RETRYING or FAILED; HISTORY:
+ *                        UNAVAILABLE when history could not be had
+ * @param at              when the message was accepted, or the delivery attempted
+ * @param messages        HISTORY: the conversation's messages, oldest first, as history-service shows them
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatFrame(
+        String from,
+        String to,
+        String content,
+        String messageType,
+        String messageId,
+        String clientMessageId,
+        String conversationId,
+        String status,
+        Instant at,
+        JsonNode messages) {
+
+    public static final String NEW_MESSAGE = "NEW_MESSAGE";
+    public static final String JOIN_SUCCESS = "JOIN_SUCCESS";
+    public static final String LEAVE = "LEAVE";
+    public static final String ERROR = "ERROR";
+    public static final String FORBIDDEN = "FORBIDDEN";
+    public static final String ADD_CONTACT = "ADD_CONTACT";
+    public static final String GET_CONTACTS = "GET_CONTACTS";
+    public static final String UNSUBSCRIBE = "UNSUBSCRIBE";
+    /** Ours: the outcome of one attempt to hand a message to the XMPP server. */
+    public static final String DELIVERY_STATUS = "DELIVERY_STATUS";
+    /** Ours: asks for (and answers with) the history of the conversation with {@code to}. */
+    public static final String GET_HISTORY = "GET_HISTORY";
+    public static final String HISTORY = "HISTORY";
+
+    /** A frame of seed 003's four fields. */
+    public static ChatFrame of(String messageType, String from, String to, String content) {
+        return new ChatFrame(from, to, content, messageType, null, null, null, null, null, null);
+    }
+
+    public static ChatFrame error(String content) {
+        return of(ERROR, null, null, content);
+    }
+
+    public ChatFrame withClientMessageId(String id) {
+        return new ChatFrame(from, to, content, messageType, messageId, id, conversationId, status, at, messages);
+    }
+}

@@ -1,0 +1,145 @@
+package io.chatpipe.api.websocket;
+
+import io.chatpipe.api.account.Accounts;
+import io.chatpipe.api.account.Login;
+import io.chatpipe.api.account.SessionTokens;
+import io.chatpipe.api.config.ApiProperties;
+import io.chatpipe.events.UserId;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * What happens before a chat WebSocket opens: the Origin check, then the login. A failed login still opens
+ * the socket, to say why in seed 003's terms (FORBIDDEN, or ERROR) before closing it: a browser cannot read
+ * the status of a refused handshake.
+ */
+final class Handshakes {
+
+    /** The logged-in user of a session, a {@link UserId}. */
+    static final String USER = "chatpipe.user";
+    /** Why a session is refused, a {@link Refusal}. */
+    static final String REFUSAL = "chatpipe.refusal";
+
+    private static final Logger log = LoggerFactory.getLogger(Handshakes.class);
+
+    private Handshakes() {
+    }
+
+    /** The frame that tells a client why it is not let in, and how its socket is closed. */
+    record Refusal(ChatFrame frame, CloseStatus status) {
+    }
+
+    /**
+     * Cross-site WebSocket hijacking protection: a browser names the page that opens a socket in Origin, and
+     * only the configured pages may. {@code {port}} in an allowed origin is this instance's port. A client
+     * that sends no Origin is not a browser page; it still has to log in.
+     */
+    static final class OriginCheck implements HandshakeInterceptor {
+
+        private final List<String> allowed;
+
+        OriginCheck(ApiProperties.WebSocket settings) {
+            this.allowed = settings.allowedOrigins();
+        }
+
+        @Override
+        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+                WebSocketHandler handler, Map<String, Object> attributes) {
+            String origin = request.getHeaders().getOrigin();
+            if (origin == null) {
+                return true;
+            }
+            String port = String.valueOf(request.getLocalAddress().getPort());
+            if (allowed.stream().map(entry -> entry.replace("{port}", port)).anyMatch(origin::equalsIgnoreCase)) {
+                return true;
+            }
+            log.info("Refused a chat WebSocket from origin {}; allowed: {}", origin, allowed);
+            response.setStatusCode(HttpStatus.FORBIDDEN);
+            return false;
+        }
+
+        @Override
+        public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+                WebSocketHandler handler, Exception exception) {
+        }
+    }
+
+    /** {@code /ws/chat?token=...}: a token from {@code POST /api/v1/sessions}, redeemed once. */
+    static final class TokenLogin implements HandshakeInterceptor {
+
+        private final SessionTokens tokens;
+
+        TokenLogin(SessionTokens tokens) {
+            this.tokens = tokens;
+        }
+
+        @Override
+        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+                WebSocketHandler handler, Map<String, Object> attributes) {
+            String token = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst("token");
+            tokens.redeem(token).ifPresentOrElse(user -> attributes.put(USER, user),
+                    () -> attributes.put(REFUSAL, new Refusal(ChatFrame.of(ChatFrame.FORBIDDEN, null, null,
+                            "the token is missing, unknown, used or expired: log in again at POST /api/v1/sessions"),
+                            CloseStatus.POLICY_VIOLATION)));
+            return true;
+        }
+
+        @Override
+        public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+                WebSocketHandler handler, Exception exception) {
+        }
+    }
+
+    /**
+     * Seed 003's {@code /chat/{username}/{password}}, served only when
+     * {@code chatpipe.api.websocket.legacy-password-path} is on: a wrong password gets FORBIDDEN.
+     */
+    static final class PasswordPathLogin implements HandshakeInterceptor {
+
+        private final Accounts accounts;
+
+        PasswordPathLogin(Accounts accounts) {
+            this.accounts = accounts;
+        }
+
+        @Override
+        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+                WebSocketHandler handler, Map<String, Object> attributes) {
+            String path = request.getURI().getRawPath();
+            String[] parts = path.substring(path.indexOf("/chat/") + "/chat/".length()).split("/", -1);
+            if (parts.length != 2) {
+                response.setStatusCode(HttpStatus.NOT_FOUND);
+                return false;
+            }
+            String username = UriUtils.decode(parts[0], StandardCharsets.UTF_8);
+            String password = UriUtils.decode(parts[1], StandardCharsets.UTF_8);
+            switch (accounts.login(username, password)) {
+                case Login.Success success -> attributes.put(USER, success.user());
+                case Login.WrongPassword wrong -> attributes.put(REFUSAL, new Refusal(
+                        ChatFrame.of(ChatFrame.FORBIDDEN, null, wrong.user().value(), "the password is wrong"),
+                        CloseStatus.POLICY_VIOLATION));
+                case Login.Invalid invalid -> attributes.put(REFUSAL, new Refusal(
+                        ChatFrame.error(invalid.field() + " " + invalid.detail()), CloseStatus.POLICY_VIOLATION));
+                case Login.Unavailable unavailable -> attributes.put(REFUSAL, new Refusal(
+                        ChatFrame.error(unavailable.detail()), CloseStatus.SERVICE_RESTARTED));
+            }
+            return true;
+        }
+
+        @Override
+        public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
+                WebSocketHandler handler, Exception exception) {
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.chatpipe.api.websocket;
+
+import io.chatpipe.api.live.PresencePublisher;
+import io.chatpipe.events.UserId;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The chat sessions open on this instance, by user. Safe under concurrency: a user's first session to open
+ * and last to close are told apart under that user's lock, so that the presence changes they publish
+ * (online, offline) leave in the order they happened.
+ */
+@Component
+public class SessionRegistry implements SmartLifecycle {
+
+    private static final int STRIPES = 64;
+
+    private final ConcurrentHashMap<UserId, Set<ChatSession>> sessions = new ConcurrentHashMap<>();
+    private final Object[] locks = new Object[STRIPES];
+    private final PresencePublisher presence;
+    private volatile boolean running;
+
+    SessionRegistry(PresencePublisher presence) {
+        this.presence = presence;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    void add(ChatSession session) {
+        UserId user = session.user();
+        synchronized (lock(user)) {
+            Set<ChatSession> own = sessions.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet());
+            boolean first = own.isEmpty();
+            own.add(session);
+            if (first) {
+                presence.online(user);
+            }
+        }
+    }
+
+    void remove(ChatSession session) {
+        UserId user = session.user();
+        synchronized (lock(user)) {
+            Set<ChatSession> own = sessions.get(user);
+            if (own != null && own.remove(session) && own.isEmpty()) {
+                sessions.remove(user);
+                presence.offline(user);
+            }
+        }
+    }
+
+    /** Sends a frame to every session of a user on this instance; none is no error. */
+    public void send(UserId user, ChatFrame frame) {
+        Set<ChatSession> own = sessions.get(user);
+        if (own != null) {
+            own.forEach(session -> session.send(frame));
+        }
+    }
+
+    public List<ChatSession> sessionsOf(UserId user) {
+        Set<ChatSession> own = sessions.get(user);
+        return own == null ? List.of() : List.copyOf(own);
+    }
+
+    private Object lock(UserId user) {
+        return locks[Math.floorMod(user.hashCode(), STRIPES)];
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * After the web server stopped (its sessions closed): whoever is still registered goes offline, so that
+     * contacts do not see them online on an instance that is gone.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        for (UserId user : List.copyOf(sessions.keySet())) {
+            synchronized (lock(user)) {
+                if (sessions.remove(user) != null) {
+                    presence.offline(user);
+                }
+            }
+        }
+        presence.flush();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops after the web server ({@code Integer.MAX_VALUE - 2048}), before the Kafka tail. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 3072;
+    }
+}

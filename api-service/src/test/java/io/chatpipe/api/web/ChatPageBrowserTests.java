@@ -1,0 +1,144 @@
+package io.chatpipe.api.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatpipe.api.ApiServiceApplication;
+import io.chatpipe.testsupport.KafkaBroker;
+import java.io.File;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The chat page of {@code /chat/{from}/{to}} in a real headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}): two pages, two users, each sees what the other writes. History-service is not
+ * running here, and the page says so and works all the same.
+ */
+class ChatPageBrowserTests {
+
+    /** A bound on a hang, not a timing assertion. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    static ConfigurableApplicationContext service;
+    static String base;
+
+    private final List<WebDriver> browsers = new java.util.ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        service = ApiServiceApplication.application().run("--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + KafkaBroker.bootstrapServers(),
+                "--chatpipe.api.history.url=http://127.0.0.1:9");
+        base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.forEach(WebDriver::quit);
+    }
+
+    @Test
+    void twoUsersOnTwoPagesSeeEachOthersMessages() {
+        String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+        String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+        WebDriver alicePage = open(alice, bob, "alice's password");
+        WebDriver bobPage = open(bob, alice, "bob's password");
+
+        assertThat(text(alicePage, By.id("history-notice"))).contains("Earlier messages are unavailable");
+        waitFor(alicePage, By.cssSelector("#presence.online"));
+
+        write(alicePage, "Hello Bob <b>not bold</b>");
+        WebElement received = waitFor(bobPage, By.cssSelector(".message.theirs .text"));
+        assertThat(received.getText()).isEqualTo("Hello Bob <b>not bold</b>");
+        WebElement sent = waitFor(alicePage, By.cssSelector(".message.mine[data-message-id] .status"));
+        assertThat(sent.getText()).isEqualTo("sent");
+
+        write(bobPage, "Hi Alice!");
+        assertThat(waitFor(alicePage, By.cssSelector(".message.theirs .text")).getText()).isEqualTo("Hi Alice!");
+        assertThat(alicePage.findElements(By.cssSelector(".message"))).hasSize(2);
+    }
+
+    @Test
+    void tellsWhenTheConnectionIsLostAndBackAndSendsWhatWasWrittenMeanwhile() {
+        String carol = "carol-" + UUID.randomUUID().toString().substring(0, 8);
+        String dave = "dave-" + UUID.randomUUID().toString().substring(0, 8);
+        WebDriver carolPage = open(carol, dave, "c");
+        WebDriver davePage = open(dave, carol, "d");
+
+        ((JavascriptExecutor) carolPage).executeScript("window.chatPage.socket.close()");
+        new WebDriverWait(carolPage, WAIT).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Connected again."));
+
+        write(carolPage, "after the drop");
+        assertThat(waitFor(davePage, By.cssSelector(".message.theirs .text")).getText()).isEqualTo("after the drop");
+    }
+
+    @Test
+    void saysSoWhenThePasswordIsWrong() {
+        String erin = "erin-" + UUID.randomUUID().toString().substring(0, 8);
+        open(erin, "frank", "right").quit();
+
+        WebDriver page = browser();
+        page.get(base + "/chat/" + erin + "/frank");
+        page.findElement(By.id("password")).sendKeys("wrong");
+        page.findElement(By.id("login-button")).click();
+
+        assertThat(waitFor(page, By.id("login-error")).getText()).contains("password is wrong");
+        assertThat(page.findElement(By.id("composer")).isDisplayed()).isFalse();
+    }
+
+    private WebDriver open(String me, String peer, String password) {
+        WebDriver page = browser();
+        page.get(base + "/chat/" + me + "/" + peer);
+        assertThat(page.findElement(By.id("me")).getText()).isEqualTo(me);
+        page.findElement(By.id("password")).sendKeys(password);
+        page.findElement(By.id("login-button")).click();
+        waitFor(page, By.id("text"));
+        return page;
+    }
+
+    private static void write(WebDriver page, String message) {
+        page.findElement(By.id("text")).sendKeys(message);
+        page.findElement(By.id("send")).click();
+    }
+
+    private static WebElement waitFor(WebDriver page, By what) {
+        return new WebDriverWait(page, WAIT).until(ExpectedConditions.visibilityOfElementLocated(what));
+    }
+
+    private static String text(WebDriver page, By what) {
+        return waitFor(page, what).getText();
+    }
+
+    private WebDriver browser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage");
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        WebDriver page = new ChromeDriver(driver, options);
+        browsers.add(page);
+        return page;
+    }
+}

@@ -1,0 +1,154 @@
+package io.chatpipe.api.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatpipe.api.Http;
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.DeliveryAttempted;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserId;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two api-service instances on one broker, as a scaled-out deployment runs them: every session of a user
+ * sees what concerns that user, whichever instance holds it and whichever way the message came in.
+ */
+class TwoInstancesTests {
+
+    static ChatService a;
+    static ChatService b;
+
+    @BeforeAll
+    static void start() {
+        a = ChatService.start();
+        b = ChatService.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        b.close();
+        a.close();
+    }
+
+    @Test
+    void aMessageSentOverRestToOneInstanceReachesEverySessionOfTheRecipientOnBoth() {
+        String alice = ChatService.user("alice");
+        String bob = ChatService.user("bob");
+        try (ChatClient bobOnB = b.join(bob, "pw");
+             ChatClient bobOnA = a.join(bob, "pw")) {
+
+            var sent = a.http().postJson("/api/v1/messages",
+                    "{\"fromId\": \"" + alice + "\", \"toId\": \"" + bob + "\", \"message\": \"over REST\"}");
+            assertThat(sent.statusCode()).isEqualTo(202);
+            String messageId = Http.json(sent).path("messageId").asString();
+
+            for (ChatClient session : new ChatClient[] {bobOnB, bobOnA}) {
+                JsonNode received = session.next("NEW_MESSAGE");
+                assertThat(received.path("from").asString()).isEqualTo(alice);
+                assertThat(received.path("to").asString()).isEqualTo(bob);
+                assertThat(received.path("content").asString()).isEqualTo("over REST");
+                assertThat(received.path("messageId").asString()).isEqualTo(messageId);
+            }
+        }
+    }
+
+    @Test
+    void aMessageSentOverWebSocketOnOneInstanceReachesTheSendersOtherSessions() {
+        String carol = ChatService.user("carol");
+        String dave = ChatService.user("dave");
+        try (ChatClient carolOnA = a.join(carol, "pw");
+             ChatClient carolOnB = b.join(carol, "pw");
+             ChatClient daveOnB = b.join(dave, "pw")) {
+
+            carolOnA.send(Map.of("to", dave, "content", "hi dave", "messageType", "NEW_MESSAGE"));
+
+            assertThat(daveOnB.next("NEW_MESSAGE").path("content").asString()).isEqualTo("hi dave");
+            assertThat(carolOnB.next("NEW_MESSAGE").path("content").asString()).isEqualTo("hi dave");
+            assertThat(carolOnA.next("NEW_MESSAGE").path("content").asString()).isEqualTo("hi dave");
+        }
+    }
+
+    @Test
+    void contactsSeeAUserComeOnlineAndGoOfflineOnAnotherInstance() {
+        String erin = ChatService.user("erin");
+        String frank = ChatService.user("frank");
+        try (ChatClient erinOnB = b.join(erin, "pw")) {
+            erinOnB.send(Map.of("to", frank, "messageType", "ADD_CONTACT"));
+            erinOnB.next("ADD_CONTACT");
+
+            ChatClient frankOnA = a.join(frank, "pw");
+            JsonNode online = erinOnB.next("JOIN_SUCCESS", frank);
+            assertThat(online.path("to").asString()).isEqualTo(erin);
+
+            ChatClient secondTab = a.join(frank, "pw");
+            frankOnA.close();
+            secondTab.close();
+            assertThat(erinOnB.next("LEAVE", frank).path("to").asString()).isEqualTo(erin);
+            assertThat(erinOnB.skipped()).as("one JOIN and one LEAVE for two tabs")
+                    .noneMatch(frame -> frank.equals(frame.path("from").asString()));
+        }
+    }
+
+    @Test
+    void aUserLoggingInSeesWhichContactsAreAlreadyOnline() {
+        String grace = ChatService.user("grace");
+        String heidi = ChatService.user("heidi");
+        try (ChatClient heidiOnA = a.join(heidi, "pw");
+             ChatClient graceOnB = b.join(grace, "pw")) {
+            graceOnB.send(Map.of("to", heidi, "messageType", "ADD_CONTACT"));
+            graceOnB.next("ADD_CONTACT");
+            graceOnB.next("JOIN_SUCCESS", heidi);
+
+            try (ChatClient graceAgain = b.join(grace, "pw")) {
+                assertThat(graceAgain.next("JOIN_SUCCESS", heidi).path("to").asString()).isEqualTo(grace);
+            }
+        }
+    }
+
+    @Test
+    void deliveryOutcomesReachTheSendersSessions() {
+        String ivan = ChatService.user("ivan");
+        String judy = ChatService.user("judy");
+        try (ChatClient ivanOnA = a.join(ivan, "pw");
+             ChatClient ivanOnB = b.join(ivan, "pw")) {
+            MessageAccepted message = MessageAccepted.of(MessageId.random(), UserId.of(ivan), UserId.of(judy), "hi",
+                    Instant.now(), null);
+            DeliveryAttempted delivered = DeliveryAttempted.of(message, 1, DeliveryAttempted.Outcome.ACCEPTED,
+                    "ejabberd-api", null, Instant.now());
+
+            TopicReader.write(Topics.DELIVERIES, message.conversationId(), delivered);
+
+            for (ChatClient session : new ChatClient[] {ivanOnA, ivanOnB}) {
+                JsonNode status = session.next("DELIVERY_STATUS");
+                assertThat(status.path("messageId").asString()).isEqualTo(message.messageId().toString());
+                assertThat(status.path("status").asString()).isEqualTo("ACCEPTED");
+                assertThat(status.path("conversationId").asString())
+                        .isEqualTo(ConversationId.between(UserId.of(ivan), UserId.of(judy)).value());
+            }
+        }
+    }
+
+    @Test
+    void everyInstanceKnowsEveryAccount() {
+        String mallory = ChatService.user("mallory");
+        try (ChatClient created = a.join(mallory, "right")) {
+            assertThat(created.isClosed()).isFalse();
+        }
+
+        var wrongOnB = b.http().postJson("/api/v1/sessions",
+                "{\"username\": \"" + mallory + "\", \"password\": \"wrong\"}");
+        var rightOnB = b.http().postJson("/api/v1/sessions",
+                "{\"username\": \"" + mallory + "\", \"password\": \"right\"}");
+
+        assertThat(wrongOnB.statusCode()).isEqualTo(403);
+        assertThat(rightOnB.statusCode()).isEqualTo(201);
+        assertThat(Http.json(rightOnB).path("created").asBoolean()).isFalse();
+    }
+}
