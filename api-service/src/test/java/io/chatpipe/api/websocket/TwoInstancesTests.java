@@ -3,17 +3,23 @@ package io.chatpipe.api.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatpipe.api.Http;
+import io.chatpipe.events.AccountRegistered;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
+import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -150,5 +156,46 @@ class TwoInstancesTests {
         assertThat(wrongOnB.statusCode()).isEqualTo(403);
         assertThat(rightOnB.statusCode()).isEqualTo(201);
         assertThat(Http.json(rightOnB).path("created").asBoolean()).isFalse();
+    }
+
+    @Test
+    void twoFirstLoginsOfOneUserOnTwoInstancesMakeOneAccount() throws Exception {
+        String oscar = ChatService.user("oscar");
+        String body = "{\"username\": \"" + oscar + "\", \"password\": \"%s\"}";
+        try (var executor = Executors.newFixedThreadPool(2)) {
+            Future<HttpResponse<String>> onA = executor.submit(() -> a.http().postJson("/api/v1/sessions",
+                    body.formatted("from A")));
+            Future<HttpResponse<String>> onB = executor.submit(() -> b.http().postJson("/api/v1/sessions",
+                    body.formatted("from B")));
+
+            List<Integer> statuses = List.of(onA.get().statusCode(), onB.get().statusCode());
+            assertThat(statuses).containsExactlyInAnyOrder(201, 403);
+        }
+        String winner = a.http().postJson("/api/v1/sessions", body.formatted("from A")).statusCode() == 201
+                ? "from A" : "from B";
+        assertThat(b.http().postJson("/api/v1/sessions", body.formatted(winner)).statusCode()).isEqualTo(201);
+
+        var registrations = ChatSocketTests.AccountsTopic.registrationsOf(UserId.of(oscar));
+        assertThat(registrations.getLast().passwordHash())
+                .as("the latest record, which compaction keeps, is the winner")
+                .isEqualTo(registrations.getFirst().passwordHash());
+    }
+
+    @Test
+    void aLaterRegistrationOfAnExistingUserIsIgnoredEverywhere() {
+        String peggy = ChatService.user("peggy");
+        assertThat(a.http().postJson("/api/v1/sessions",
+                "{\"username\": \"" + peggy + "\", \"password\": \"first\"}").statusCode()).isEqualTo(201);
+
+        TopicReader.write(Topics.ACCOUNTS, UserId.of(peggy), AccountRegistered.of(UserId.of(peggy),
+                "{bcrypt}" + new BCryptPasswordEncoder().encode("second"), Instant.now()));
+        try (ChatClient stillFirst = b.join(peggy, "first")) {
+            assertThat(stillFirst.isClosed()).isFalse();
+        }
+
+        for (ChatService instance : new ChatService[] {a, b}) {
+            assertThat(instance.http().postJson("/api/v1/sessions",
+                    "{\"username\": \"" + peggy + "\", \"password\": \"second\"}").statusCode()).isEqualTo(403);
+        }
     }
 }
