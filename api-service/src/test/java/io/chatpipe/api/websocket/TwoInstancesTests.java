@@ -198,4 +198,21 @@ class TwoInstancesTests {
                     "{\"username\": \"" + peggy + "\", \"password\": \"second\"}").statusCode()).isEqualTo(403);
         }
     }
+
+    @Test
+    void usersOfAnInstanceThatStopsGoOfflineForTheirContacts() {
+        String rupert = ChatService.user("rupert");
+        String sybil = ChatService.user("sybil");
+        try (ChatClient sybilOnA = a.join(sybil, "pw")) {
+            sybilOnA.send(Map.of("to", rupert, "messageType", "ADD_CONTACT"));
+            sybilOnA.next("ADD_CONTACT");
+
+            ChatService third = ChatService.start();
+            third.join(rupert, "pw");
+            sybilOnA.next("JOIN_SUCCESS", rupert);
+
+            third.close();
+            assertThat(sybilOnA.next("LEAVE", rupert).path("to").asString()).isEqualTo(sybil);
+        }
+    }
 }
