@@ -2,8 +2,8 @@ package io.chatpipe.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import gnu.inet.encoding.Stringprep;
-import gnu.inet.encoding.StringprepException;
+import com.ibm.icu.text.StringPrep;
+import com.ibm.icu.text.StringPrepParseException;
 import org.jxmpp.jid.parts.Localpart;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.jxmpp.util.XmppStringUtils;
@@ -27,6 +27,9 @@ public record UserId(String value) implements Comparable<UserId> {
 
     /** Longest external id we accept, in characters; its localpart always fits RFC 7622's 1023 bytes. */
     public static final int MAX_LENGTH = 255;
+
+    /** RFC 3920's Nodeprep; ICU's StringPrep instances are immutable and thread-safe. */
+    private static final StringPrep NODEPREP = StringPrep.getInstance(StringPrep.RFC3920_NODEPREP);
 
     public UserId {
         checkCharacters(value);
@@ -93,9 +96,10 @@ public record UserId(String value) implements Comparable<UserId> {
     /** Nodeprep of the XEP-0106-escaped id, unescaped again: what the XMPP server will store. */
     private static String canonical(String raw) {
         try {
-            String prepared = Stringprep.nodeprep(XmppStringUtils.escapeLocalpart(raw));
+            // DEFAULT refuses code points unassigned in Unicode 3.2, as the server does
+            String prepared = NODEPREP.prepare(XmppStringUtils.escapeLocalpart(raw), StringPrep.DEFAULT);
             return XmppStringUtils.unescapeLocalpart(prepared);
-        } catch (StringprepException e) {
+        } catch (StringPrepParseException e) {
             throw new InvalidIdException("cannot become a JID localpart (" + e.getMessage() + ")");
         }
     }
