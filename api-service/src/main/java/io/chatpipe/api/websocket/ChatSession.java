@@ -35,10 +35,6 @@ public final class ChatSession {
         return user;
     }
 
-    String id() {
-        return socket.getId();
-    }
-
     FrameGuard guard() {
         return guard;
     }

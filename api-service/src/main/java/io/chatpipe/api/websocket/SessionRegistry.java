@@ -61,11 +61,6 @@ public class SessionRegistry implements SmartLifecycle {
         }
     }
 
-    public List<ChatSession> sessionsOf(UserId user) {
-        Set<ChatSession> own = sessions.get(user);
-        return own == null ? List.of() : List.copyOf(own);
-    }
-
     private Object lock(UserId user) {
         return locks[Math.floorMod(user.hashCode(), STRIPES)];
     }
