@@ -51,7 +51,7 @@ class RetryTests {
                     DELIVERY_TIMEOUT).stream().map(ConsumerRecord::value).toList();
             assertThat(retrying).extracting(DeliveryAttempted::outcome).containsOnly(Outcome.RETRYING);
             assertThat(retrying).extracting(DeliveryAttempted::attempt).startsWith(1, 2);
-            assertThat(retrying.getFirst().error()).contains("check_account").contains("ConnectException");
+            assertThat(retrying.getFirst().error()).contains("register").contains("ConnectException");
         } finally {
             worker.ejabberd.start();
         }

@@ -1,6 +1,8 @@
 package io.chatpipe.worker;
 
+import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topic;
+import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.XmppPassword;
 import io.chatpipe.testsupport.Ejabberd;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,6 +37,10 @@ final class RunningWorker implements AutoCloseable {
 
     private RunningWorker(ConfigurableApplicationContext context) {
         this.context = context;
+    }
+
+    static Ejabberd ejabberd() {
+        return Ejabberd.shared();
     }
 
     /** The key the test workers derive passwords from, so that tests can log in as created users. */
@@ -86,6 +93,26 @@ final class RunningWorker implements AutoCloseable {
     /** Writes one record and waits for the broker's ack; partition null lets the key choose. */
     static <K, V> RecordMetadata publish(Topic<K, V> topic, Integer partition, K key, V value) {
         return publish(topic.name(), partition, key, value, topic.keys().serializer(), topic.values().serializer());
+    }
+
+    /** Writes the messages, each keyed by its conversation, through one producer, in order. */
+    static void publishAll(List<MessageAccepted> messages) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (var producer = new KafkaProducer<>(config, Topics.MESSAGES.keys().serializer(),
+                Topics.MESSAGES.values().serializer())) {
+            for (MessageAccepted message : messages) {
+                producer.send(new ProducerRecord<>(Topics.MESSAGES.name(), message.conversationId(), message));
+            }
+            producer.flush();
+        }
+    }
+
+    /** How many deliveries this worker has seen accepted. */
+    double accepted() {
+        return context.getBean(MeterRegistry.class).get("chatpipe.worker.deliveries")
+                .tag("outcome", "accepted").counter().count();
     }
 
     static <K, V> RecordMetadata publish(String topic, Integer partition, K key, V value,

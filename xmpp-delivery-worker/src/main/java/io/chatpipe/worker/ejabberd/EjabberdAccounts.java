@@ -8,9 +8,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
 /**
- * Accounts through ejabberd's admin API: {@code check_account}, then {@code register} (which answers
- * 409 for an account that exists, so a race with another registration is harmless), then
- * {@code set_nickname}. For the ejabberd-api path, and for the smack path when told to.
+ * Accounts through ejabberd's admin API: {@code register}, which answers 409 for an account that
+ * exists and leaves it alone, then {@code set_nickname}. For the ejabberd-api path, and for the smack
+ * path when told to.
+ *
+ * <p>No {@code check_account} first: ejabberd caches "no such user" answers (auth cache_missed), and
+ * a lookup racing a registration can leave that answer cached for an account that now exists, after
+ * which ejabberd drops messages to it as to a user that does not exist. register alone never asks
+ * before the account is there.
  */
 @Component
 @ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'ejabberd-api' "
@@ -28,8 +33,7 @@ class EjabberdAccounts implements XmppAccounts {
 
     @Override
     public boolean createIfAbsent(UserId user, String password, String nickname) throws DeliveryException {
-        if (api.call(new CheckAccount(user.localpart(), domain))
-                || !api.call(new Register(user.localpart(), domain, password))) {
+        if (!api.call(new Register(user.localpart(), domain, password))) {
             return false;
         }
         api.call(new SetNickname(user.localpart(), domain, nickname));

@@ -53,6 +53,8 @@ public class UserProvisioner implements SmartLifecycle {
 
     private volatile boolean running;
 
+    private final Object[] stripes = new Object[64];
+
     UserProvisioner(XmppAccounts accounts, KafkaTemplate<UserId, UserProvisioned> users,
                     ConsumerFactory<byte[], byte[]> rawConsumerFactory, PasswordKey passwords,
                     WorkerProperties properties) {
@@ -61,6 +63,9 @@ public class UserProvisioner implements SmartLifecycle {
         this.consumers = rawConsumerFactory;
         this.passwords = passwords;
         this.domain = properties.xmppDomain();
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
         int capacity = properties.users().cacheSize();
         this.known = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -75,6 +80,16 @@ public class UserProvisioner implements SmartLifecycle {
         if (known.get(user) != null) {
             return;
         }
+        // one provisioning of a user at a time: two would record both created and existing, and
+        // race each other's lookups on the server
+        synchronized (stripes[Math.floorMod(user.hashCode(), stripes.length)]) {
+            if (known.get(user) == null) {
+                create(user);
+            }
+        }
+    }
+
+    private void create(UserId user) throws DeliveryException {
         String password = passwords.passwordOf(user);
         // the nickname shows the id as the application wrote it: the localpart is XEP-0106-escaped
         boolean created = accounts.createIfAbsent(user, password, user.value());

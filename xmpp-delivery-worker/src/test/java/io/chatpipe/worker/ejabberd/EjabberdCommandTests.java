@@ -14,8 +14,8 @@ class EjabberdCommandTests {
 
     @Test
     void sendsEachCommandsArgumentsByTheirApiNames() {
-        assertThat(JSON.writeValueAsString(new CheckAccount("bob", "localhost")))
-                .isEqualTo("{\"user\":\"bob\",\"host\":\"localhost\"}");
+        assertThat(JSON.writeValueAsString(new SetNickname("bob", "localhost", "Bob")))
+                .isEqualTo("{\"user\":\"bob\",\"host\":\"localhost\",\"nickname\":\"Bob\"}");
         assertThat(JSON.writeValueAsString(new Register("bob", "localhost", "s3cret")))
                 .isEqualTo("{\"user\":\"bob\",\"host\":\"localhost\",\"password\":\"s3cret\"}");
         assertThat(JSON.writeValueAsString(new SendStanza("a@localhost", "b@localhost", "<message/>")))
@@ -23,11 +23,9 @@ class EjabberdCommandTests {
     }
 
     @Test
-    void readsCheckAccountsRescode() throws DeliveryException {
-        var check = new CheckAccount("bob", "localhost");
-
-        assertThat(check.result(JSON.readTree("0"))).isTrue();
-        assertThat(check.result(JSON.readTree("1"))).isFalse();
+    void readsRescodes() throws DeliveryException {
+        assertThat(EjabberdCommand.rescode(JSON.readTree("0"))).isTrue();
+        assertThat(EjabberdCommand.rescode(JSON.readTree("1"))).isFalse();
     }
 
     @Test

@@ -1,0 +1,126 @@
+package io.chatpipe.worker.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chatpipe.events.Topics;
+import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.worker.config.WorkerProperties;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+
+/**
+ * The dispatcher on the real broker, with a handler standing in for the XMPP server so that one
+ * conversation can be held up at will: the others on its partition flow on, its own later messages
+ * wait their turn, and the partition's committed offset stays at its oldest message not done.
+ */
+class ConversationDispatcherTests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void aStuckConversationHoldsUpNobodyElseOnItsPartitionAndKeepsItsOffsetUncommitted() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int partition = 2;
+        String stuck = "stuck-" + run;
+        String flowing = "flowing-" + run;
+        String group = "dispatcher-test-" + run;
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+
+        ConversationDispatcher.RecordHandler handler = (record, abandoned) -> {
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            if (!value.startsWith(run)) {
+                return true;   // another test's message
+            }
+            if (value.startsWith(run + " stuck") && !release.await(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            handled.add(value.substring(run.length() + 1));
+            return true;
+        };
+        var dispatcher = new ConversationDispatcher(consumers(group), handler, properties(group));
+        long firstStuck;
+        dispatcher.start();
+        try {
+            List<Long> offsets = publish(partition, List.of(
+                    record(stuck, run + " stuck 1"),
+                    record(flowing, run + " flowing 1"),
+                    record(flowing, run + " flowing 2"),
+                    record(stuck, run + " stuck 2"),
+                    record(flowing, run + " flowing 3")));
+            firstStuck = offsets.getFirst();
+
+            await().atMost(TIMEOUT).until(() -> handled.containsAll(List.of("flowing 1", "flowing 2", "flowing 3")));
+            assertThat(handled).containsExactly("flowing 1", "flowing 2", "flowing 3");
+            await().atMost(TIMEOUT).until(() -> committed(group, partition) == firstStuck);
+
+            release.countDown();
+            await().atMost(TIMEOUT).until(() -> handled.size() == 5);
+            assertThat(handled).containsSubsequence("stuck 1", "stuck 2");
+            await().atMost(TIMEOUT).until(() -> committed(group, partition) == offsets.getLast() + 1);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    private static ProducerRecord<String, String> record(String key, String value) {
+        return new ProducerRecord<>(Topics.MESSAGES.name(), key, value);
+    }
+
+    private static List<Long> publish(int partition, List<ProducerRecord<String, String>> records) throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        List<Long> offsets = new ArrayList<>();
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            for (ProducerRecord<String, String> record : records) {
+                offsets.add(producer.send(new ProducerRecord<>(record.topic(), partition, record.key(), record.value()))
+                        .get().offset());
+            }
+        }
+        return offsets;
+    }
+
+    private static long committed(String group, int partition) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()))) {
+            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(Topics.MESSAGES.name(), partition));
+            return offset == null ? -1 : offset.offset();
+        }
+    }
+
+    private static DefaultKafkaConsumerFactory<byte[], byte[]> consumers(String group) {
+        return new DefaultKafkaConsumerFactory<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static WorkerProperties properties(String group) {
+        return new Binder(new MapConfigurationPropertySource(Map.of(
+                "chatpipe.worker.consumer.group-id", group,
+                "chatpipe.worker.consumer.commit-interval", "50ms")))
+                .bindOrCreate("chatpipe.worker", WorkerProperties.class);
+    }
+}
