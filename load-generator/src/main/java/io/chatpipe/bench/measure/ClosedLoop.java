@@ -44,7 +44,8 @@ public final class ClosedLoop {
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
         List<Thread> threads = new ArrayList<>();
-        try (var progress = Progress.show(name, () -> String.format("%,d done, %,d errors", items.get(), errors.get()))) {
+        try (var progress = Progress.show(name, () -> System.nanoTime() < measureFrom ? "warming up"
+                : String.format("%,d done, %,d errors", items.get(), errors.get()))) {
             for (int c = 0; c < callers; c++) {
                 int caller = c;
                 threads.add(Thread.ofPlatform().name("bench-" + c).start(() -> {
