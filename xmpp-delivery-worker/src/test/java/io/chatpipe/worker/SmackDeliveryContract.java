@@ -157,6 +157,19 @@ abstract class SmackDeliveryContract {
         }
     }
 
+    @Test
+    void anAddedContactIsOnBothRostersWithSubscriptionsBothWaysAndARemovedOneIsGone() {
+        UserId owner = UserId.of(unique("Olga"));
+        UserId contact = UserId.of(unique("Pavel"));
+
+        Rosters.publish(Rosters.added(owner, contact));
+        Rosters.awaitItem(server, owner, contact, org.jivesoftware.smack.roster.packet.RosterPacket.ItemType.both);
+        Rosters.awaitItem(server, contact, owner, org.jivesoftware.smack.roster.packet.RosterPacket.ItemType.both);
+
+        Rosters.publish(Rosters.removed(owner, contact));
+        Rosters.awaitItem(server, owner, contact, null);
+    }
+
     /** The recipient's account, once the worker has created it. */
     private static String awaitPasswordOf(UserId user) {
         TopicReader.awaitOne(Topics.USERS, r -> r.key().equals(user));

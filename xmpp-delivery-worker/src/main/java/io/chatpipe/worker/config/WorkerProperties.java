@@ -155,12 +155,15 @@ public record WorkerProperties(
      *                    conversation; a conversation's messages go one after the other
      * @param maxBuffered messages read but not yet delivered; past it, reading pauses
      * @param commitInterval how often delivered offsets are committed
+     * @param contactsGroupId the consumer group the worker instances share {@code chat.contacts} in,
+     *                    to mirror contacts into XMPP rosters
      */
     public record Consumer(
             @DefaultValue("chatpipe-delivery") @NotBlank String groupId,
             @DefaultValue("64") @Min(1) int maxInFlight,
             @DefaultValue("5000") @Min(1) int maxBuffered,
-            @DefaultValue("200ms") @NotNull Duration commitInterval) {
+            @DefaultValue("200ms") @NotNull Duration commitInterval,
+            @DefaultValue("chatpipe-contacts") @NotBlank String contactsGroupId) {
     }
 
     /** @param cacheSize how many users an instance remembers as provisioned */

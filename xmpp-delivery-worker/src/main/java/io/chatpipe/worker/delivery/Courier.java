@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * no slot.
  */
 @Component
-class Courier implements ConversationDispatcher.RecordHandler {
+class Courier implements KeyOrderedDispatcher.RecordHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Courier.class);
 

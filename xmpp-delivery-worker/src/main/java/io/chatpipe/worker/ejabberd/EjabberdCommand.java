@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
  *
  * @param <R> what the command returns
  */
-sealed interface EjabberdCommand<R> permits Register, SendStanza, SetNickname {
+sealed interface EjabberdCommand<R> permits Register, SendStanza, SetNickname, AddRosterItem, DeleteRosterItem {
 
     /** The command's name, the last segment of its URL. */
     String command();

@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Contract test of the openfire path's provisioning against Openfire's REST API plugin
+ * Contract test of the openfire path's accounts and rosters against Openfire's REST API plugin
  * (igniterealtime/openfire-restAPI-plugin), which cannot run here: a MockWebServer answers with the
  * plugin's documented statuses and JSON shapes (its readme's User and RosterItem entities, its
  * ErrorResponse {@code {resource, message, exception}}), and the test checks the requests the worker
@@ -42,14 +42,17 @@ class OpenfireRestApiContractTests {
     void start() throws Exception {
         openfire = new MockWebServer();
         openfire.start();
-        var properties = new Binder(new MapConfigurationPropertySource(Map.of(
+        api = new OpenfireRestApi(properties());
+        accounts = new OpenfireAccounts(api);
+    }
+
+    private WorkerProperties properties() {
+        return new Binder(new MapConfigurationPropertySource(Map.of(
                 "chatpipe.worker.backend", "openfire",
                 "chatpipe.worker.xmpp-domain", "example.org",
                 "chatpipe.worker.openfire.api-url", openfire.url("/plugins/restapi/v1").toString(),
                 "chatpipe.worker.openfire.secret", SECRET)))
                 .bindOrCreate("chatpipe.worker", WorkerProperties.class);
-        api = new OpenfireRestApi(properties);
-        accounts = new OpenfireAccounts(api);
     }
 
     @AfterEach
@@ -127,6 +130,48 @@ class OpenfireRestApiContractTests {
         assertThatThrownBy(() -> accounts.createIfAbsent(UserId.of("bob"), "derived-password", "bob"))
                 .isInstanceOf(DeliveryException.Permanent.class)
                 .hasMessageContaining("IllegalArgumentException");
+    }
+
+    @Test
+    void addsAContactToBothRostersWithSubscriptionBoth() throws Exception {
+        var rosters = new OpenfireRosters(api, properties());
+        openfire.enqueue(new MockResponse.Builder().code(201).build());
+        openfire.enqueue(error(409, "bob@example.org", "Roster item already exists", "UserAlreadyExistsException"));
+        openfire.enqueue(new MockResponse.Builder().code(200).build());
+
+        rosters.add(UserId.of("alice"), UserId.of("bob"));
+
+        RecordedRequest ownerSide = openfire.takeRequest();
+        assertThat(ownerSide.getMethod()).isEqualTo("POST");
+        assertThat(ownerSide.getUrl().encodedPath()).isEqualTo("/plugins/restapi/v1/users/alice/roster");
+        assertThat(ownerSide.getHeaders().get("Authorization")).isEqualTo(SECRET);
+        JsonNode item = JSON.readTree(ownerSide.getBody().utf8());
+        assertThat(item.path("jid").asString()).isEqualTo("bob@example.org");
+        assertThat(item.path("nickname").asString()).isEqualTo("bob");
+        assertThat(item.path("subscriptionType").asInt()).isEqualTo(3);
+        RecordedRequest contactSide = openfire.takeRequest();
+        assertThat(contactSide.getUrl().encodedPath()).isEqualTo("/plugins/restapi/v1/users/bob/roster");
+        // the contact had alice already: the item is replaced
+        RecordedRequest replaced = openfire.takeRequest();
+        assertThat(replaced.getMethod()).isEqualTo("PUT");
+        assertThat(replaced.getUrl().encodedPath()).isEqualTo("/plugins/restapi/v1/users/bob/roster/alice@example.org");
+        assertThat(JSON.readTree(replaced.getBody().utf8()).path("subscriptionType").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void removesAContactFromTheOwnersRosterAndEndsTheSubscriptions() throws Exception {
+        var rosters = new OpenfireRosters(api, properties());
+        openfire.enqueue(new MockResponse.Builder().code(200).build());
+        openfire.enqueue(new MockResponse.Builder().code(201).build());
+
+        rosters.remove(UserId.of("alice"), UserId.of("bob"));
+
+        RecordedRequest deleted = openfire.takeRequest();
+        assertThat(deleted.getMethod()).isEqualTo("DELETE");
+        assertThat(deleted.getUrl().encodedPath()).isEqualTo("/plugins/restapi/v1/users/alice/roster/bob@example.org");
+        RecordedRequest contactSide = openfire.takeRequest();
+        assertThat(contactSide.getUrl().encodedPath()).isEqualTo("/plugins/restapi/v1/users/bob/roster");
+        assertThat(JSON.readTree(contactSide.getBody().utf8()).path("subscriptionType").asInt()).isEqualTo(0);
     }
 
     /** The plugin's ErrorResponse, as JSON. */

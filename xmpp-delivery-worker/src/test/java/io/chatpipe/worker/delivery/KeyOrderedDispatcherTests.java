@@ -34,7 +34,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
  * conversation can be held up at will: the others on its partition flow on, its own later messages
  * wait their turn, and the partition's committed offset stays at its oldest message not done.
  */
-class ConversationDispatcherTests {
+class KeyOrderedDispatcherTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -48,7 +48,7 @@ class ConversationDispatcherTests {
         CountDownLatch release = new CountDownLatch(1);
         List<String> handled = new CopyOnWriteArrayList<>();
 
-        ConversationDispatcher.RecordHandler handler = (record, abandoned) -> {
+        KeyOrderedDispatcher.RecordHandler handler = (record, abandoned) -> {
             String value = new String(record.value(), StandardCharsets.UTF_8);
             if (!value.startsWith(run)) {
                 return true;   // another test's message
@@ -59,7 +59,8 @@ class ConversationDispatcherTests {
             handled.add(value.substring(run.length() + 1));
             return true;
         };
-        var dispatcher = new ConversationDispatcher(consumers(group), handler, properties(group));
+        var dispatcher = new KeyOrderedDispatcher(consumers(group), Topics.MESSAGES.name(), group, handler,
+                properties(group).consumer(), "test");
         long firstStuck;
         dispatcher.start();
         try {

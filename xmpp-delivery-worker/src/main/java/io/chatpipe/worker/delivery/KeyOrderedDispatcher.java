@@ -1,6 +1,5 @@
 package io.chatpipe.worker.delivery;
 
-import io.chatpipe.events.Topics;
 import io.chatpipe.worker.config.WorkerProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,12 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.stereotype.Component;
 
 /**
- * Reads {@code chat.messages} and hands each record to the {@link RecordHandler} in key order: the
- * records of one conversation one after the other, different conversations at the same time, so that a
- * slow or failing conversation holds up nobody else on its partition.
+ * Reads a topic ({@code chat.messages}, {@code chat.contacts}) and hands each record to the
+ * {@link RecordHandler} in key order: the records of one key (a conversation, a contact list's owner)
+ * one after the other, different keys at the same time, so that a slow or failing conversation holds
+ * up nobody else on its partition.
  *
  * <p>One thread owns the Kafka consumer: it polls, queues each record behind the earlier records of
  * its key, and commits. Each key with queued records has a virtual thread working through them. A
@@ -39,11 +38,10 @@ import org.springframework.stereotype.Component;
  * <p>When a partition is revoked, its records still waiting are dropped and the attempts under way
  * are awaited; what is done is committed, and the partition's new owner starts after it.
  */
-@Component
-class ConversationDispatcher implements SmartLifecycle {
+public class KeyOrderedDispatcher implements SmartLifecycle {
 
     /** Takes one record to its outcome. */
-    interface RecordHandler {
+    public interface RecordHandler {
 
         /**
          * @param abandoned true once the record has been taken away; the handler then stops as soon as
@@ -53,7 +51,7 @@ class ConversationDispatcher implements SmartLifecycle {
         boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException;
     }
 
-    private static final Logger log = LoggerFactory.getLogger(ConversationDispatcher.class);
+    private static final Logger log = LoggerFactory.getLogger(KeyOrderedDispatcher.class);
 
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -61,6 +59,12 @@ class ConversationDispatcher implements SmartLifecycle {
     private static final Duration DRAIN = Duration.ofSeconds(15);
 
     private final ConsumerFactory<byte[], byte[]> consumers;
+
+    private final String topic;
+
+    private final String groupId;
+
+    private final String name;
 
     private final RecordHandler handler;
 
@@ -82,20 +86,26 @@ class ConversationDispatcher implements SmartLifecycle {
 
     private boolean paused;
 
-    ConversationDispatcher(ConsumerFactory<byte[], byte[]> rawConsumerFactory, RecordHandler handler,
-                           WorkerProperties properties) {
+    /**
+     * @param name names the dispatcher's threads and log lines
+     */
+    public KeyOrderedDispatcher(ConsumerFactory<byte[], byte[]> rawConsumerFactory, String topic, String groupId,
+                                RecordHandler handler, WorkerProperties.Consumer settings, String name) {
         this.consumers = rawConsumerFactory;
+        this.topic = topic;
+        this.groupId = groupId;
         this.handler = handler;
-        this.settings = properties.consumer();
+        this.settings = settings;
+        this.name = name;
     }
 
     @Override
     public synchronized void start() {
         running = true;
         stopping = false;
-        consumer = consumers.createConsumer();
-        consumer.subscribe(List.of(Topics.MESSAGES.name()), new Rebalance());
-        loop = Thread.ofPlatform().name("delivery-dispatcher").start(this::run);
+        consumer = consumers.createConsumer(groupId, name);
+        consumer.subscribe(List.of(topic), new Rebalance());
+        loop = Thread.ofPlatform().name(name + "-dispatcher").start(this::run);
     }
 
     @Override
@@ -135,7 +145,7 @@ class ConversationDispatcher implements SmartLifecycle {
                 }
             }
         } catch (RuntimeException e) {
-            log.error("The delivery dispatcher failed; this instance delivers no more", e);
+            log.error("The {} dispatcher failed; this instance handles no more {} records", name, topic, e);
         } finally {
             stopping = true;
             awaitAttempts(partitions.values());
@@ -159,7 +169,7 @@ class ConversationDispatcher implements SmartLifecycle {
             queue.records.add(new Queued(record, progress));
             if (!queue.draining) {
                 queue.draining = true;
-                Thread.ofVirtual().name("deliver-", 0).start(() -> drain(key, queue));
+                Thread.ofVirtual().name(name + "-", 0).start(() -> drain(key, queue));
             }
         }
     }
@@ -275,19 +285,19 @@ class ConversationDispatcher implements SmartLifecycle {
             awaitAttempts(leaving);
             commit(leaving);
             revoked.forEach(partitions::remove);
-            log.info("Partitions revoked: {}", revoked);
+            log.info("{}: partitions revoked: {}", name, revoked);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             stopWorkingOn(lost);
             lost.forEach(partitions::remove);
-            log.warn("Partitions lost: {}", lost);
+            log.warn("{}: partitions lost: {}", name, lost);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            log.info("Partitions assigned: {}", assigned);
+            log.info("{}: partitions assigned: {}", name, assigned);
         }
 
         /** Their waiting records are dropped and their attempts stop at the next chance. */

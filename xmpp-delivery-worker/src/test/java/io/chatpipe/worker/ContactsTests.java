@@ -1,0 +1,39 @@
+package io.chatpipe.worker;
+
+import static io.chatpipe.worker.RunningWorker.unique;
+
+import io.chatpipe.events.UserId;
+import org.jivesoftware.smack.roster.packet.RosterPacket.ItemType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** chat.contacts mirrored into ejabberd's rosters through the admin API, as XMPP clients see them. */
+class ContactsTests {
+
+    private static RunningWorker worker;
+
+    @BeforeAll
+    static void startWorker() {
+        worker = RunningWorker.start();
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    @Test
+    void anAddedContactIsOnBothRostersWithSubscriptionsBothWaysAndARemovedOneIsGone() {
+        UserId owner = UserId.of(unique("Olga"));
+        UserId contact = UserId.of(unique("Pavel"));
+
+        Rosters.publish(Rosters.added(owner, contact));
+        Rosters.awaitItem(worker.ejabberd, owner, contact, ItemType.both);
+        Rosters.awaitItem(worker.ejabberd, contact, owner, ItemType.both);
+
+        Rosters.publish(Rosters.removed(owner, contact));
+        Rosters.awaitItem(worker.ejabberd, owner, contact, null);
+        Rosters.awaitItem(worker.ejabberd, contact, owner, ItemType.none);
+    }
+}
