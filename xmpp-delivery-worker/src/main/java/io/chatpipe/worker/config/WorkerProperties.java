@@ -147,6 +147,12 @@ public record WorkerProperties(
             @DefaultValue("500ms") @NotNull Duration initialInterval,
             @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
             @DefaultValue("30s") @NotNull Duration maxInterval) {
+
+        /** The pause after the given failed attempt (1, 2, ...). */
+        public Duration backoff(int attempt) {
+            double millis = initialInterval.toMillis() * Math.pow(multiplier, attempt - 1);
+            return Duration.ofMillis((long) Math.min(millis, maxInterval.toMillis()));
+        }
     }
 
     /**

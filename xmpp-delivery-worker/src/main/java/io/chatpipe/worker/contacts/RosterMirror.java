@@ -6,12 +6,10 @@ import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.chatpipe.worker.delivery.KeyOrderedDispatcher;
 import io.chatpipe.worker.provisioning.UserProvisioner;
-import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,7 +62,9 @@ class RosterMirror implements KeyOrderedDispatcher.RecordHandler {
                 log.warn("Roster of {} ({} {}) failed (attempt {}), retrying: {}", change.owner(), change.change(),
                         change.contact(), attempt, e.getMessage());
             }
-            Thread.sleep(backoff(attempt));
+            if (!KeyOrderedDispatcher.pause(retry.backoff(attempt), abandoned)) {
+                return false;
+            }
         }
         return false;
     }
@@ -75,23 +75,6 @@ class RosterMirror implements KeyOrderedDispatcher.RecordHandler {
         switch (change.change()) {
             case ADDED -> rosters.add(change.owner(), change.contact());
             case REMOVED -> rosters.remove(change.owner(), change.contact());
-        }
-    }
-
-    private Duration backoff(int attempt) {
-        double millis = retry.initialInterval().toMillis() * Math.pow(retry.multiplier(), attempt - 1);
-        return Duration.ofMillis((long) Math.min(millis, retry.maxInterval().toMillis()));
-    }
-
-    /** chat.contacts, owner by owner. */
-    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
-    static class ContactsConfiguration {
-
-        @org.springframework.context.annotation.Bean
-        KeyOrderedDispatcher contactDispatcher(ConsumerFactory<byte[], byte[]> rawConsumerFactory, RosterMirror mirror,
-                                               WorkerProperties properties) {
-            return new KeyOrderedDispatcher(rawConsumerFactory, Topics.CONTACTS.name(),
-                    properties.consumer().contactsGroupId(), mirror, properties.consumer(), "contacts");
         }
     }
 }

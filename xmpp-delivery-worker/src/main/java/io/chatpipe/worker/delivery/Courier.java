@@ -5,7 +5,6 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topics;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.provisioning.UserProvisioner;
-import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,7 +84,7 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                 log.warn("Delivery of {} failed (attempt {}), retrying: {}", message.messageId(), attempt, reason);
             }
             outcomes.retrying(message, attempt, reason);
-            if (!pause(backoff(attempt), abandoned)) {
+            if (!KeyOrderedDispatcher.pause(retry.backoff(attempt), abandoned)) {
                 return false;
             }
         }
@@ -108,23 +107,6 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
         } finally {
             slots.release();
         }
-    }
-
-    Duration backoff(int attempt) {
-        double millis = retry.initialInterval().toMillis() * Math.pow(retry.multiplier(), attempt - 1);
-        return Duration.ofMillis((long) Math.min(millis, retry.maxInterval().toMillis()));
-    }
-
-    /** Sleeps, waking early when the record is taken away; false then. */
-    private static boolean pause(Duration pause, BooleanSupplier abandoned) throws InterruptedException {
-        long deadline = System.nanoTime() + pause.toNanos();
-        for (long left = pause.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-            if (abandoned.getAsBoolean()) {
-                return false;
-            }
-            Thread.sleep(Duration.ofNanos(Math.min(left, Duration.ofMillis(100).toNanos())));
-        }
-        return !abandoned.getAsBoolean();
     }
 
     private static ConversationId key(ConsumerRecord<byte[], byte[]> record) {

@@ -4,8 +4,9 @@ import io.chatpipe.events.UserId;
 import org.jivesoftware.smack.packet.Message;
 
 /**
- * A way to hand a chat stanza to the XMPP server: ejabberd's admin API today, a Smack client
- * connection or Openfire tomorrow.
+ * A way to hand a chat stanza to the XMPP server, chosen by {@code chatpipe.worker.backend}:
+ * ejabberd's admin API ({@code ejabberd-api}), or a client connection logged in as the sender
+ * ({@code smack}, and {@code openfire}, whose accounts come from its REST API plugin).
  */
 public interface DeliveryBackend {
 

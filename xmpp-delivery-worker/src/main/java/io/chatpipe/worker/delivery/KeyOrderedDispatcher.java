@@ -20,6 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 
@@ -38,7 +40,7 @@ import org.springframework.kafka.core.ConsumerFactory;
  * <p>When a partition is revoked, its records still waiting are dropped and the attempts under way
  * are awaited; what is done is committed, and the partition's new owner starts after it.
  */
-public class KeyOrderedDispatcher implements SmartLifecycle {
+public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
 
     /** Takes one record to its outcome. */
     public interface RecordHandler {
@@ -84,7 +86,10 @@ public class KeyOrderedDispatcher implements SmartLifecycle {
 
     private Consumer<byte[], byte[]> consumer;
 
-    private boolean paused;
+    private volatile boolean paused;
+
+    /** Why the dispatcher's thread ended on its own, if it did. */
+    private volatile RuntimeException failure;
 
     /**
      * @param name names the dispatcher's threads and log lines
@@ -145,6 +150,7 @@ public class KeyOrderedDispatcher implements SmartLifecycle {
                 }
             }
         } catch (RuntimeException e) {
+            failure = e;
             log.error("The {} dispatcher failed; this instance handles no more {} records", name, topic, e);
         } finally {
             stopping = true;
@@ -155,6 +161,26 @@ public class KeyOrderedDispatcher implements SmartLifecycle {
                 consumer.close();
             }
         }
+    }
+
+    /** Down once the dispatcher's thread has failed: the instance then reads nothing more. */
+    @Override
+    public Health health() {
+        Health.Builder health = failure == null ? Health.up() : Health.down().withException(failure);
+        return health.withDetail("topic", topic).withDetail("waiting", buffered.get())
+                .withDetail("paused", paused).build();
+    }
+
+    /** Sleeps, waking early when the record is taken away; false then. */
+    public static boolean pause(Duration pause, BooleanSupplier abandoned) throws InterruptedException {
+        long deadline = System.nanoTime() + pause.toNanos();
+        for (long left = pause.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            if (abandoned.getAsBoolean()) {
+                return false;
+            }
+            Thread.sleep(Duration.ofNanos(Math.min(left, Duration.ofMillis(100).toNanos())));
+        }
+        return !abandoned.getAsBoolean();
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
