@@ -112,7 +112,8 @@ public class UserProvisioner implements SmartLifecycle {
     public void start() {
         int read = 0;
         try (Consumer<byte[], byte[]> consumer = consumers.createConsumer("chatpipe-users-loader", "")) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.USERS.name()).stream()
+            var infos = consumer.partitionsFor(Topics.USERS.name());
+            List<TopicPartition> partitions = infos == null ? List.of() : infos.stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
