@@ -63,6 +63,9 @@ public final class LoadGenerator {
         if (options.containsKey("history-messages")) {
             sizes = sizes.withHistoryMessages(Integer.parseInt(options.get("history-messages")));
         }
+        if (options.containsKey("websocket-sessions")) {
+            sizes = sizes.withWebSocketSessions(Integer.parseInt(options.get("websocket-sessions")));
+        }
         Services services = "stdio".equals(options.get("control")) ? new ScriptServices() : Services.none();
         Path out = Path.of(option(options, "out", "bench/results"));
         Path work = Path.of(option(options, "work-dir", out.resolve("work").toString()));

@@ -62,7 +62,7 @@ class LoadGeneratorTests {
                 .collect(Collectors.toMap(ScenarioResult::getScenario, s -> s));
         assertThat(byName).containsOnlyKeys("ingest", "drain", "e2e", "history", "websocket");
         assertThat(results.scenarios()).allSatisfy(s -> assertThat(s.getFailure()).as(s.getScenario()).isNull());
-        for (String scenario : List.of("ingest", "drain", "e2e", "history")) {
+        for (String scenario : List.of("ingest", "drain", "e2e", "history", "websocket")) {
             ScenarioResult result = byName.get(scenario);
             assertThat(result.getFigures()).as(scenario).isNotEmpty().allSatisfy(figure -> {
                 assertThat(figure.value()).as(figure.name()).isPositive();
@@ -76,7 +76,7 @@ class LoadGeneratorTests {
                 .contains("single-message REST, accepted/s", "single-message REST vs seed 000, accepted/s");
         assertThat(byName.get("drain").getLoads()).allSatisfy(load -> assertThat(load.items()).isEqualTo(60));
         assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
-        assertThat(byName.get("websocket").getNotes()).anySatisfy(note -> assertThat(note).startsWith("skipped"));
+        assertThat(byName.get("websocket").getNotes()).anySatisfy(note -> assertThat(note).startsWith("4 of 4 sessions"));
 
         List<Path> files = ResultFiles.write(results, dir.resolve("results"));
         JsonNode json = ChatJson.MAPPER.readTree(files.get(0).toFile());
@@ -84,7 +84,7 @@ class LoadGeneratorTests {
         assertThat(json.get("scenarios").get(0).get("figures").get(0).get("ratio").asDouble()).isPositive();
         assertThat(Files.readString(files.get(1))).contains("| ingest | single-message REST, accepted/s |",
                 "| drain | worker drain, delivered/s |", "| e2e | REST to XMPP client, p99 |",
-                "| history | rebuild, messages/s |");
+                "| history | rebuild, messages/s |", "| websocket | live fan-out p99 (REST to session) |");
         var png = ImageIO.read(files.get(2).toFile());
         assertThat(png.getWidth()).isPositive();
         assertThat(dir.resolve("results/latest.md")).exists();

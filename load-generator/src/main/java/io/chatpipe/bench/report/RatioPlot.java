@@ -31,7 +31,7 @@ public final class RatioPlot {
     public static void write(Results results, Path png) throws IOException {
         List<Figure> figures = new ArrayList<>();
         results.scenarios().forEach(s -> figures.addAll(s.getFigures()));
-        int height = 90 + Math.max(1, figures.size()) * ROW + 40;
+        int height = 100 + Math.max(1, figures.size()) * ROW + 40;
         var image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -41,12 +41,13 @@ public final class RatioPlot {
             g.fillRect(0, 0, WIDTH, height);
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString("chatpipe beside its baselines, same run (ratio, log scale; right of 1x is better "
-                    + "for chatpipe)", 20, 28);
+            g.drawString("chatpipe beside its baselines, measured in the same run", 20, 28);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            g.drawString("Labels: chatpipe / baseline. Bars, log scale: right of 1x (green) is chatpipe doing better, "
+                    + "so a latency ratio is drawn inverted.", 20, 46);
             g.drawString(results.started() + " · " + results.size() + " size · " + results.machine().processors()
-                    + " processors · load " + results.machine().loadBefore(), 20, 48);
-            int top = 70;
+                    + " processors · load average " + results.machine().loadBefore(), 20, 62);
+            int top = 80;
             int plotLeft = LABELS;
             int plotRight = WIDTH - 30;
             for (double tick = MIN; tick <= MAX; tick *= 10) {

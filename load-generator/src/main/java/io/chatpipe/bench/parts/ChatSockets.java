@@ -1,0 +1,93 @@
+package io.chatpipe.bench.parts;
+
+import io.chatpipe.events.ChatJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Chat WebSocket sessions on the api-service, as browsers would hold them: each user logs in over REST
+ * ({@code POST /api/v1/sessions}) and opens {@code /ws/chat?token=...} with the token. The content of every
+ * NEW_MESSAGE frame received goes to a listener.
+ */
+public final class ChatSockets implements AutoCloseable {
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final ConcurrentLinkedQueue<WebSocket> open = new ConcurrentLinkedQueue<>();
+    private final AtomicLong frames = new AtomicLong();
+    private final Http http;
+    private final URI api;
+    private final Consumer<String> contents;
+
+    public ChatSockets(Http http, URI api, Consumer<String> contents) {
+        this.http = http;
+        this.api = api;
+        this.contents = contents;
+    }
+
+    /** Logs the user in and opens its session; returns once the server accepted the WebSocket. */
+    public void open(String user, String password) throws Exception {
+        var login = Http.expect(http.postJson(api.resolve("/api/v1/sessions"),
+                ChatJson.MAPPER.writeValueAsString(Map.of("username", user, "password", password))), 201);
+        String path = ChatJson.MAPPER.readTree(login.body()).get("webSocket").asString();
+        URI uri = URI.create(api.toString().replaceFirst("^http", "ws")).resolve(path);
+        WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, new Frames())
+                .get(30, TimeUnit.SECONDS);
+        open.add(socket);
+    }
+
+    public int size() {
+        return open.size();
+    }
+
+    /** Text frames received by all sessions together. */
+    public long frames() {
+        return frames.get();
+    }
+
+    @Override
+    public void close() {
+        List<WebSocket> sockets = List.copyOf(open);
+        open.clear();
+        for (WebSocket socket : sockets) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bench done").exceptionally(e -> null);
+        }
+        for (WebSocket socket : sockets) {
+            socket.abort();
+        }
+    }
+
+    /** Gathers a frame's parts, then hands a NEW_MESSAGE's content on. */
+    private final class Frames implements WebSocket.Listener {
+
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence part, boolean last) {
+            text.append(part);
+            if (last) {
+                frames.incrementAndGet();
+                try {
+                    JsonNode frame = ChatJson.MAPPER.readTree(text.toString());
+                    if ("NEW_MESSAGE".equals(frame.path("messageType").asString(null))) {
+                        contents.accept(frame.path("content").asString(""));
+                    }
+                } catch (RuntimeException e) {
+                    // a frame that is not JSON is not one the bench counts
+                }
+                text.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+    }
+}
