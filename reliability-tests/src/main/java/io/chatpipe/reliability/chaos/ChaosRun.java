@@ -1,0 +1,182 @@
+package io.chatpipe.reliability.chaos;
+
+import io.chatpipe.reliability.stack.ApiKey;
+import io.chatpipe.reliability.stack.EjabberdScript;
+import io.chatpipe.reliability.stack.LocalStack;
+import io.chatpipe.reliability.stack.Ports;
+import io.chatpipe.reliability.stack.Service;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./chatpipe chaos}: starts a whole stack of its own (its own data directory and ports), connects the
+ * recipients' XMPP clients, drives the message stream while the faults happen one by one, then lets
+ * {@link ChaosChecker} count what arrived where. The report goes to the console and, with the raw data, to
+ * {@code DATA_DIR/results}. Exit status 0 when every guarantee held.
+ */
+public final class ChaosRun {
+
+    private static final Logger log = LoggerFactory.getLogger(ChaosRun.class);
+
+    static final String USAGE = """
+            usage: java -jar reliability-tests.jar [--name=value ...]
+              --messages=100000 --conversations=1000 --recipients=100 --rate=200 (messages per second)
+              --faults=kill-api,kill-worker,kill-history,restart-kafka,stop-xmpp --xmpp-outage=30s
+              --give-up-after=120s (retries of one message) --settle-timeout=300s (wait for delivery at the end)
+              --data-dir=.data/chaos (emptied first: kafka, ejabberd, history-service, logs, results)
+              --kafka-port=29092 --kafka-controller-port=29093 --xmpp-c2s-port=25222 --xmpp-http-port=25280
+              --api-port=28080 --history-port=28081 --worker-port=28082 --domain=localhost --start-timeout=180s""";
+
+    private ChaosRun() {
+    }
+
+    /** Runs the stream and the faults against a running stack, and checks; the stack is left running. */
+    public static ChaosReport execute(LocalStack stack, ChaosSettings settings, ApiKey key, Path results)
+            throws InterruptedException, IOException {
+        List<String> recipients = IntStream.range(0, settings.recipients()).mapToObj(settings::recipientNumber).toList();
+        String password = randomSecret(18);
+        try (XmppRecipients clients = XmppRecipients.connect(stack.xmpp(), recipients, password)) {
+            var faults = new FaultInjector(stack, settings.faults(), settings.xmppOutage());
+            List<SentMessage> sent = new ChaosDriver(settings, stack.url(Service.API), key).drive(faults);
+            List<InjectedFault> injected = faults.awaitAll(Duration.ofMinutes(10));
+            var checker = new ChaosChecker(settings, sent, clients::received, stack.kafkaBootstrap(),
+                    stack.url(Service.HISTORY), stack.xmpp().domain());
+            log.info("Stream over; waiting up to {} for delivery to settle ({} of {} recipients online)",
+                    settings.settleTimeout(), clients.online(), recipients.size());
+            checker.awaitSettled(settings.settleTimeout());
+            ChaosReport report = checker.check(injected);
+            new ChaosChecker.RunFiles(settings, sent, clients.received(), injected).write(results, report);
+            return report;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        if (options.containsKey("help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        Path root = options.containsKey("root") ? Path.of(options.get("root")) : LocalStack.Settings.repositoryRoot();
+        Path dataDir = Path.of(options.getOrDefault("data-dir", root.resolve(".data/chaos").toString()))
+                .toAbsolutePath();
+        var ports = new Ports(port(options, "kafka-port", 29092), port(options, "kafka-controller-port", 29093),
+                port(options, "xmpp-c2s-port", 25222), port(options, "xmpp-http-port", 25280),
+                port(options, "api-port", 28080), port(options, "history-port", 28081),
+                port(options, "worker-port", 28082));
+        List<String> taken = ports.taken();
+        if (!taken.isEmpty()) {
+            System.err.println("chaos: ports in use: " + taken);
+            System.exit(2);
+        }
+        var settings = new ChaosSettings(
+                intOption(options, "messages", 100_000), intOption(options, "conversations", 1000),
+                intOption(options, "recipients", 100), Double.parseDouble(options.getOrDefault("rate", "200")),
+                duration(options, "give-up-after", "120s"), duration(options, "settle-timeout", "300s"),
+                Arrays.stream(options.getOrDefault("faults",
+                        "kill-api,kill-worker,kill-history,restart-kafka,stop-xmpp").split(","))
+                        .filter(f -> !f.isBlank()).map(Fault::parse).toList(),
+                duration(options, "xmpp-outage", "30s"), randomRunId());
+        var xmpp = new EjabberdScript(root, dataDir.resolve("ejabberd"), options.getOrDefault("domain", "localhost"),
+                ports.xmppClient(), ports.xmppHttp());
+        xmpp.stop();   // one that a run killed outright left behind
+        clean(dataDir);
+        ApiKey key = ApiKey.generate("chaos", List.of(), 1_000_000);
+        var stack = new LocalStack(new LocalStack.Settings(root, dataDir, ports, xmpp, true, List.of(key),
+                randomSecret(32), List.of("--sun-misc-unsafe-memory-access=allow", "-Xmx512m"),
+                duration(options, "start-timeout", "180s")));
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "chaos-stack-stop"));
+        log.info("Chaos run {}: {} messages over {} conversations at {}/s, faults {}; data in {}", settings.runId(),
+                settings.messages(), settings.conversations(), settings.rate(),
+                settings.faults().stream().map(Fault::label).toList(), dataDir);
+        stack.start();
+        ChaosReport report = execute(stack, settings, key, dataDir.resolve("results"));
+        System.out.println();
+        System.out.println(report.toText());
+        System.out.println("raw data and report: " + dataDir.resolve("results"));
+        System.exit(report.passed() ? 0 : 1);
+    }
+
+    /** Empties what a previous run left: a chaos run starts from nothing. */
+    private static void clean(Path dataDir) throws IOException {
+        for (String part : List.of("kafka", "ejabberd", "history-service", "logs", "results")) {
+            Path dir = dataDir.resolve(part);
+            if (Files.exists(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(file);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(dataDir);
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                options.put("help", "");
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("expected --name=value, got '" + arg + "'\n" + USAGE);
+            }
+            options.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        return options;
+    }
+
+    private static int intOption(Map<String, String> options, String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)).replace("_", ""));
+    }
+
+    private static int port(Map<String, String> options, String name, int fallback) {
+        return intOption(options, name, fallback);
+    }
+
+    /** {@code 30s}, {@code 2m} or ISO-8601 ({@code PT30S}). */
+    static Duration duration(Map<String, String> options, String name, String fallback) {
+        String value = options.getOrDefault(name, fallback).strip().toLowerCase(java.util.Locale.ROOT);
+        if (value.startsWith("pt")) {
+            return Duration.parse(value.toUpperCase(java.util.Locale.ROOT));
+        }
+        long amount = Long.parseLong(value.replaceAll("[a-z]+$", ""));
+        return switch (value.replaceAll("^[0-9]+", "")) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s", "" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> throw new IllegalArgumentException("--" + name + ": not a duration: " + value);
+        };
+    }
+
+    static String randomRunId() {
+        String letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+        var random = new SecureRandom();
+        var id = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            id.append(letters.charAt(random.nextInt(letters.length())));
+        }
+        return id.toString();
+    }
+
+    static String randomSecret(int bytes) {
+        byte[] secret = new byte[bytes];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getEncoder().encodeToString(secret);
+    }
+}

@@ -1,0 +1,111 @@
+package io.chatpipe.reliability.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM started from a jar, its output appended to a log file. {@link #kill()} is a real {@code kill -9}
+ * ({@link Process#destroyForcibly()}); {@link #stop()} a SIGTERM, then SIGKILL if it takes too long.
+ */
+final class ChildJvm {
+
+    private static final long EXIT_WAIT_SECONDS = 60;
+
+    private final String name;
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+
+    private final Map<String, String> environment;
+
+    ChildJvm(String name, Path jar, List<String> jvmOptions, List<String> args, Path log,
+            Map<String, String> environment) {
+        this.name = name;
+        this.environment = Map.copyOf(environment);
+        this.log = log;
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(args);
+        this.command = List.copyOf(command);
+    }
+
+    synchronized void start() {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is running already");
+        }
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, "\n=== " + name + " started at " + LocalDateTime.now() + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            var builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(environment);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** kill -9, and waits until the process is gone. */
+    synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            awaitExit(EXIT_WAIT_SECONDS);
+        }
+    }
+
+    /** SIGTERM; SIGKILL after a minute. */
+    synchronized void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!awaitExit(EXIT_WAIT_SECONDS)) {
+                process.destroyForcibly();
+                awaitExit(EXIT_WAIT_SECONDS);
+            }
+        }
+    }
+
+    private boolean awaitExit(long seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** The last lines of the log, for an error message. */
+    String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}

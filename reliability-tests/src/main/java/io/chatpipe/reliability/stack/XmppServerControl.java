@@ -1,0 +1,20 @@
+package io.chatpipe.reliability.stack;
+
+/** The XMPP server of a stack, which a fault can stop and start again with its data. */
+public interface XmppServerControl {
+
+    String domain();
+
+    String host();
+
+    int clientPort();
+
+    /** mod_http_api's base URL, like {@code http://127.0.0.1:PORT/api}. */
+    String apiUrl();
+
+    /** Starts the server (again), returning once its admin API answers. */
+    void start();
+
+    /** Stops the server; accounts and offline messages stay. */
+    void stop();
+}

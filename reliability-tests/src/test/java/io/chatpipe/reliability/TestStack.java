@@ -1,0 +1,121 @@
+package io.chatpipe.reliability;
+
+import io.chatpipe.reliability.stack.ApiKey;
+import io.chatpipe.reliability.stack.LocalStack;
+import io.chatpipe.reliability.stack.Ports;
+import io.chatpipe.reliability.stack.Service;
+import io.chatpipe.reliability.stack.XmppServerControl;
+import io.chatpipe.testsupport.Ejabberd;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The stack this module's tests share, one per test JVM: a Kafka broker, the test JVM's ejabberd
+ * ({@link Ejabberd#shared()}) and the three services as child JVMs from their jars, on free ports, with
+ * their logs in {@code target/stack-*}. The api-service requires API keys, as in production.
+ */
+public final class TestStack {
+
+    private static TestStack shared;
+    private static RuntimeException failure;
+
+    /** Any sender, no practical rate limit: the corpus and the chaos driver. */
+    public final ApiKey corpusKey = ApiKey.generate("corpus", List.of(), 1_000_000);
+    /** May send only as {@link #LIMITED_SENDER}. */
+    public final ApiKey limitedKey = ApiKey.generate("limited", List.of(LIMITED_SENDER), 1_000_000);
+    /** A small rate limit, for floods. */
+    public final ApiKey floodKey = ApiKey.generate("flood", List.of(), 20);
+    /** The worker's provisioning password key, base64: a secret that must not show anywhere. */
+    public final String passwordKey;
+
+    public static final String LIMITED_SENDER = "shop-bot";
+
+    public final Ejabberd ejabberd = Ejabberd.shared();
+    public final LocalStack stack;
+
+    private TestStack() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        passwordKey = Base64.getEncoder().encodeToString(key);
+        Path dataDir;
+        try {
+            dataDir = Files.createDirectories(Path.of("target", "stack-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stack = new LocalStack(new LocalStack.Settings(LocalStack.Settings.repositoryRoot(), dataDir, Ports.free(),
+                xmpp(ejabberd), false, List.of(corpusKey, limitedKey, floodKey), passwordKey,
+                // small and quick to start: the machine is shared, the load is light
+                List.of("--sun-misc-unsafe-memory-access=allow", "-Xmx384m", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1"),
+                Duration.ofMinutes(4)));
+    }
+
+    /** The shared stack, started on first use and stopped when the JVM exits. */
+    public static synchronized TestStack shared() {
+        if (failure != null) {
+            throw new IllegalStateException("the shared stack did not start", failure);
+        }
+        if (shared == null) {
+            var created = new TestStack();
+            Runtime.getRuntime().addShutdownHook(new Thread(created.stack::close, "test-stack-stop"));
+            try {
+                created.stack.start();
+            } catch (RuntimeException e) {
+                // once: the next test class gets the same answer, not a second stack on a busy machine
+                failure = e;
+                created.stack.close();
+                throw e;
+            }
+            shared = created;
+        }
+        return shared;
+    }
+
+    public int port(Service service) {
+        return stack.port(service);
+    }
+
+    private static XmppServerControl xmpp(Ejabberd ejabberd) {
+        return new XmppServerControl() {
+            @Override
+            public String domain() {
+                return ejabberd.domain();
+            }
+
+            @Override
+            public String host() {
+                return ejabberd.host();
+            }
+
+            @Override
+            public int clientPort() {
+                return ejabberd.clientPort();
+            }
+
+            @Override
+            public String apiUrl() {
+                return ejabberd.apiUrl();
+            }
+
+            @Override
+            public void start() {
+                ejabberd.start();
+            }
+
+            @Override
+            public void stop() {
+                ejabberd.stop();
+            }
+        };
+    }
+}
