@@ -64,6 +64,9 @@ public final class ChaosRun {
     }
 
     public static void main(String[] args) throws Exception {
+        // Smack logs through java.util.logging, a stack trace for every connection the XMPP outage closes
+        java.util.logging.LogManager.getLogManager().readConfiguration(new java.io.ByteArrayInputStream(
+                "org.jivesoftware.level=SEVERE\norg.jivesoftware.smack.level=SEVERE\n".getBytes()));
         Map<String, String> options = options(args);
         if (options.containsKey("help")) {
             System.out.println(USAGE);
