@@ -56,7 +56,20 @@ public class Accounts {
         this.timeout = properties.chat().requestTimeout();
     }
 
+    /** Logs in, creating the account when there is none. */
     public Login login(String username, String password) {
+        return check(username, password, true);
+    }
+
+    /**
+     * Checks a password against an existing account, creating none. An unknown user is a
+     * {@link Login.WrongPassword} too, so that the caller cannot tell the two apart.
+     */
+    public Login verify(String username, String password) {
+        return check(username, password, false);
+    }
+
+    private Login check(String username, String password, boolean register) {
         UserId user;
         try {
             user = UserId.of(username);
@@ -76,7 +89,7 @@ public class Accounts {
         if (account.isPresent()) {
             return check(account.get(), password);
         }
-        return register(user, password);
+        return register ? register(user, password) : new Login.WrongPassword(user);
     }
 
     private Login check(AccountRegistered account, String password) {

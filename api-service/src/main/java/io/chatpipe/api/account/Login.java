@@ -9,7 +9,10 @@ public sealed interface Login {
     record Success(UserId user, boolean created) implements Login {
     }
 
-    /** The account exists and the password is not its password. */
+    /**
+     * The account exists and the password is not its password; or, from a check that creates no account
+     * ({@link Accounts#verify}), there is no such account.
+     */
     record WrongPassword(UserId user) implements Login {
     }
 

@@ -1,5 +1,6 @@
 package io.chatpipe.api.config;
 
+import io.chatpipe.events.XmppPassword;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -8,9 +9,11 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -30,7 +33,8 @@ public record ApiProperties(
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue WebSocket websocket,
         @Valid @DefaultValue Chat chat,
-        @Valid @DefaultValue History history) {
+        @Valid @DefaultValue History history,
+        @Valid @DefaultValue Xmpp xmpp) {
 
     /**
      * The {@code chat.messages} topic as this service declares it (created when absent).
@@ -228,5 +232,57 @@ public record ApiProperties(
             @DefaultValue("http://127.0.0.1:8081") @NotNull URI url,
             @DefaultValue("5s") Duration timeout,
             @DefaultValue("200") @Min(1) @Max(1000) int messages) {
+    }
+
+    /**
+     * What {@code POST /api/v1/xmpp-credentials} hands a user who proves their chat password, so that they can
+     * log into their own XMPP account with any XMPP client: the password the delivery worker gave the account
+     * when it created it ({@code XmppPassword}), and where the server is.
+     *
+     * @param passwordKey base64 of at least 32 bytes: the worker's {@code chatpipe.worker.provisioning.password-key}.
+     *                    A secret of the deployment, so it has no default; without it the endpoint answers 503
+     * @param domain      the accounts' XMPP domain: the worker's {@code chatpipe.worker.xmpp-domain}
+     * @param host        where XMPP clients connect
+     * @param port        the XMPP server's client-to-server port
+     */
+    public record Xmpp(
+            String passwordKey,
+            @DefaultValue("localhost") @NotBlank String domain,
+            @DefaultValue("127.0.0.1") @NotBlank String host,
+            @DefaultValue("5222") @Min(1) @Max(65535) int port) {
+
+        public Xmpp {
+            passwordKey = passwordKey == null || passwordKey.isBlank() ? null : passwordKey.strip();
+            key(passwordKey);   // a key the worker would refuse fails the start here too
+        }
+
+        /** The key's bytes, decoded as the worker decodes it; empty when none is configured. */
+        public Optional<byte[]> passwordKeyBytes() {
+            return Optional.ofNullable(key(passwordKey));
+        }
+
+        private static byte[] key(String base64) {
+            if (base64 == null) {
+                return null;
+            }
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(base64);
+            } catch (IllegalArgumentException e) {
+                // the message would quote the key
+                throw new IllegalArgumentException("chatpipe.api.xmpp.password-key is not base64");
+            }
+            if (key.length < XmppPassword.MIN_KEY_BYTES) {
+                throw new IllegalArgumentException("chatpipe.api.xmpp.password-key must have at least "
+                        + XmppPassword.MIN_KEY_BYTES + " bytes");
+            }
+            return key;
+        }
+
+        @Override
+        public String toString() {
+            return "Xmpp[passwordKey=" + (passwordKey == null ? "none" : "******") + ", domain=" + domain
+                    + ", host=" + host + ", port=" + port + "]";
+        }
     }
 }
