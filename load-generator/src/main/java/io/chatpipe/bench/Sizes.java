@@ -61,7 +61,7 @@ public record Sizes(
 
     public static Sizes standard() {
         return new Sizes("standard", Duration.ofSeconds(5), Duration.ofSeconds(15), 64, 100, 8, 100, 300_000,
-                10_000, 64, 128, 32, Duration.ofSeconds(20), 200, 200_000, 1_000, 200, 8, 2_000, 200);
+                10_000, 64, 128, 32, Duration.ofSeconds(20), 200, 200_000, 1_000, 200, 8, 500, 200);
     }
 
     public static Sizes quick() {
