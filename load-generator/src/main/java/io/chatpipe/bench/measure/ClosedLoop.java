@@ -43,23 +43,32 @@ public final class ClosedLoop {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
+        // a call still running when the measured time ends is waited for, and each caller measures at least
+        // one call (on a busy machine a cold first call can outlast a short window), up to this deadline
+        long overtime = end + Math.max(measure.toNanos(), Duration.ofSeconds(30).toNanos());
+        AtomicLong lastDone = new AtomicLong(end);
         List<Thread> threads = new ArrayList<>();
         try (var progress = Progress.show(name, () -> System.nanoTime() < measureFrom ? "warming up"
                 : String.format("%,d done, %,d errors", items.get(), errors.get()))) {
             for (int c = 0; c < callers; c++) {
                 int caller = c;
                 threads.add(Thread.ofPlatform().name("bench-" + c).start(() -> {
+                    int measuredHere = 0;
                     while (true) {
                         long sent = System.nanoTime();
-                        if (sent >= end || (maxItems != Long.MAX_VALUE && claimed.getAndIncrement() >= maxItems)) {
+                        boolean over = sent >= end && (measuredHere > 0 || sent >= overtime);
+                        if (over || (maxItems != Long.MAX_VALUE && claimed.getAndIncrement() >= maxItems)) {
                             return;
                         }
                         boolean measured = sent >= measureFrom;
                         try {
                             int done = call.call(caller);
                             if (measured) {
-                                latencies.recordValue(Math.max(0, (System.nanoTime() - sent) / 1000));
+                                long now = System.nanoTime();
+                                latencies.recordValue(Math.max(0, (now - sent) / 1000));
                                 items.addAndGet(done);
+                                lastDone.accumulateAndGet(now, Math::max);
+                                measuredHere++;
                             }
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
@@ -67,6 +76,7 @@ public final class ClosedLoop {
                         } catch (Exception e) {
                             if (measured) {
                                 errors.incrementAndGet();
+                                measuredHere++;
                             }
                             firstError.compareAndSet(null, String.valueOf(e.getMessage()));
                             pause();   // a refusing server is not hammered in a tight loop
@@ -81,7 +91,7 @@ public final class ClosedLoop {
             Thread.currentThread().interrupt();
             threads.forEach(Thread::interrupt);
         }
-        double seconds = (Math.min(System.nanoTime(), end) - measureFrom) / 1e9;
+        double seconds = (Math.min(System.nanoTime(), lastDone.get()) - measureFrom) / 1e9;
         return Load.of(name, latencies, items.get(), errors.get(), seconds, firstError.get());
     }
 
