@@ -53,40 +53,74 @@ public final class ChaosChecker {
     }
 
     /**
-     * Waits until every accepted message reached its recipient's client and history, or until the timeout:
-     * delivery after a fault catches up by itself, a lost message never comes.
+     * Waits until every accepted message reached its recipient's client and history, or until nothing new
+     * arrives for {@code stall}: delivery after a fault catches up by itself, however long a backlog takes to
+     * drain, while a lost message never comes.
      */
-    public void awaitSettled(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    public void awaitSettled(Duration stall) throws InterruptedException {
         Set<String> accepted = sent.stream().filter(SentMessage::accepted).map(SentMessage::messageId)
                 .collect(Collectors.toSet());
-        long missing;
-        do {
+        var xmpp = new Progress(stall);
+        while (true) {
             Set<String> arrived = received.get().stream().map(ReceivedStanza::messageId).collect(Collectors.toSet());
-            missing = accepted.stream().filter(id -> !arrived.contains(id)).count();
-            if (missing == 0) {
+            long missing = accepted.stream().filter(id -> !arrived.contains(id)).count();
+            if (missing == 0 || xmpp.stalled(missing)) {
                 break;
             }
-            log.info("Waiting for {} accepted messages to reach their recipients' XMPP clients", missing);
-            Thread.sleep(2000);
-        } while (System.nanoTime() < deadline);
+            xmpp.report("Waiting for {} accepted messages to reach their recipients' XMPP clients", missing);
+            Thread.sleep(1000);
+        }
 
         Map<Integer, List<SentMessage>> byConversation = acceptedByConversation();
-        Set<Integer> pending = new HashSet<>(byConversation.keySet());
-        while (!pending.isEmpty()) {
-            for (var it = pending.iterator(); it.hasNext(); ) {
-                int c = it.next();
-                Set<String> inHistory = history.conversation(settings.sender(c), settings.recipient(c)).stream()
+        Map<Integer, Long> missingIn = new HashMap<>();
+        byConversation.keySet().forEach(c -> missingIn.put(c, (long) byConversation.get(c).size()));
+        var history = new Progress(stall);
+        while (true) {
+            for (int c : List.copyOf(missingIn.keySet())) {
+                Set<String> inHistory = this.history.conversation(settings.sender(c), settings.recipient(c)).stream()
                         .map(HistoryReader.Entry::messageId).collect(Collectors.toSet());
-                if (byConversation.get(c).stream().allMatch(m -> inHistory.contains(m.messageId()))) {
-                    it.remove();
+                long missing = byConversation.get(c).stream().filter(m -> !inHistory.contains(m.messageId())).count();
+                if (missing == 0) {
+                    missingIn.remove(c);
+                } else {
+                    missingIn.put(c, missing);
                 }
             }
-            if (pending.isEmpty() || System.nanoTime() > deadline) {
+            long missing = missingIn.values().stream().mapToLong(Long::longValue).sum();
+            if (missing == 0 || history.stalled(missing)) {
                 break;
             }
-            log.info("Waiting for history to have every accepted message of {} conversations", pending.size());
+            history.report("Waiting for history to have {} accepted messages", missing);
             Thread.sleep(2000);
+        }
+    }
+
+    /** Whether a count still falls, and a progress line every ten seconds. */
+    private static final class Progress {
+
+        private final long stallNanos;
+        private long best = Long.MAX_VALUE;
+        private long lastProgress = System.nanoTime();
+        private long lastReport;
+
+        Progress(Duration stall) {
+            this.stallNanos = stall.toNanos();
+        }
+
+        /** True once the count has not fallen for the stall time. */
+        boolean stalled(long missing) {
+            if (missing < best) {
+                best = missing;
+                lastProgress = System.nanoTime();
+            }
+            return System.nanoTime() - lastProgress > stallNanos;
+        }
+
+        void report(String message, long missing) {
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                lastReport = System.nanoTime();
+                log.info(message, missing);
+            }
         }
     }
 

@@ -35,7 +35,8 @@ public final class ChaosRun {
             usage: java -jar reliability-tests.jar [--name=value ...]
               --messages=100000 --conversations=1000 --recipients=100 --rate=200 (messages per second)
               --faults=kill-api,kill-worker,kill-history,restart-kafka,stop-xmpp --xmpp-outage=30s
-              --give-up-after=120s (retries of one message) --settle-timeout=300s (wait for delivery at the end)
+              --give-up-after=120s (retries of one message)
+              --settle-timeout=120s (at the end, wait for delivery until nothing new arrives for this long)
               --data-dir=.data/chaos (emptied first: kafka, ejabberd, history-service, logs, results)
               --kafka-port=29092 --kafka-controller-port=29093 --xmpp-c2s-port=25222 --xmpp-http-port=25280
               --api-port=28080 --history-port=28081 --worker-port=28082 --domain=localhost --start-timeout=180s""";
@@ -54,8 +55,8 @@ public final class ChaosRun {
             List<InjectedFault> injected = faults.awaitAll(Duration.ofMinutes(10));
             var checker = new ChaosChecker(settings, sent, clients::received, stack.kafkaBootstrap(),
                     stack.url(Service.HISTORY), stack.xmpp().domain());
-            log.info("Stream over; waiting up to {} for delivery to settle ({} of {} recipients online)",
-                    settings.settleTimeout(), clients.online(), recipients.size());
+            log.info("Stream over; waiting for delivery to settle, until nothing new arrives for {} ({} of {} "
+                    + "recipients online)", settings.settleTimeout(), clients.online(), recipients.size());
             checker.awaitSettled(settings.settleTimeout());
             ChaosReport report = checker.check(injected);
             new ChaosChecker.RunFiles(settings, sent, clients.received(), injected).write(results, report);
@@ -87,7 +88,7 @@ public final class ChaosRun {
         var settings = new ChaosSettings(
                 intOption(options, "messages", 100_000), intOption(options, "conversations", 1000),
                 intOption(options, "recipients", 100), Double.parseDouble(options.getOrDefault("rate", "200")),
-                duration(options, "give-up-after", "120s"), duration(options, "settle-timeout", "300s"),
+                duration(options, "give-up-after", "120s"), duration(options, "settle-timeout", "120s"),
                 Arrays.stream(options.getOrDefault("faults",
                         "kill-api,kill-worker,kill-history,restart-kafka,stop-xmpp").split(","))
                         .filter(f -> !f.isBlank()).map(Fault::parse).toList(),

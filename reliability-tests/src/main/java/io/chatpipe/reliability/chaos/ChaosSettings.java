@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * @param recipients    how many recipients (one online XMPP client each)
  * @param rate          messages per second the driver starts, steadily
  * @param giveUpAfter   how long the driver retries one message (same clientMessageId) before it stops trying
- * @param settleTimeout how long the checker waits for history and the XMPP clients to have every accepted
- *                      message, at most
+ * @param settleTimeout at the end, the checker waits for history and the XMPP clients to have every accepted
+ *                      message until nothing new has arrived for this long
  * @param faults        injected in this order, spread evenly over the stream
  * @param xmppOutage    how long STOP_XMPP keeps the XMPP server down
  * @param runId         tells this run's users and messages from any other's

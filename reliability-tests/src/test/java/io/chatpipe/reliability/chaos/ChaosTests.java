@@ -25,7 +25,7 @@ class ChaosTests {
     @Test
     void nothingAcceptedIsLostDuplicatedOrReorderedWhileEachPartFailsInTurn() throws Exception {
         TestStack stack = TestStack.shared();
-        var settings = new ChaosSettings(2000, 50, 10, 25, Duration.ofSeconds(120), Duration.ofSeconds(180),
+        var settings = new ChaosSettings(2000, 50, 10, 25, Duration.ofSeconds(120), Duration.ofSeconds(120),
                 List.of(Fault.values()), Duration.ofSeconds(30), ChaosRun.randomRunId());
 
         ChaosReport report = ChaosRun.execute(stack.stack, settings, stack.corpusKey,
