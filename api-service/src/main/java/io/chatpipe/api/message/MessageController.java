@@ -60,7 +60,7 @@ class MessageController {
         this.clock = Clock.systemUTC();
     }
 
-    @PostMapping({"/message", "/messages"})
+    @PostMapping(path = {"/message", "/messages"}, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Send one message",
             description = "202 once Kafka has acknowledged the message. A retry with the same clientMessageId (or "
                     + "Idempotency-Key) gets the same messageId and stores nothing new; the same id with another "
@@ -101,7 +101,7 @@ class MessageController {
         };
     }
 
-    @PostMapping("/messages/batch")
+    @PostMapping(path = "/messages/batch", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Send up to 1,000 messages",
             description = "Each message is checked, rate-limited and stored on its own, as if sent alone, and "
                     + "answered in `results` in the order sent: status 202 with its ids, or the status and problem "

@@ -14,13 +14,6 @@ final class KnownIssues {
     static final String OVERLONG_UTF8 = "known issue: overlong UTF-8 decoded, not refused";
 
     /**
-     * {@code POST /api/v1/messages} with {@code Accept: application/xml} stores the message in Kafka, then
-     * answers 406 (content negotiation happens after the handler ran): the client is told no, the message goes
-     * out. MessageController's mappings declare no {@code produces}.
-     */
-    static final String STORED_THEN_406 = "known issue: stored in Kafka, then answered 406";
-
-    /**
      * The chat WebSocket reads frames with {@code ChatJson.MAPPER} (ChatSocketHandler#handle), which coerces
      * numbers and booleans to strings and lets a repeated key win; REST refuses both (JsonConfiguration).
      */
