@@ -6,7 +6,7 @@ package io.chatpipe.events;
  */
 public sealed interface ChatEvent
         permits MessageAccepted, DeliveryAttempted, UserProvisioned, MessageDeadLettered, ReadHorizonMoved,
-        AccountRegistered, ContactChanged, PresenceChanged {
+        AccountRegistered, ContactChanged, PresenceChanged, UserErased {
 
     /** The schema version this code writes. */
     int SCHEMA_VERSION = 1;

@@ -41,6 +41,14 @@ public final class Topics {
     public static final Topic<UserId, PresenceChanged> PRESENCE =
             new Topic<>("chat.presence", userIds(), new JsonSerde<>(PresenceChanged.class));
 
+    /**
+     * Compacted: erasures of users' messages, keyed by user. Every partition holds every erasure: the writer
+     * sends one record to each partition, so that the history task of each partition of chat.messages (which
+     * has the same number of partitions) reads it next to the messages it erases.
+     */
+    public static final Topic<UserId, UserErased> ERASURES =
+            new Topic<>("chat.erasures", userIds(), new JsonSerde<>(UserErased.class));
+
     private Topics() {
     }
 

@@ -104,4 +104,18 @@ class TopicsTests {
         assertThat(List.of(Topics.CONTACTS.name(), Topics.PRESENCE.name()))
                 .containsExactly("chat.contacts", "chat.presence");
     }
+
+    @Test
+    void anErasureCoversTheUsersMessagesUpToItsTimeOnly() {
+        UserErased erased = UserErased.of(UserId.of("alice"), accepted.acceptedAt(), "admin");
+        var topic = Topics.ERASURES;
+        byte[] value = topic.values().serializer().serialize(topic.name(), erased);
+
+        assertThat(topic.values().deserializer().deserialize(topic.name(), value)).isEqualTo(erased);
+        assertThat(erased.covers(accepted)).isTrue();
+        assertThat(UserErased.of(UserId.of("bob"), accepted.acceptedAt(), "admin").covers(accepted)).isTrue();
+        assertThat(UserErased.of(UserId.of("carol"), accepted.acceptedAt(), "admin").covers(accepted)).isFalse();
+        assertThat(UserErased.of(UserId.of("alice"), accepted.acceptedAt().minusMillis(1), "admin").covers(accepted))
+                .isFalse();
+    }
 }
