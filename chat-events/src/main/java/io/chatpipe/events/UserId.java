@@ -31,21 +31,31 @@ public record UserId(String value) implements Comparable<UserId> {
     /** RFC 3920's Nodeprep; ICU's StringPrep instances are immutable and thread-safe. */
     private static final StringPrep NODEPREP = StringPrep.getInstance(StringPrep.RFC3920_NODEPREP);
 
+    /** What XEP-0106 escapes in a localpart (space aside). */
+    private static final String ESCAPED_BY_XEP_0106 = "\"&'/:<>@\\";
+
     public UserId {
-        checkCharacters(value);
-        if (!value.equals(canonical(value))) {
-            throw new InvalidIdException("must be in canonical form; use UserId.of");
-        }
-        try {
-            Localpart.from(XmppStringUtils.escapeLocalpart(value));
-        } catch (XmppStringprepException e) {
-            throw new InvalidIdException("cannot become a JID localpart: " + e.getMessage());
+        checkLength(value);
+        if (!plainAscii(value)) {
+            checkCharacters(value);
+            if (!value.equals(canonical(value))) {
+                throw new InvalidIdException("must be in canonical form; use UserId.of");
+            }
+            try {
+                Localpart.from(XmppStringUtils.escapeLocalpart(value));
+            } catch (XmppStringprepException e) {
+                throw new InvalidIdException("cannot become a JID localpart: " + e.getMessage());
+            }
         }
     }
 
     /** Parses an id as a client sent it: folds its case and checks that it can become a JID. */
     @JsonCreator
     public static UserId of(String raw) {
+        checkLength(raw);
+        if (plainAscii(raw)) {
+            return new UserId(raw);
+        }
         checkCharacters(raw);   // before escaping, which would quietly turn a tab into a space
         return new UserId(canonical(raw));
     }
@@ -81,13 +91,31 @@ public record UserId(String value) implements Comparable<UserId> {
         return value;
     }
 
-    private static void checkCharacters(String value) {
+    private static void checkLength(String value) {
         if (value == null || value.isBlank()) {
             throw new InvalidIdException("must not be blank");
         }
         if (value.length() > MAX_LENGTH) {
             throw new InvalidIdException("must be at most " + MAX_LENGTH + " characters");
         }
+    }
+
+    /**
+     * Whether an id is printable ASCII without upper case and without a character XEP-0106 escapes: such
+     * an id is canonical as it is (Nodeprep maps, normalizes and refuses nothing of it), which is most ids,
+     * so they skip stringprep, the costliest step of taking a message in.
+     */
+    private static boolean plainAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c > '~' || (c >= 'A' && c <= 'Z') || ESCAPED_BY_XEP_0106.indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkCharacters(String value) {
         value.codePoints().filter(UserId::forbidden).findFirst().ifPresent(cp -> {
             throw new InvalidIdException(String.format("must not contain U+%04X", cp));
         });

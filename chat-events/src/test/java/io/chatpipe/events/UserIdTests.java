@@ -3,7 +3,10 @@ package io.chatpipe.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.ibm.icu.text.StringPrep;
+import com.ibm.icu.text.StringPrepParseException;
 import org.junit.jupiter.api.Test;
+import org.jxmpp.util.XmppStringUtils;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -73,5 +76,23 @@ class UserIdTests {
     @Test
     void refusesNull() {
         assertThatThrownBy(() -> UserId.of(null)).isInstanceOf(InvalidIdException.class);
+    }
+
+    @Test
+    void everyAsciiIdIsWhatNodeprepMakesOfIt() throws StringPrepParseException {
+        StringPrep nodeprep = StringPrep.getInstance(StringPrep.RFC3920_NODEPREP);
+        for (char c = ' '; c <= '~'; c++) {
+            for (String raw : new String[] {c + "x", "x" + c, "a" + c + "b", "A" + c}) {
+                String server = XmppStringUtils.unescapeLocalpart(
+                        nodeprep.prepare(XmppStringUtils.escapeLocalpart(raw), StringPrep.DEFAULT));
+                assertThat(UserId.of(raw).value()).as("id %s", raw).isEqualTo(server);
+                assertThat(new UserId(server).value()).isEqualTo(server);
+            }
+        }
+    }
+
+    @Test
+    void anUpperCaseIdIsNotCanonical() {
+        assertThatThrownBy(() -> new UserId("Alice")).isInstanceOf(InvalidIdException.class);
     }
 }
