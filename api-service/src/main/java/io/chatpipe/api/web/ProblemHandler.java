@@ -46,9 +46,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof RequestBodyTooLargeException tooLarge) {
-                return handleErrorResponseException(tooLarge, tooLarge.getHeaders(), tooLarge.getStatusCode(),
-                        request);
+            // the body's checks (RequestBodyGuard) refuse it as it is read: their answer, not "cannot be read"
+            if (cause instanceof RequestBodyTooLargeException || cause instanceof InvalidUtf8Exception) {
+                ErrorResponseException refusal = (ErrorResponseException) cause;
+                return handleErrorResponseException(refusal, refusal.getHeaders(), refusal.getStatusCode(), request);
             }
         }
         ProblemDetail problem = FieldProblem.problem(HttpStatus.BAD_REQUEST, "The request body cannot be read.",
