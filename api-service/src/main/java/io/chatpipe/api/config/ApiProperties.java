@@ -34,7 +34,8 @@ public record ApiProperties(
         @Valid @DefaultValue WebSocket websocket,
         @Valid @DefaultValue Chat chat,
         @Valid @DefaultValue History history,
-        @Valid @DefaultValue Xmpp xmpp) {
+        @Valid @DefaultValue Xmpp xmpp,
+        @Valid @DefaultValue Bench bench) {
 
     /**
      * The {@code chat.messages} topic as this service declares it (created when absent).
@@ -192,6 +193,9 @@ public record ApiProperties(
      * @param loginTokenTtl      how long a token from {@code POST /api/v1/sessions} stays redeemable (once)
      * @param sendTimeLimit      a client that takes longer to take a frame is disconnected
      * @param sendBufferLimit    frames waiting for a slow client, at most; beyond that it is disconnected
+     * @param idleTimeout        a connection from which nothing (not even the pong to the server's ping, nor the
+     *                           rest of a frame begun) arrives for this long is closed (1008); the server pings a
+     *                           connection quiet for half of it, so an open browser page stays connected
      */
     public record WebSocket(
             @DefaultValue({"http://127.0.0.1:{port}", "http://localhost:{port}"}) List<String> allowedOrigins,
@@ -202,10 +206,14 @@ public record ApiProperties(
             @DefaultValue("5") @Min(1) int maxStrikes,
             @DefaultValue("30s") Duration loginTokenTtl,
             @DefaultValue("10s") Duration sendTimeLimit,
-            @DefaultValue("1MB") DataSize sendBufferLimit) {
+            @DefaultValue("1MB") DataSize sendBufferLimit,
+            @DefaultValue("5m") Duration idleTimeout) {
 
         public WebSocket {
             allowedOrigins = List.copyOf(allowedOrigins);
+            if (idleTimeout.toMillis() < 100) {
+                throw new IllegalArgumentException("chatpipe.api.websocket.idle-timeout must be at least 100ms");
+            }
         }
     }
 
@@ -284,5 +292,16 @@ public record ApiProperties(
             return "Xmpp[passwordKey=" + (passwordKey == null ? "none" : "******") + ", domain=" + domain
                     + ", host=" + host + ", port=" + port + "]";
         }
+    }
+
+    /**
+     * For {@code ./chatpipe bench} only.
+     *
+     * @param noOpEndpoint map {@code POST /api/v1/messages/no-op}: a message endpoint that does everything the
+     *                     single-message endpoint does before writing to Kafka (API key, rate limit, reading and
+     *                     validating the body, the message's ids) and answers 202 without writing, the baseline
+     *                     the benchmark compares the real endpoint with. Off: the path does not exist
+     */
+    public record Bench(@DefaultValue("false") boolean noOpEndpoint) {
     }
 }

@@ -4,9 +4,11 @@ import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.UserId;
 import java.io.IOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
@@ -23,6 +25,8 @@ public final class ChatSession {
     private final WebSocketSession socket;
     private final UserId user;
     private final FrameGuard guard;
+    /** When the client last sent anything: a frame, part of one, or a pong (System.nanoTime). */
+    private volatile long lastHeard = System.nanoTime();
 
     ChatSession(WebSocketSession socket, UserId user, ApiProperties.WebSocket settings) {
         this.socket = new ConcurrentWebSocketSessionDecorator(socket,
@@ -37,6 +41,29 @@ public final class ChatSession {
 
     FrameGuard guard() {
         return guard;
+    }
+
+    /** The client sent something: it is not idle. */
+    void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    /**
+     * Closes a connection that has been quiet for the idle timeout, such as one stalled in the middle of a frame;
+     * pings one quiet for half of it, so that a live client, which answers with a pong, is heard from.
+     */
+    void checkIdle(long now, Duration timeout) {
+        long quiet = now - lastHeard;
+        if (quiet >= timeout.toNanos()) {
+            log.info("Closing {}: nothing heard from it for {}", this, timeout);
+            close(CloseStatus.POLICY_VIOLATION.withReason("idle for " + timeout.toSeconds() + "s"));
+        } else if (quiet >= timeout.toNanos() / 2 && socket.isOpen()) {
+            try {
+                socket.sendMessage(new PingMessage());
+            } catch (IOException | RuntimeException e) {
+                log.debug("Could not ping session {} of {}: {}", socket.getId(), user, e.toString());
+            }
+        }
     }
 
     /** Sends a frame if the connection is still open; a connection that went away is not an error. */

@@ -27,10 +27,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Seed 003's chat protocol over a WebSocket of a logged-in user. On open: JOIN_SUCCESS to the user, and a
@@ -61,10 +64,14 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final ContactBook contactBook;
     private final PresenceBook presence;
     private final HistoryClient history;
+    private final JsonMapper json;
     private final Clock clock = Clock.systemUTC();
 
+    /** @param json the service's strict mapper (JsonConfiguration): frames are read as REST bodies are */
     ChatSocketHandler(ApiProperties properties, SessionRegistry registry, MessageIntake messages, Validator validator,
-            Contacts contacts, ContactBook contactBook, PresenceBook presence, HistoryClient history) {
+            Contacts contacts, ContactBook contactBook, PresenceBook presence, HistoryClient history,
+            JsonMapper json) {
+        this.json = json;
         this.settings = properties.websocket();
         this.registry = registry;
         this.messages = messages;
@@ -106,6 +113,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         if (session == null) {
             return;
         }
+        session.heard();
         switch (session.guard().offer(message.getPayload(), message.isLast())) {
             case FrameGuard.Incomplete incomplete -> {
             }
@@ -117,15 +125,31 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     @Override
     protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
         ChatSession session = session(socket);
+        if (session != null) {
+            session.heard();
+        }
         if (session != null && message.isLast()) {
             refuse(session, ChatFrame.error("binary frames are not understood: send JSON text frames"));
+        }
+    }
+
+    @Override
+    protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
+        ChatSession session = session(socket);
+        if (session != null) {
+            session.heard();
         }
     }
 
     private void handle(ChatSession session, String text) {
         InboundFrame frame;
         try {
-            frame = ChatJson.MAPPER.readValue(text, InboundFrame.class);
+            frame = json.readValue(text, InboundFrame.class);
+        } catch (MismatchedInputException e) {
+            refuse(session, ChatFrame.error(e.getPath().isEmpty() ? "a frame must be a JSON object"
+                    : e.getPath().getFirst().getPropertyName() + (e.getTargetType() == String.class
+                    ? " must be a JSON string" : " has the wrong type")));
+            return;
         } catch (JacksonException e) {
             refuse(session, ChatFrame.error("not a JSON frame {\"from\",\"to\",\"content\",\"messageType\"}: "
                     + e.getOriginalMessage()));

@@ -5,6 +5,7 @@ import io.chatpipe.events.UserId;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -59,6 +60,11 @@ public class SessionRegistry implements SmartLifecycle {
         if (own != null) {
             own.forEach(session -> session.send(frame));
         }
+    }
+
+    /** Every session on this instance, each once; sessions that open or close meanwhile may be left out. */
+    void forEach(Consumer<ChatSession> action) {
+        sessions.values().forEach(own -> own.forEach(action));
     }
 
     private Object lock(UserId user) {

@@ -205,6 +205,26 @@ class ChatSocketTests {
         }
     }
 
+    @Test
+    void readsFramesAsStrictlyAsRestBodiesAndStoresNothingFromAMistypedOne() {
+        String ivy = ChatService.user("ivy");
+        String jack = ChatService.user("jack");
+        try (ChatClient socket = service.join(ivy, "i")) {
+            socket.sendText("{\"messageType\":\"NEW_MESSAGE\",\"to\":123,\"content\":\"a number for a user\"}");
+            assertThat(socket.next("ERROR").path("content").asString()).isEqualTo("to must be a JSON string");
+            socket.sendText("{\"messageType\":\"NEW_MESSAGE\",\"to\":\"" + jack + "\",\"content\":true}");
+            assertThat(socket.next("ERROR").path("content").asString()).isEqualTo("content must be a JSON string");
+            socket.sendText("{\"messageType\":\"NEW_MESSAGE\",\"to\":\"someone\",\"to\":\"" + jack
+                    + "\",\"content\":\"to whom?\"}");
+            assertThat(socket.next("ERROR").path("content").asString()).contains("not a JSON frame", "\"to\"");
+
+            socket.send(Map.of("messageType", "NEW_MESSAGE", "to", jack, "content", "well typed"));
+            assertThat(socket.next("NEW_MESSAGE").path("content").asString()).isEqualTo("well typed");
+        }
+        assertThat(ChatMessagesTopic.recordsInvolving(KafkaBroker.bootstrapServers(), UserId.of(ivy)))
+                .extracting(record -> record.value().message()).containsExactly("well typed");
+    }
+
     private static List<String> contacts(JsonNode frame) {
         return ChatJson.MAPPER.readValue(frame.path("content").asString(),
                 ChatJson.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class));

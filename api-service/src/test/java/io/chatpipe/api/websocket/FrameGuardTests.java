@@ -11,7 +11,8 @@ import org.springframework.util.unit.DataSize;
 class FrameGuardTests {
 
     private final FrameGuard guard = new FrameGuard(new ApiProperties.WebSocket(List.of(), false,
-            DataSize.ofBytes(10), 1, 2, 2, Duration.ofSeconds(30), Duration.ofSeconds(10), DataSize.ofMegabytes(1)));
+            DataSize.ofBytes(10), 1, 2, 2, Duration.ofSeconds(30), Duration.ofSeconds(10), DataSize.ofMegabytes(1),
+            Duration.ofMinutes(5)));
 
     @Test
     void assemblesAFrameFromItsPartsWithinTheLimit() {
