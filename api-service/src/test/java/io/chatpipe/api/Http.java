@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 
@@ -23,11 +24,16 @@ public record Http(HttpClient client, URI base) {
 
     /** With extra headers, as name-value pairs: {@code "Authorization", "Bearer ..."}. */
     public HttpResponse<String> postJson(String path, String body, String... headers) {
+        return postJson(path, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Bytes as they are, UTF-8 or not. */
+    public HttpResponse<String> postJson(String path, byte[] body, String... headers) {
         HttpRequest.Builder request = request(path).header("Content-Type", "application/json");
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     public HttpResponse<String> post(String path, String contentType, String body) {

@@ -2,31 +2,16 @@ package io.chatpipe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatpipe.testsupport.KafkaBroker;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The OpenAPI description the service serves at {@code /v3/api-docs}, generated from its controllers. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=api-service")
-class OpenApiTests {
-
-    @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", KafkaBroker::bootstrapServers);
-    }
-
-    @LocalServerPort
-    int port;
+class OpenApiTests extends ApiServiceOnKafka {
 
     @Test
     void describesTheMessageEndpointsTheirBodiesAndAnswers() {
-        HttpResponse<String> response = Http.to(port).get("/v3/api-docs");
+        HttpResponse<String> response = http.get("/v3/api-docs");
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode api = Http.json(response);

@@ -87,8 +87,7 @@ class MessageController {
             @Parameter(description = "The client message id, as a header; if the body has one too, they must be "
                     + "equal") @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
             @Parameter(hidden = true) @RequestAttribute(ApiClient.ATTRIBUTE) ApiClient client) {
-        MessageAccepted message = withIdempotencyKey(request, idempotencyKey).accept(clock.instant());
-        client.checkSender(message.fromId());
+        MessageAccepted message = prepare(request, idempotencyKey, client, clock);
         return switch (intake.accept(message)) {
             case Outcome.Accepted accepted -> {
                 var response = ResponseEntity.accepted();
@@ -187,6 +186,16 @@ class MessageController {
                             + maxBatchItems + " are allowed"))), null);
         }
         return messages;
+    }
+
+    /**
+     * Everything a single message goes through before it is written: its id (from the {@code Idempotency-Key}
+     * header, when there is one), its size, and whether the API key may send as its sender.
+     */
+    static MessageAccepted prepare(MessageRequest request, String idempotencyKey, ApiClient client, Clock clock) {
+        MessageAccepted message = withIdempotencyKey(request, idempotencyKey).accept(clock.instant());
+        client.checkSender(message.fromId());
+        return message;
     }
 
     /** The request under the {@code Idempotency-Key} header's id, when there is one. */

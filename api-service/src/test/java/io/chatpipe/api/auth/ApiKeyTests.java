@@ -3,31 +3,23 @@ package io.chatpipe.api.auth;
 import static io.chatpipe.api.ChatMessagesTopic.recordsInvolving;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatpipe.api.ApiServiceOnKafka;
 import io.chatpipe.api.Http;
 import io.chatpipe.events.ChatJson;
-import io.chatpipe.events.ConversationId;
-import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.KafkaBroker;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** API keys and their rate limits, with keys required, against a real broker. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.config.name=api-service",
+@TestPropertySource(properties = {
         "chatpipe.api.auth.required=true",
         "chatpipe.api.auth.keys[0].name=any-sender",
         "chatpipe.api.auth.keys[0].secret-sha256=" + ApiKeyTests.ANY_SENDER_HASH,
@@ -44,7 +36,7 @@ import tools.jackson.databind.JsonNode;
         "chatpipe.api.auth.keys[3].rate-limit.messages=4",
         "chatpipe.api.auth.keys[3].rate-limit.per=1h"})
 @ExtendWith(OutputCaptureExtension.class)
-class ApiKeyTests {
+class ApiKeyTests extends ApiServiceOnKafka {
 
     static final String ANY_SENDER = "any-sender-key-3b1f5e0c9d7a4e21b8f6c0d2a9e7b5c3";
     static final String ANY_SENDER_HASH = "18d929f457dd111a60b12264bb88d6cbf7b821c55f340ad9a78b95bf570b8b9c";
@@ -55,25 +47,6 @@ class ApiKeyTests {
     static final String SMALL = "small-key-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d";
     static final String SMALL_HASH = "cfccd91cf0a38b1498d7893f77d5d8db40be62b8a06506c1ecefb29e79e08392";
 
-    @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", KafkaBroker::bootstrapServers);
-    }
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-    String alice;
-    String bob;
-
-    @BeforeEach
-    void setUp() {
-        http = Http.to(port);
-        String unique = UUID.randomUUID().toString().substring(0, 8);
-        alice = "alice-" + unique;
-        bob = "bob-" + unique;
-    }
 
     @Test
     void theConfiguredHashesAreTheKeysHashes() {
@@ -203,16 +176,5 @@ class ApiKeyTests {
 
     private String message(String from, String to) {
         return ChatJson.MAPPER.writeValueAsString(Map.of("fromId", from, "toId", to, "message", "hi"));
-    }
-
-    private List<ConsumerRecord<ConversationId, MessageAccepted>> records() {
-        return recordsInvolving(KafkaBroker.bootstrapServers(), UserId.of(alice), UserId.of(bob));
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(Http.json(response).path("status").asInt()).isEqualTo(status);
-        assertThat(Http.json(response).path("detail").asString()).isNotBlank();
     }
 }

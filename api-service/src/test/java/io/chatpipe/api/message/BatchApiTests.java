@@ -5,6 +5,7 @@ import static io.chatpipe.api.message.MessageApiTestBodies.batch;
 import static io.chatpipe.api.message.MessageApiTestBodies.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatpipe.api.ApiServiceOnKafka;
 import io.chatpipe.api.Http;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
@@ -12,43 +13,16 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.KafkaBroker;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** {@code POST /api/v1/messages/batch} against a real Kafka broker: item by item, one bad item sinks nothing. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=api-service")
-class BatchApiTests {
+class BatchApiTests extends ApiServiceOnKafka {
 
     static final String BATCH = "/api/v1/messages/batch";
 
-    @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", KafkaBroker::bootstrapServers);
-    }
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-    String alice;
-    String bob;
-
-    @BeforeEach
-    void setUp() {
-        http = Http.to(port);
-        String unique = UUID.randomUUID().toString().substring(0, 8);
-        alice = "alice-" + unique;
-        bob = "bob-" + unique;
-    }
 
     @Test
     void storesTheGoodItemsAndRejectsEachBadOneWithItsOwnReason() {
@@ -169,9 +143,5 @@ class BatchApiTests {
 
     private static List<String> fields(JsonNode problem) {
         return problem.path("errors").valueStream().map(error -> error.path("field").asString()).toList();
-    }
-
-    private List<ConsumerRecord<ConversationId, MessageAccepted>> records() {
-        return recordsInvolving(KafkaBroker.bootstrapServers(), UserId.of(alice), UserId.of(bob));
     }
 }

@@ -1,6 +1,8 @@
 package io.chatpipe.api.message;
 
 import io.chatpipe.events.ChatJson;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,5 +32,15 @@ final class MessageApiTestBodies {
     /** The body of {@code /api/v1/messages/batch}: the items as given, JSON each. */
     static String batch(String... items) {
         return "{\"messages\": [" + String.join(", ", items) + "]}";
+    }
+
+    /** The body in UTF-8 with raw bytes, valid UTF-8 or not, where {@code @@} stands. */
+    static byte[] withBytes(String body, byte... raw) {
+        int at = body.indexOf("@@");
+        var bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(body.substring(0, at).getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(raw);
+        bytes.writeBytes(body.substring(at + 2).getBytes(StandardCharsets.UTF_8));
+        return bytes.toByteArray();
     }
 }

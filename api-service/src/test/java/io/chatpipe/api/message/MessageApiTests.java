@@ -1,61 +1,34 @@
 package io.chatpipe.api.message;
 
-import static io.chatpipe.api.ChatMessagesTopic.recordsInvolving;
+import static io.chatpipe.api.message.MessageApiTestBodies.batch;
 import static io.chatpipe.api.message.MessageApiTestBodies.message;
+import static io.chatpipe.api.message.MessageApiTestBodies.withBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Named.named;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.chatpipe.api.ApiServiceOnKafka;
 import io.chatpipe.api.Http;
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
-import io.chatpipe.testsupport.KafkaBroker;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The REST ingestion API against a real Kafka broker, through a real HTTP client. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=api-service")
-class MessageApiTests {
+class MessageApiTests extends ApiServiceOnKafka {
 
-    @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", KafkaBroker::bootstrapServers);
-    }
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-    String alice;
-    String bob;
-
-    @BeforeEach
-    void setUp() {
-        http = Http.to(port);
-        // users of their own in every test, so that the topic says exactly what this test wrote
-        String unique = UUID.randomUUID().toString().substring(0, 8);
-        alice = "alice-" + unique;
-        bob = "bob-" + unique;
-    }
 
     @Test
     void acceptsMessageOnlyOnceKafkaHasItKeyedByConversationWhicheverWayItGoes() {
@@ -176,6 +149,41 @@ class MessageApiTests {
     }
 
     @ParameterizedTest
+    @MethodSource("notUtf8")
+    void refusesABodyThatIsNotUtf8EvenWhereAReaderCouldGuessWhatItMeant(byte[] sequence) {
+        List<HttpResponse<String>> responses = List.of(
+                http.postJson("/api/v1/messages", withBytes(message(alice + "@@", bob, "in an id"), sequence)),
+                http.postJson("/api/v1/message", withBytes(message(alice, bob, "in the text @@"), sequence)),
+                http.postJson(BatchApiTests.BATCH, withBytes(batch(message(alice, bob, "a good item"),
+                        message(alice, bob, "a bad item @@")), sequence)));
+
+        responses.forEach(response -> assertProblem(response, 400, "body"));
+        assertThat(Http.json(responses.getFirst()).path("errors").path(0).path("detail").asString())
+                .contains("not valid UTF-8");
+        assertThat(records()).isEmpty();
+    }
+
+    static Stream<Arguments> notUtf8() {
+        return Stream.of(
+                arguments(named("overlong '/' (C0 AF)", new byte[] {(byte) 0xC0, (byte) 0xAF})),
+                arguments(named("overlong DEL (C1 BF)", new byte[] {(byte) 0xC1, (byte) 0xBF})),
+                arguments(named("overlong NUL in three bytes (E0 80 80)", new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0x80})),
+                arguments(named("an encoded surrogate (ED A0 80)", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})),
+                arguments(named("beyond U+10FFFF (F4 90 80 80)",
+                        new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80})),
+                arguments(named("a lone continuation byte (80)", new byte[] {(byte) 0x80})),
+                arguments(named("latin-1 (E9)", new byte[] {(byte) 0xE9})));
+    }
+
+    @Test
+    void theBenchmarksNoOpEndpointIsNotThereUnlessSwitchedOn() {
+        HttpResponse<String> response = http.postJson(NoOpEndpointTests.NO_OP, message(alice, bob, "hi"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+        assertThat(records()).isEmpty();
+    }
+
+    @ParameterizedTest
     @MethodSource("badInputs")
     void refusesBadInputWith400NamingTheFieldAndWritesNothing(String path, String template, String field) {
         String request = template.replace("FROM", alice).replace("TO", bob);
@@ -253,17 +261,10 @@ class MessageApiTests {
         assertThat(records()).isEmpty();
     }
 
-    private List<ConsumerRecord<ConversationId, MessageAccepted>> records() {
-        return recordsInvolving(KafkaBroker.bootstrapServers(), UserId.of(alice), UserId.of(bob));
-    }
-
     private static void assertProblem(HttpResponse<String> response, int status, String field) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertProblem(response, status);
         JsonNode problem = Http.json(response);
-        assertThat(problem.path("status").asInt()).isEqualTo(status);
         assertThat(problem.path("title").asString()).isNotBlank();
-        assertThat(problem.path("detail").asString()).isNotBlank();
         assertThat(problem.path("errors").valueStream().map(error -> error.path("field").asString()))
                 .as(response.body())
                 .contains(field);
