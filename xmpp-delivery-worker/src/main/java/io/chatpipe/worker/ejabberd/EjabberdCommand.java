@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
  *
  * @param <R> what the command returns
  */
-sealed interface EjabberdCommand<R> permits Register, SendStanza, SetNickname, AddRosterItem, DeleteRosterItem {
+sealed interface EjabberdCommand<R> permits Register, SendStanza, SetNickname, AddRosterItem, DeleteRosterItem,
+        UserSessionsInfo {
 
     /** The command's name, the last segment of its URL. */
     String command();

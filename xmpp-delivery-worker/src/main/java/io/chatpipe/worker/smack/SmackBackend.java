@@ -5,6 +5,8 @@ import java.time.Duration;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryBackend;
 import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.ejabberd.SessionBarrier;
+import java.util.Optional;
 import io.chatpipe.worker.provisioning.PasswordKey;
 import io.chatpipe.worker.provisioning.UserProvisioner;
 import org.jivesoftware.smack.SmackException;
@@ -27,6 +29,12 @@ import org.springframework.stereotype.Component;
  * routed to the recipient or stored for them. If instead the server closes the stream with an error
  * (policy-violation for a stanza over its size limit), it refused this message, the only one on the
  * leased connection: a permanent failure. Other losses of the connection are transient.
+ *
+ * <p>"Routed" is not "received": ejabberd routes to an online recipient by queueing the stanza for the
+ * recipient's session process, where an ejabberd stop loses it. When the server is ejabberd and its
+ * admin API is ours ({@code chatpipe.worker.smack.accounts=ejabberd-api}), the {@link SessionBarrier}
+ * confirms the recipient's sessions have handled it, as on the ejabberd-api path. Other servers offer
+ * no such call; Prosody, for one, writes a routed stanza to the recipient's connection as it routes it.
  */
 @Component
 @ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' != 'ejabberd-api'")
@@ -42,8 +50,12 @@ class SmackBackend implements DeliveryBackend {
 
     private final String name;
 
+    /** Present when the server is ejabberd with its admin API at hand. */
+    private final Optional<SessionBarrier> barrier;
+
     SmackBackend(SmackConnections connections, PasswordKey passwords, UserProvisioner provisioner,
-                 WorkerProperties properties) {
+                 Optional<SessionBarrier> barrier, WorkerProperties properties) {
+        this.barrier = barrier;
         this.connections = connections;
         this.passwords = passwords;
         this.provisioner = provisioner;
@@ -88,6 +100,10 @@ class SmackBackend implements DeliveryBackend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException.Transient("interrupted while sending as " + from.jid(domain), e);
+        }
+        // with the sender's connection given back: the wait is the recipient's
+        if (barrier.isPresent()) {
+            barrier.get().await(to);
         }
     }
 

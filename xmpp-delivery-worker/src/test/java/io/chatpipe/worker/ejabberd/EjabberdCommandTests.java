@@ -75,4 +75,20 @@ class EjabberdCommandTests {
         assertThat(new EjabberdError(400, 0, "JID malformed").toException("send_stanza"))
                 .hasMessage("send_stanza answered 400: JID malformed");
     }
+
+    @Test
+    void tellsASessionThatAnsweredFromOneThatDidNot() throws DeliveryException {
+        // as ejabberd 23.01 answers user_sessions_info; "offline" is mod_admin_extra's word for a call that timed out
+        var sessions = new UserSessionsInfo("bob", "localhost").result(JSON.readTree("""
+                [{"connection":"c2s","ip":"127.0.0.1","port":58734,"priority":0,"node":"nonode@nohost","uptime":7,
+                  "status":"available","resource":"phone","statustext":""},
+                 {"connection":"c2s","ip":"127.0.0.1","port":46762,"priority":0,"node":"nonode@nohost","uptime":13,
+                  "status":"offline","resource":"laptop","statustext":""}]"""));
+
+        assertThat(sessions).extracting(UserSessionsInfo.Session::resource).containsExactly("phone", "laptop");
+        assertThat(sessions).extracting(UserSessionsInfo.Session::answered).containsExactly(true, false);
+        assertThat(new UserSessionsInfo("bob", "localhost").result(JSON.readTree("[]"))).isEmpty();
+        assertThat(JSON.writeValueAsString(new UserSessionsInfo("bob", "localhost")))
+                .isEqualTo("{\"user\":\"bob\",\"host\":\"localhost\"}");
+    }
 }

@@ -1,0 +1,128 @@
+package io.chatpipe.worker.ejabberd;
+
+import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.delivery.DeliveryException;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.stereotype.Component;
+
+/**
+ * Confirms that ejabberd has done with what was routed to a user: stored it offline, or handled it in
+ * each of the user's sessions (archived it, written it to the client's socket).
+ *
+ * <p>ejabberd routes a stanza to an online user by putting it in the mailbox of the session's c2s
+ * process, and answers {@code send_stanza} (or a ping on the sender's stream) right away. A stanza
+ * still in a mailbox is gone if ejabberd stops. {@code user_sessions_info} calls into every session's
+ * process, which answers only after the stanzas ahead of the call: when every session answered (or
+ * there was none, so the stanza went to the offline store, written before the route returned), every
+ * stanza routed to the user before the call is safe. A session that did not answer in time leaves it
+ * unconfirmed: a transient failure, and the message is sent again (clients de-duplicate by id).
+ *
+ * <p>One call confirms every message routed to the user before it began, so callers waiting on the
+ * same user share calls: while one is under way, the next callers wait, and the first of them makes
+ * one call for all of them.
+ */
+@Component
+@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'ejabberd-api' "
+        + "or ('${chatpipe.worker.backend:}' == 'smack' and '${chatpipe.worker.smack.accounts:in-band}' == 'ejabberd-api')")
+public class SessionBarrier {
+
+    private final EjabberdApi api;
+
+    private final String domain;
+
+    private final ConcurrentHashMap<UserId, Recipient> recipients = new ConcurrentHashMap<>();
+
+    SessionBarrier(EjabberdApi api, WorkerProperties properties) {
+        this.api = api;
+        this.domain = properties.xmppDomain();
+    }
+
+    /**
+     * Returns once every stanza routed to {@code recipient} before this call is stored or handled by
+     * the recipient's sessions; throws a transient failure when that cannot be confirmed.
+     */
+    public void await(UserId recipient) throws DeliveryException {
+        Recipient state = recipients.compute(recipient, (user, known) -> {
+            Recipient joined = known == null ? new Recipient() : known;
+            joined.waiting++;
+            return joined;
+        });
+        try {
+            state.await(state.ticket(), () -> confirm(recipient));
+        } finally {
+            recipients.computeIfPresent(recipient, (user, known) -> --known.waiting == 0 ? null : known);
+        }
+    }
+
+    private void confirm(UserId recipient) throws DeliveryException {
+        List<UserSessionsInfo.Session> sessions = api.call(new UserSessionsInfo(recipient.localpart(), domain));
+        List<String> silent = sessions.stream().filter(session -> !session.answered())
+                .map(UserSessionsInfo.Session::resource).toList();
+        if (!silent.isEmpty()) {
+            throw new DeliveryException.Transient("ejabberd's session(s) " + silent + " of " + recipient.jid(domain)
+                    + " did not answer in time, so the message may still wait in their queue: sending it again");
+        }
+    }
+
+    /** One call into ejabberd. */
+    @FunctionalInterface
+    interface Confirmation {
+        void run() throws DeliveryException;
+    }
+
+    /**
+     * The calls for one user, one at a time. Tickets number the callers in arrival order; a call
+     * settles every ticket handed out before it began.
+     */
+    static final class Recipient {
+
+        /** Callers using this entry; changed only inside the map's compute. */
+        private int waiting;
+
+        private final AtomicLong requested = new AtomicLong();
+
+        private final ReentrantLock calling = new ReentrantLock();
+
+        /** Every ticket up to this one is confirmed; guarded by {@code calling}. */
+        private long confirmed;
+
+        /** Every ticket above {@code confirmed} up to this one failed with {@code failure}. */
+        private long failedUpTo;
+
+        private DeliveryException failure;
+
+        /** The next caller's number. */
+        long ticket() {
+            return requested.incrementAndGet();
+        }
+
+        /** Settles {@code ticket}: by a call that began after it was handed out, this caller's or another's. */
+        void await(long ticket, Confirmation confirmation) throws DeliveryException {
+            calling.lock();
+            try {
+                if (ticket <= confirmed) {
+                    return;
+                }
+                if (ticket <= failedUpTo) {
+                    throw failure;
+                }
+                long covered = requested.get();
+                try {
+                    confirmation.run();
+                    confirmed = covered;
+                } catch (DeliveryException e) {
+                    failedUpTo = covered;
+                    failure = e;
+                    throw e;
+                }
+            } finally {
+                calling.unlock();
+            }
+        }
+    }
+}
