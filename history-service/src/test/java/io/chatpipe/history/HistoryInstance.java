@@ -51,6 +51,17 @@ public final class HistoryInstance implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
 
+    /** A GET with request headers, name and value after name and value. */
+    public Answer get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).headers(headers).GET());
+    }
+
+    /** A DELETE with request headers, name and value after name and value. */
+    public Answer delete(String path, String... headers) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE();
+        return send(headers.length == 0 ? request : request.headers(headers));
+    }
+
     public Answer put(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
@@ -61,7 +72,8 @@ public final class HistoryInstance implements AutoCloseable {
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Retry-After").orElse(null), response.body());
+                    response.headers().firstValue("Retry-After").orElse(null), response.body(),
+                    response.headers().allValues("WWW-Authenticate"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -76,7 +88,7 @@ public final class HistoryInstance implements AutoCloseable {
     }
 
     /** An HTTP answer. */
-    public record Answer(int status, String contentType, String retryAfter, String body) {
+    public record Answer(int status, String contentType, String retryAfter, String body, List<String> challenges) {
 
         public JsonNode json() {
             return ChatJson.MAPPER.readTree(body);

@@ -2,7 +2,10 @@ package io.chatpipe.history.audit;
 
 import io.chatpipe.events.InvalidIdException;
 import io.chatpipe.events.UserId;
+import io.chatpipe.history.auth.Reader;
+import io.chatpipe.history.config.HistoryProperties.Role;
 import io.chatpipe.history.query.BadQueryException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.slf4j.Logger;
@@ -35,7 +38,9 @@ class AuditController {
      */
     @GetMapping("/api/v1/audit/messages")
     ResponseEntity<StreamingResponseBody> messages(@RequestParam(required = false) String from,
-            @RequestParam(required = false) String to, @RequestParam(required = false) String user) {
+            @RequestParam(required = false) String to, @RequestParam(required = false) String user,
+            HttpServletRequest request) {
+        Reader.of(request).requireRole(Role.AUDIT);
         Instant start = instant("from", from);
         Instant end = instant("to", to);
         if (!start.isBefore(end)) {

@@ -3,6 +3,7 @@ package io.chatpipe.history.audit;
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserErased;
 import io.chatpipe.events.UserId;
 import io.chatpipe.history.config.HistoryProperties;
 import java.io.IOException;
@@ -32,10 +33,11 @@ import org.springframework.stereotype.Component;
  * Reads accepted messages straight from chat.messages, independent of the stores: every partition is read
  * from the offset of its first record stamped at or after {@code from} (less the allowed clock skew) up to
  * the end offsets taken when the audit starts, and each message accepted in {@code [from, to)} is written as
- * one JSON line, partition by partition in offset order.
+ * one JSON line, partition by partition in offset order. Messages of erased users (chat.erasures) are left out,
+ * as history leaves them out: chat.messages still holds them until its retention removes them.
  */
 @Component
-class AuditReader {
+public class AuditReader {
 
     private static final Logger log = LoggerFactory.getLogger(AuditReader.class);
 
@@ -62,6 +64,28 @@ class AuditReader {
 
     /** Writes every message accepted in {@code [from, to)}, to or from {@code user} if given; returns how many. */
     long write(Instant from, Instant to, UserId user, OutputStream out) throws IOException {
+        return read(from, to, user, new MessageSink() {
+            @Override
+            public void accept(MessageAccepted message, ConsumerRecord<byte[], byte[]> record) throws IOException {
+                out.write(ChatJson.MAPPER.writeValueAsBytes(
+                        AuditRecord.of(message, record.partition(), record.offset(), record.timestamp())));
+                out.write('\n');
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+        });
+    }
+
+    /**
+     * Hands every message accepted in {@code [from, to)} (to or from {@code user} if given, not erased, each
+     * message id once) to the sink, with its record, as far as chat.messages reached when the read started.
+     *
+     * @return how many it handed over
+     */
+    public long read(Instant from, Instant to, UserId user, MessageSink sink) throws IOException {
         Deserializer<MessageAccepted> messages = Topics.MESSAGES.values().deserializer();
         long written = 0;
         try (var consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
@@ -70,6 +94,7 @@ class AuditReader {
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .sorted(Comparator.comparingInt(TopicPartition::partition))
                     .toList();
+            Map<UserId, UserErased> erased = erasures(consumer);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> starts = firstAtOrAfter(consumer, partitions, from.minus(clockSkew), ends);
             Map<TopicPartition, Long> stops = firstAtOrAfter(consumer, partitions, to.plus(clockSkew), ends);
@@ -77,16 +102,16 @@ class AuditReader {
                 long start = starts.get(partition);
                 long stop = Math.min(stops.get(partition), ends.get(partition));
                 if (start < stop) {
-                    written += writePartition(consumer, partition, start, stop, from, to, user, messages, out);
+                    written += readPartition(consumer, partition, start, stop, new Filter(from, to, user, erased),
+                            messages, sink);
                 }
             }
         }
         return written;
     }
 
-    private long writePartition(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long start,
-            long stop, Instant from, Instant to, UserId user, Deserializer<MessageAccepted> messages, OutputStream out)
-            throws IOException {
+    private long readPartition(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long start,
+            long stop, Filter filter, Deserializer<MessageAccepted> messages, MessageSink sink) throws IOException {
         consumer.assign(List.of(partition));
         consumer.seek(partition, start);
         Map<String, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
@@ -113,20 +138,88 @@ class AuditReader {
                     break;
                 }
                 MessageAccepted message = read(messages, record);
-                if (message == null || message.acceptedAt() == null || message.acceptedAt().isBefore(from)
-                        || !message.acceptedAt().isBefore(to)
-                        || user != null && !user.equals(message.fromId()) && !user.equals(message.toId())
+                if (message == null || !filter.takes(message)
                         || recent.put(message.messageId().toString(), Boolean.TRUE) != null) {
                     continue;
                 }
-                out.write(ChatJson.MAPPER.writeValueAsBytes(
-                        AuditRecord.of(message, record.partition(), record.offset(), record.timestamp())));
-                out.write('\n');
+                sink.accept(message, record);
                 written++;
             }
-            out.flush();
+            sink.flush();
         }
         return written;
+    }
+
+    /** The latest erasure of each user, as chat.erasures holds them now. */
+    public Map<UserId, UserErased> erasures() {
+        try (var consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return erasures(consumer);
+        }
+    }
+
+    /** Whether an erasure covers one of the message's users. */
+    public static boolean erased(MessageAccepted message, Map<UserId, UserErased> erasures) {
+        UserErased from = erasures.get(message.fromId());
+        UserErased to = erasures.get(message.toId());
+        return from != null && from.covers(message) || to != null && to.covers(message);
+    }
+
+    /** The latest erasure of each user; every partition of chat.erasures holds all of them. */
+    private Map<UserId, UserErased> erasures(KafkaConsumer<byte[], byte[]> consumer) {
+        Map<UserId, UserErased> erased = new HashMap<>();
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.ERASURES.name()).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        if (partitions.isEmpty()) {
+            return erased;
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Deserializer<UserErased> erasures = Topics.ERASURES.values().deserializer();
+        long lastProgress = System.nanoTime();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+            var records = consumer.poll(POLL);
+            if (records.isEmpty() && System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
+                throw new IllegalStateException("chat.erasures cannot be read: the audit will not leave erased "
+                        + "messages out");
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                lastProgress = System.nanoTime();
+                UserErased erasure;
+                try {
+                    erasure = erasures.deserialize(record.topic(), record.value());
+                } catch (SerializationException e) {
+                    continue;
+                }
+                if (erasure != null) {
+                    erased.merge(erasure.userId(), erasure,
+                            (a, b) -> a.erasedAt().isAfter(b.erasedAt()) ? a : b);
+                }
+            }
+        }
+        return erased;
+    }
+
+    /** Which messages an audit writes: accepted in [from, to), of the user if one is named, not erased. */
+    private record Filter(Instant from, Instant to, UserId user, Map<UserId, UserErased> erasures) {
+
+        boolean takes(MessageAccepted message) {
+            return message.acceptedAt() != null && !message.acceptedAt().isBefore(from)
+                    && message.acceptedAt().isBefore(to)
+                    && (user == null || user.equals(message.fromId()) || user.equals(message.toId()))
+                    && !AuditReader.erased(message, erasures);
+        }
+    }
+
+    /** Where {@link #read} hands the messages. */
+    public interface MessageSink {
+
+        void accept(MessageAccepted message, ConsumerRecord<byte[], byte[]> record) throws IOException;
+
+        /** After each batch the reader got from Kafka. */
+        default void flush() throws IOException {
+        }
     }
 
     private static MessageAccepted read(Deserializer<MessageAccepted> messages, ConsumerRecord<byte[], byte[]> record) {

@@ -8,6 +8,11 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -20,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  *                need them
  * @param query   limits of the query API
  * @param audit   the audit read straight from {@code chat.messages}
+ * @param auth    who may read what: API keys (as the api-service's) and users with their chat accounts
+ * @param redeliver a redelivery to run on start, if any
  */
 @Validated
 @ConfigurationProperties("chatpipe.history")
@@ -27,7 +34,9 @@ public record HistoryProperties(
         @Valid @DefaultValue Streams streams,
         @Valid @DefaultValue TopicDefaults topics,
         @Valid @DefaultValue Query query,
-        @Valid @DefaultValue Audit audit) {
+        @Valid @DefaultValue Audit audit,
+        @Valid @DefaultValue Auth auth,
+        @Valid @DefaultValue Redeliver redeliver) {
 
     /**
      * @param applicationId     Kafka Streams {@code application.id}: consumer group and prefix of internal topics;
@@ -52,19 +61,23 @@ public record HistoryProperties(
     }
 
     /**
-     * @param partitions       partitions of chat.messages, chat.deliveries and chat.reads if they do not exist yet;
-     *                         the three must have the same number, as history joins them by conversation
+     * @param partitions       partitions of chat.messages, chat.deliveries, chat.reads and chat.erasures if they do
+     *                         not exist yet; the four must have the same number, as history joins them by
+     *                         conversation
      * @param replicas         their replication factor
      * @param messageRetention retention of chat.messages; negative keeps messages forever, which replay and audit
      *                         want
      * @param readRetention    retention of chat.reads; negative keeps read horizons forever, so that a rebuild
      *                         restores unread counts
+     * @param deliveryRetention retention of chat.deliveries; negative keeps delivery outcomes forever, so that a
+     *                         rebuild restores every message's status
      */
     public record TopicDefaults(
             @DefaultValue("4") @Min(1) int partitions,
             @DefaultValue("1") @Min(1) short replicas,
             @DefaultValue("-1ms") @NotNull Duration messageRetention,
-            @DefaultValue("-1ms") @NotNull Duration readRetention) {
+            @DefaultValue("-1ms") @NotNull Duration readRetention,
+            @DefaultValue("-1ms") @NotNull Duration deliveryRetention) {
     }
 
     /**
@@ -89,5 +102,91 @@ public record HistoryProperties(
     public record Audit(
             @DefaultValue("1m") @NotNull Duration clockSkew,
             @DefaultValue("30s") @NotNull Duration stallTimeout) {
+    }
+
+    /**
+     * Credentials, the same as the api-service's: API keys sent as {@code Authorization: Bearer <key>}, and
+     * users' chat accounts (from {@code chat.accounts}) sent as HTTP Basic user id and password.
+     *
+     * @param required    false lets every request read everything (tests, a loopback-only history); ./chatpipe run
+     *                    sets it true
+     * @param keys        the API keys; {@code senders} limit a key to conversations of those users
+     * @param verifiedFor how long a user's password, once checked against its BCrypt hash, is taken without
+     *                    checking again (the password itself is not kept: only an HMAC of it under a key of this
+     *                    instance); zero checks every request
+     */
+    public record Auth(
+            @DefaultValue("false") boolean required,
+            @DefaultValue List<@Valid ApiKey> keys,
+            @DefaultValue("10m") @NotNull Duration verifiedFor) {
+
+        public Auth {
+            keys = List.copyOf(keys);
+            var names = new HashSet<String>();
+            var hashes = new HashSet<String>();
+            for (ApiKey key : keys) {
+                if (!names.add(key.name())) {
+                    throw new IllegalArgumentException("chatpipe.history.auth.keys: the name '" + key.name()
+                            + "' is given twice");
+                }
+                if (key.secretSha256() != null && !hashes.add(key.secretSha256().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("chatpipe.history.auth.keys: '" + key.name()
+                            + "' has the same secret as another key");
+                }
+            }
+        }
+    }
+
+    /**
+     * One API key, configured as in the api-service ({@code chatpipe.api.auth.keys[n]}; a rate-limit there is
+     * ignored here), plus its roles.
+     *
+     * @param secretSha256 hex SHA-256 of the key: the key itself is never configured
+     * @param senders      the users whose conversations, inboxes and messages the key may read; empty: anyone's
+     * @param roles        {@code audit}: GET /api/v1/audit/messages; {@code admin}: erase a user's messages
+     */
+    public record ApiKey(
+            @NotBlank String name,
+            @NotNull @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be the SHA-256 of the key in hex (64 digits)")
+            String secretSha256,
+            @DefaultValue List<String> senders,
+            @DefaultValue Set<Role> roles) {
+    }
+
+    /** What an API key may do beyond reading conversations. */
+    public enum Role {
+        /** Read the audit of accepted messages. */
+        AUDIT,
+        /** Erase a user's messages. */
+        ADMIN
+    }
+
+    /**
+     * Redelivery: writes accepted messages to chat.messages again (same key, same message id), for the delivery
+     * worker to deliver again, once, when the service starts with one of these set. ./chatpipe redeliver starts
+     * it without web server and without Kafka Streams, so that it ends when done.
+     *
+     * @param from        first instant (inclusive, by acceptedAt) of a range of chat.messages to deliver again
+     * @param to          end of that range (exclusive)
+     * @param deadLetters deliver again the messages in chat.messages.dlq (only those accepted in from/to when
+     *                    given) instead of a range of chat.messages
+     */
+    public record Redeliver(
+            Instant from,
+            Instant to,
+            @DefaultValue("false") boolean deadLetters) {
+
+        public Redeliver {
+            if ((from == null) != (to == null)) {
+                throw new IllegalArgumentException("chatpipe.history.redeliver.from and .to go together");
+            }
+            if (from != null && !from.isBefore(to)) {
+                throw new IllegalArgumentException("chatpipe.history.redeliver.to must be after .from");
+            }
+        }
+
+        public boolean requested() {
+            return from != null || deadLetters;
+        }
     }
 }

@@ -124,6 +124,21 @@ class HistoryStreamsConfiguration {
         return TopicBuilder.name(Topics.DELIVERIES.name())
                 .partitions(history.topics().partitions())
                 .replicas(history.topics().replicas())
+                .config(TopicConfig.RETENTION_MS_CONFIG, retentionMs(history.topics().deliveryRetention()))
+                .build();
+    }
+
+    /**
+     * Erasures of users' messages, which history writes (DELETE /api/v1/users/{id}/messages) and applies.
+     * Compacted, never deleted by time: the latest erasure of each user stays, so that a rebuild or a
+     * redelivery erases the user's messages again.
+     */
+    @Bean
+    NewTopic erasuresTopic(HistoryProperties history) {
+        return TopicBuilder.name(Topics.ERASURES.name())
+                .partitions(history.topics().partitions())
+                .replicas(history.topics().replicas())
+                .compact()
                 .build();
     }
 

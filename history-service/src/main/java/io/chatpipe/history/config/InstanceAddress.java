@@ -3,6 +3,7 @@ package io.chatpipe.history.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
@@ -20,9 +21,11 @@ public class InstanceAddress implements ApplicationListener<WebServerInitialized
     private final InetAddress serverAddress;
     private volatile HostInfo hostInfo;
 
-    InstanceAddress(HistoryProperties properties, ServerProperties server) {
+    /** Without a web server (./chatpipe redeliver) there are no server properties, and no address to tell. */
+    InstanceAddress(HistoryProperties properties, ObjectProvider<ServerProperties> server) {
         this.configured = properties.streams().applicationServer();
-        this.serverAddress = server.getAddress();
+        ServerProperties web = server.getIfAvailable();
+        this.serverAddress = web == null ? null : web.getAddress();
         if (!configured.isEmpty()) {
             hostInfo = HostInfo.buildFromEndpoint(configured);
         }

@@ -5,6 +5,7 @@ import io.chatpipe.events.InvalidIdException;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.ReadHorizonMoved;
 import io.chatpipe.events.UserId;
+import io.chatpipe.history.auth.Reader;
 import io.chatpipe.history.config.HistoryProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -42,6 +43,7 @@ class ConversationController {
             @RequestParam(required = false) String after, @RequestParam(required = false) String around,
             HttpServletRequest request) {
         ConversationId conversation = ConversationId.between(user("userA", userA), user("userB", userB));
+        Reader.of(request).requireConversation(conversation);
         PageRequest page = PageRequest.parse(limit, before, after, around, query);
         return locator.atConversation(conversation, request, null,
                 store -> ResponseEntity.ok(page.read(store, conversation)));
@@ -62,6 +64,7 @@ class ConversationController {
         if (!conversation.involves(reader)) {
             throw new BadQueryException("userId", "is not part of conversation " + conversation);
         }
+        Reader.of(request).requireUser(reader);
         MessageId lastRead = messageId(body.lastReadMessageId());
         return locator.atConversation(conversation, request, body, store -> {
             store.find(lastRead)

@@ -96,16 +96,22 @@ class HistoryLocator {
         var call = http.method(HttpMethod.valueOf(request.getMethod())).uri(uri)
                 .header(FORWARDED_BY, me == null ? "unknown" : me.host() + ":" + me.port())
                 .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON, MediaType.ALL);
+        // the owner checks the same credentials again: a forwarded request is trusted no more than any other
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null) {
+            call = call.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
         if (body != null) {
             call = call.contentType(MediaType.APPLICATION_JSON).body(ChatJson.MAPPER.writeValueAsBytes(body));
         }
         try {
             return call.exchange((sent, response) -> {
                 HttpHeaders headers = new HttpHeaders();
-                for (String name : List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.RETRY_AFTER)) {
-                    String value = response.getHeaders().getFirst(name);
-                    if (value != null) {
-                        headers.set(name, value);
+                for (String name : List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.RETRY_AFTER,
+                        HttpHeaders.WWW_AUTHENTICATE)) {
+                    List<String> values = response.getHeaders().getOrEmpty(name);
+                    if (!values.isEmpty()) {
+                        headers.put(name, values);
                     }
                 }
                 return ResponseEntity.status(response.getStatusCode()).headers(headers)

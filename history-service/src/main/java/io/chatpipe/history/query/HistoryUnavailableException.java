@@ -1,9 +1,9 @@
 package io.chatpipe.history.query;
 
 /** The stores cannot answer right now (starting, restoring, rebalancing); asking again later will work. */
-final class HistoryUnavailableException extends RuntimeException {
+public final class HistoryUnavailableException extends RuntimeException {
 
-    HistoryUnavailableException(String message, Throwable cause) {
+    public HistoryUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

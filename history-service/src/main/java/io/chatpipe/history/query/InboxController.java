@@ -2,6 +2,7 @@ package io.chatpipe.history.query;
 
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.UserId;
+import io.chatpipe.history.auth.Reader;
 import io.chatpipe.history.topology.InboxEntry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -24,6 +25,7 @@ class InboxController {
     @GetMapping("/api/v1/users/{userId}/conversations")
     ResponseEntity<?> conversations(@PathVariable String userId, HttpServletRequest request) {
         UserId user = ConversationController.user("userId", userId);
+        Reader.of(request).requireUser(user);
         return locator.atInbox(user, request, inboxes -> ResponseEntity.ok(
                 new Inbox(user, inboxes.conversations(user).stream().map(InboxConversation::of).toList())));
     }

@@ -2,6 +2,7 @@ package io.chatpipe.history.query;
 
 import io.chatpipe.events.InvalidIdException;
 import io.chatpipe.events.MessageId;
+import io.chatpipe.history.auth.Reader;
 import io.chatpipe.history.topology.ConversationStore;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.streams.state.HostInfo;
@@ -37,6 +38,7 @@ class MessageController {
         ConversationStore here = stores.conversationsOnThisInstance();
         var found = here.find(messageId);
         if (found.isPresent()) {
+            Reader.of(request).requireConversation(found.get().message().conversationId());
             return ResponseEntity.ok(HistoryMessage.of(found.get(), here.status(messageId)));
         }
         if (!HistoryLocator.wasForwarded(request)) {

@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * Rebuilds history from the topics, as {@code kafka-streams-application-reset} would: with every instance of
  * the application stopped, it deletes the application's consumer group (so its committed offsets) and its
  * internal changelog and repartition topics; Kafka Streams then wipes this instance's local state and reads
- * chat.messages, chat.deliveries and chat.reads from their beginning. Progress is logged until caught up.
+ * chat.messages, chat.deliveries, chat.reads and chat.erasures from their beginning. Progress is logged until caught up.
  */
 @Component
 public class HistoryRebuild implements DisposableBean {
@@ -39,7 +39,7 @@ public class HistoryRebuild implements DisposableBean {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private static final List<String> SOURCES =
-            List.of(Topics.MESSAGES.name(), Topics.DELIVERIES.name(), Topics.READS.name());
+            List.of(Topics.MESSAGES.name(), Topics.DELIVERIES.name(), Topics.READS.name(), Topics.ERASURES.name());
 
     private final KafkaAdmin kafkaAdmin;
     private final ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
  * (and must have the same number of partitions), so one task holds everything about a conversation and a
  * page joins statuses without leaving its partition. Inboxes are re-keyed by user through an internal
  * repartition topic, so one user's conversations live in one task whichever partitions they came from.
+ * Erasures ({@code chat.erasures}, every erasure in every partition) remove a user's messages from each task.
  */
 @Component
 public class HistoryTopology {
@@ -39,6 +40,9 @@ public class HistoryTopology {
 
     /** User id, NUL, conversation id to an {@link InboxEntry}; partitioned by user id. */
     public static final String INBOX_STORE = "user-conversations";
+
+    /** User id to the latest {@link io.chatpipe.events.UserErased} of that user, in every task. */
+    public static final String ERASURES_STORE = "user-erasures";
 
     /** Name of the repartition step; its internal topic is {@code <application.id>-inbox-by-user-repartition}. */
     public static final String INBOX_REPARTITION = "inbox-by-user";
@@ -59,12 +63,21 @@ public class HistoryTopology {
                 Serdes.String(), new JsonSerde<>(ReaderState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_STORE),
                 Serdes.String(), inboxEntries));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERASURES_STORE),
+                Serdes.String(), Topics.ERASURES.values()));
 
         KStream<String, InboxEntry> messageInboxes = builder
                 .stream(Topics.MESSAGES.name(), Consumed.with(Topics.MESSAGES.keys(), Topics.MESSAGES.values())
                         .withName("chat-messages"))
                 .process(MessageRecorder::new, Named.as("record-messages"),
-                        MESSAGES_STORE, MESSAGE_IDS_STORE, READERS_STORE);
+                        MESSAGES_STORE, MESSAGE_IDS_STORE, READERS_STORE, ERASURES_STORE);
+
+        // Every partition of chat.erasures holds every erasure, so each conversation task erases its own part.
+        KStream<String, InboxEntry> erasedInboxes = builder
+                .stream(Topics.ERASURES.name(), Consumed.with(Topics.ERASURES.keys(), Topics.ERASURES.values())
+                        .withName("chat-erasures"))
+                .process(ErasureRecorder::new, Named.as("record-erasures"), MESSAGES_STORE, MESSAGE_IDS_STORE,
+                        MESSAGE_STATUS_STORE, READERS_STORE, ERASURES_STORE);
 
         // Connected to message-ids as well, only so that statuses share the conversation's task.
         builder.stream(Topics.DELIVERIES.name(), Consumed.with(Topics.DELIVERIES.keys(), Topics.DELIVERIES.values())
@@ -78,6 +91,7 @@ public class HistoryTopology {
                         MESSAGES_STORE, MESSAGE_IDS_STORE, READERS_STORE);
 
         messageInboxes.merge(readInboxes, Named.as("inbox-updates"))
+                .merge(erasedInboxes, Named.as("inbox-erasures"))
                 .repartition(Repartitioned.with(USER_KEYS, inboxEntries).withName(INBOX_REPARTITION))
                 .process(InboxRecorder::new, Named.as("record-inboxes"), INBOX_STORE);
     }

@@ -21,7 +21,12 @@ final class InboxRecorder implements Processor<String, InboxEntry, Void, Void> {
     @Override
     public void process(Record<String, InboxEntry> record) {
         InboxEntry entry = record.value();
-        if (entry != null) {
+        if (entry == null) {
+            return;
+        }
+        if (entry.last() == null) {
+            inboxes.delete(InboxStore.key(entry.user(), entry.conversationId())); // nothing left: erased
+        } else {
             inboxes.put(InboxStore.key(entry.user(), entry.conversationId()), entry);
         }
     }

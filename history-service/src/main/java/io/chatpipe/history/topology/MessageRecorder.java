@@ -2,6 +2,7 @@ package io.chatpipe.history.topology;
 
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.UserErased;
 import io.chatpipe.events.UserId;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +26,7 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
     private KeyValueStore<String, RecordedMessage> messages;
     private KeyValueStore<String, String> messageIds;
     private KeyValueStore<String, ReaderState> readers;
+    private KeyValueStore<String, UserErased> erasures;
 
     @Override
     public void init(ProcessorContext<String, InboxEntry> context) {
@@ -32,13 +34,14 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
         this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
         this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
         this.readers = context.getStateStore(HistoryTopology.READERS_STORE);
+        this.erasures = context.getStateStore(HistoryTopology.ERASURES_STORE);
     }
 
     @Override
     public void process(Record<ConversationId, MessageAccepted> record) {
         MessageAccepted message = record.value();
         if (message == null) {
-            return; // a tombstone deletes nothing yet: deleting history comes with the privacy work
+            return; // messages are erased by user (chat.erasures), not by tombstones in chat.messages
         }
         if (!message.conversationId().equals(record.key())) {
             log.warn("Message {} is keyed {} but belongs to {}; recording it under {}", message.messageId(),
@@ -47,6 +50,10 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
         String messageId = message.messageId().toString();
         if (messageIds.get(messageId) != null) {
             log.debug("Message {} is already in history; skipping the duplicate", messageId);
+            return;
+        }
+        if (erased(message)) {
+            log.debug("Message {} belongs to an erased user; not recording it", messageId);
             return;
         }
         // The offset orders a conversation because a conversation is one partition; replay gives the same keys.
@@ -58,6 +65,16 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
         for (UserId participant : new LinkedHashSet<>(List.of(message.fromId(), message.toId()))) {
             tellInbox(record, participant, recorded);
         }
+    }
+
+    private boolean erased(MessageAccepted message) {
+        for (UserId user : List.of(message.fromId(), message.toId())) {
+            UserErased erasure = erasures.get(user.value());
+            if (erasure != null && erasure.covers(message)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void tellInbox(Record<ConversationId, MessageAccepted> record, UserId user, RecordedMessage recorded) {

@@ -9,6 +9,7 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.ReadHorizonMoved;
 import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserErased;
 import io.chatpipe.events.UserId;
 import io.chatpipe.history.topology.DeliveryStatus.State;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ class HistoryTopologyTests {
     private TestInputTopic<ConversationId, MessageAccepted> messages;
     private TestInputTopic<ConversationId, DeliveryAttempted> deliveries;
     private TestInputTopic<ConversationId, ReadHorizonMoved> reads;
+    private TestInputTopic<UserId, UserErased> erasures;
     private ConversationStore history;
     private InboxStore inboxes;
 
@@ -60,6 +62,8 @@ class HistoryTopologyTests {
                 Topics.DELIVERIES.keys().serializer(), Topics.DELIVERIES.values().serializer());
         reads = driver.createInputTopic(Topics.READS.name(),
                 Topics.READS.keys().serializer(), Topics.READS.values().serializer());
+        erasures = driver.createInputTopic(Topics.ERASURES.name(),
+                Topics.ERASURES.keys().serializer(), Topics.ERASURES.values().serializer());
         history = new ConversationStore(driver.getKeyValueStore(HistoryTopology.MESSAGES_STORE),
                 driver.getKeyValueStore(HistoryTopology.MESSAGE_IDS_STORE),
                 driver.getKeyValueStore(HistoryTopology.MESSAGE_STATUS_STORE));
@@ -285,6 +289,71 @@ class HistoryTopologyTests {
                     assertThat(entry.unread()).isOne();
                 });
         assertThat(inboxes.conversations(UserId.of("nobody"))).isEmpty();
+    }
+
+    @Test
+    void erasesAUsersMessagesFromConversationsLookupsStatusesAndInboxes() {
+        UserId carol = UserId.of("carol");
+        MessageAccepted toBob = send(ALICE, BOB, "to bob", 0);
+        attempt(toBob, 1, Outcome.ACCEPTED, null);
+        MessageAccepted fromBob = send(BOB, ALICE, "from bob", 1);
+        MessageAccepted toCarol = send(ALICE, carol, "to carol", 2);
+        MessageAccepted bobToCarol = send(BOB, carol, "bob to carol", 3);
+
+        erase(ALICE, T0.plusSeconds(3));
+
+        assertThat(newest(ALICE_BOB, 100)).isEmpty();
+        assertThat(newest(ConversationId.between(ALICE, carol), 100)).isEmpty();
+        assertThat(newest(ConversationId.between(BOB, carol), 100)).containsExactly(bobToCarol);
+        for (MessageAccepted gone : List.of(toBob, fromBob, toCarol)) {
+            assertThat(history.find(gone.messageId())).isEmpty();
+            assertThat(history.status(gone.messageId()).state()).isEqualTo(State.ACCEPTED);
+        }
+        assertThat(inboxes.conversations(ALICE)).isEmpty();
+        assertThat(inboxes.conversations(BOB)).extracting(InboxEntry::conversationId)
+                .containsExactly(ConversationId.between(BOB, carol));
+        assertThat(inboxes.conversations(carol)).extracting(InboxEntry::conversationId)
+                .containsExactly(ConversationId.between(BOB, carol));
+    }
+
+    @Test
+    void keepsWhatTheUserSendsAfterTheErasureAndCountsOnlyThatAsUnread() {
+        send(BOB, ALICE, "before", 0);
+        erase(ALICE, T0.plusSeconds(1));
+        MessageAccepted after = send(BOB, ALICE, "after", 2);
+
+        assertThat(newest(ALICE_BOB, 100)).containsExactly(after);
+        assertThat(entryOf(ALICE, ALICE_BOB).unread()).isOne();
+        assertThat(entryOf(ALICE, ALICE_BOB).last().message()).isEqualTo(after);
+    }
+
+    @Test
+    void dropsAnErasedMessageReadAgainAsARebuildOrRedeliveryWould() {
+        MessageAccepted before = send(ALICE, BOB, "before", 0);
+        erase(BOB, T0.plusSeconds(1));
+        messages.pipeInput(before.conversationId(), before);
+        send(UserId.of("dave"), BOB, "dave's", 0);
+
+        assertThat(newest(ALICE_BOB, 100)).isEmpty();
+        assertThat(history.find(before.messageId())).isEmpty();
+        assertThat(inboxes.conversations(ALICE)).isEmpty();
+        assertThat(inboxes.conversations(BOB)).isEmpty();
+    }
+
+    @Test
+    void recountsWhatIsUnreadWhenAnErasureLeavesNewerMessages() {
+        MessageAccepted old = send(BOB, ALICE, "old", 0);
+        read(ALICE, old);
+        MessageAccepted unread = send(BOB, ALICE, "unread", 5);
+        erase(BOB, T0.plusSeconds(1));
+
+        assertThat(newest(ALICE_BOB, 100)).containsExactly(unread);
+        assertThat(entryOf(ALICE, ALICE_BOB).unread()).isOne();
+        assertThat(entryOf(ALICE, ALICE_BOB).last().message()).isEqualTo(unread);
+    }
+
+    private void erase(UserId user, Instant upTo) {
+        erasures.pipeInput(user, UserErased.of(user, upTo, "admin"));
     }
 
     private List<MessageAccepted> newest(ConversationId conversation, int limit) {

@@ -1,0 +1,46 @@
+package io.chatpipe.history.config;
+
+import io.chatpipe.events.Topic;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Kafka templates for what history writes (read horizons, erasures, redeliveries), each with its topic's serdes
+ * and durable: acks=all, idempotent. Their producers close with the application.
+ */
+@Component
+public class DurableProducers implements DisposableBean {
+
+    private final Map<String, Object> config;
+    private final List<DefaultKafkaProducerFactory<?, ?>> factories = new CopyOnWriteArrayList<>();
+
+    DurableProducers(KafkaProperties properties, KafkaConnectionDetails connection) {
+        Map<String, Object> producer = new HashMap<>(properties.buildProducerProperties());
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.config = Map.copyOf(producer);
+    }
+
+    public <K, V> KafkaTemplate<K, V> template(Topic<K, V> topic) {
+        var factory = new DefaultKafkaProducerFactory<>(config, topic.keys().serializer(), topic.values().serializer());
+        factories.add(factory);
+        KafkaTemplate<K, V> template = new KafkaTemplate<>(factory);
+        template.setDefaultTopic(topic.name());
+        return template;
+    }
+
+    @Override
+    public void destroy() {
+        factories.forEach(DefaultKafkaProducerFactory::destroy);
+    }
+}
