@@ -56,7 +56,9 @@ public final class TestStack {
                 xmpp(ejabberd), false, List.of(corpusKey, limitedKey, floodKey), passwordKey,
                 // small and quick to start: the machine is shared, the load is light
                 List.of("--sun-misc-unsafe-memory-access=allow", "-Xmx384m", "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1"),
+                        "-XX:TieredStopAtLevel=1",
+                        // well within the corpus's wait for an answer, so that a stalled WebSocket is seen closed
+                        "-Dchatpipe.api.websocket.idle-timeout=10s"),
                 Duration.ofMinutes(4)));
     }
 

@@ -290,9 +290,6 @@ final class RestCorpus {
                         bytes(template.substring(at)));
                 add("invalid UTF-8 (" + sequence.getKey() + ") in " + where, marker, "POST", SINGLE, json(), body,
                         Expect.REFUSED);
-                if (sequence.getKey().startsWith("overlong slash") || sequence.getKey().startsWith("C1")) {
-                    knownIssue(KnownIssues.OVERLONG_UTF8);
-                }
             }
         }
         String marker = markers.next();
@@ -482,7 +479,6 @@ final class RestCorpus {
                 Map.of("Content-Type", "application/json"), RawHttp.concat(
                         bytes("{\"username\":\"corpus-login\",\"password\":\"ab"), new byte[] {(byte) 0xC0, (byte) 0x80},
                         bytes("\"}")), Expect.REFUSED);
-        knownIssue(KnownIssues.OVERLONG_UTF8);   // taken as the password "ab" + NUL
     }
 
     // -------------------------------------------------------------------------------------------------
