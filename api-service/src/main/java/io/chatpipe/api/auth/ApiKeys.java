@@ -2,13 +2,7 @@ package io.chatpipe.api.auth;
 
 import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.UserId;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import io.chatpipe.events.auth.ApiKeyRing;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -17,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The configured API keys, known by the SHA-256 of their secrets ({@code chatpipe.api.auth.keys}). A
- * presented key is hashed and looked up; the secrets are never configured, stored or logged.
+ * presented key is hashed and looked up ({@link ApiKeyRing}, which history-service uses too); the secrets
+ * are never configured, stored or logged.
  */
 @Component
 class ApiKeys {
@@ -25,19 +20,18 @@ class ApiKeys {
     private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
 
     private final boolean required;
-    private final Map<String, ApiClient> clientsBySecretHash = new LinkedHashMap<>();
+    private final ApiKeyRing<ApiClient> clients = new ApiKeyRing<>();
 
     ApiKeys(ApiProperties properties) {
         ApiProperties.Auth auth = properties.auth();
         this.required = auth.required();
         for (ApiProperties.ApiKey key : auth.keys()) {
             var senders = key.senders().stream().map(UserId::of).collect(Collectors.toSet());
-            clientsBySecretHash.put(key.secretSha256().toLowerCase(Locale.ROOT),
-                    new ApiClient(key.name(), senders, new RateLimit(key.rateLimit())));
+            clients.add(key.secretSha256(), new ApiClient(key.name(), senders, new RateLimit(key.rateLimit())));
         }
         if (required) {
-            log.info("The message API requires an API key; {} configured: {}", clientsBySecretHash.size(),
-                    clientsBySecretHash.values().stream().map(ApiClient::name).toList());
+            log.info("The message API requires an API key; {} configured: {}", clients.holders().size(),
+                    clients.holders().stream().map(ApiClient::name).toList());
         } else {
             log.warn("The message API takes messages without an API key (chatpipe.api.auth.required=false)");
         }
@@ -49,16 +43,11 @@ class ApiKeys {
 
     /** The client whose key this is, if it is one. */
     Optional<ApiClient> find(String secret) {
-        return Optional.ofNullable(clientsBySecretHash.get(sha256(secret)));
+        return clients.find(secret);
     }
 
     /** The hex SHA-256 of a secret's UTF-8 bytes: what {@code secret-sha256} configures. */
     static String sha256(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return ApiKeyRing.sha256(secret);
     }
 }
