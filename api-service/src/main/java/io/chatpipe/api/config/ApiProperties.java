@@ -235,11 +235,16 @@ public record ApiProperties(
     /**
      * Where the chat page's history comes from: history-service's query API, asked by this service for a
      * logged-in user's own conversations (so the browser needs no access to history-service).
+     *
+     * @param apiKey the API key this service sends history-service ({@code Authorization: Bearer <key>}) when
+     *               history-service requires credentials: one of {@code chatpipe.history.auth.keys}, with no
+     *               senders, as this service itself lets a user read only their own conversations; unset sends none
      */
     public record History(
             @DefaultValue("http://127.0.0.1:8081") @NotNull URI url,
             @DefaultValue("5s") Duration timeout,
-            @DefaultValue("200") @Min(1) @Max(1000) int messages) {
+            @DefaultValue("200") @Min(1) @Max(1000) int messages,
+            String apiKey) {
     }
 
     /**

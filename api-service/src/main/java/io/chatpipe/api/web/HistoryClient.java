@@ -27,6 +27,7 @@ public class HistoryClient {
     private final URI base;
     private final Duration timeout;
     private final int messages;
+    private final String authorization;
 
     HistoryClient(ApiProperties properties) {
         ApiProperties.History history = properties.history();
@@ -35,6 +36,8 @@ public class HistoryClient {
         String url = history.url().toString();
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
         this.messages = history.messages();
+        this.authorization = history.apiKey() == null || history.apiKey().isBlank() ? null
+                : "Bearer " + history.apiKey().strip();
     }
 
     /**
@@ -46,8 +49,12 @@ public class HistoryClient {
     public JsonNode conversation(UserId a, UserId b) {
         URI uri = base.resolve("api/v1/conversations/" + segment(a) + "/" + segment(b) + "/messages?limit="
                 + messages);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Accept", "application/json").GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Accept", "application/json").GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -56,6 +63,10 @@ public class HistoryClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HistoryUnavailableException("interrupted");
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            // chatpipe.api.history.api-key is not one of history-service's chatpipe.history.auth.keys
+            throw new HistoryUnavailableException("history-service refused this service's credentials");
         }
         if (response.statusCode() != 200) {
             throw new HistoryUnavailableException("history-service answered " + response.statusCode());
