@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,22 +89,7 @@ public class KafkaTail implements SmartLifecycle {
      * until then it cannot judge a login. False when that did not happen within the timeout (Kafka away).
      */
     public boolean awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (progress) {
-            while (!ready) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !running) {
-                    return false;
-                }
-                try {
-                    progress.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
+        return awaitProgress(() -> ready, timeout);
     }
 
     /**
@@ -115,9 +101,14 @@ public class KafkaTail implements SmartLifecycle {
     }
 
     private boolean awaitPosition(TopicPartition partition, long position, Duration timeout) {
+        return awaitProgress(() -> positions.getOrDefault(partition, -1L) >= position, timeout);
+    }
+
+    /** Waits, under the progress lock, until the condition holds; false on timeout, stop or interrupt. */
+    private boolean awaitProgress(BooleanSupplier reached, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {
-            while (positions.getOrDefault(partition, -1L) < position) {
+            while (!reached.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !running) {
                     return false;

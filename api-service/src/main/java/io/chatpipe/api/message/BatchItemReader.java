@@ -38,9 +38,7 @@ class BatchItemReader {
         try {
             request = json.treeToValue(item, MessageRequest.class);
         } catch (MismatchedInputException e) {
-            String field = e.getPath().isEmpty() ? FieldProblem.BODY : e.getPath().getFirst().getPropertyName();
-            throw invalid(List.of(new FieldProblem(field, e.getTargetType() == String.class
-                    ? "must be a JSON string" : "has the wrong type")));
+            throw invalid(List.of(FieldProblem.of(e)));
         } catch (JacksonException e) {
             throw invalid(List.of(new FieldProblem(FieldProblem.BODY, "cannot be read")));
         }

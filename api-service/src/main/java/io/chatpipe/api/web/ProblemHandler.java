@@ -83,12 +83,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return new FieldProblem(FieldProblem.BODY, "is required");
         }
         if (cause instanceof MismatchedInputException mismatch) {
-            String field = topLevelField(mismatch);
-            if (field == null) {
-                return new FieldProblem(FieldProblem.BODY, "must be a JSON object");
-            }
-            return new FieldProblem(field, mismatch.getTargetType() == String.class
-                    ? "must be a JSON string" : "has the wrong type");
+            return FieldProblem.of(mismatch);
         }
         if (cause instanceof StreamReadException malformed) {
             TokenStreamLocation at = malformed.getLocation();

@@ -146,9 +146,9 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         try {
             frame = json.readValue(text, InboundFrame.class);
         } catch (MismatchedInputException e) {
-            refuse(session, ChatFrame.error(e.getPath().isEmpty() ? "a frame must be a JSON object"
-                    : e.getPath().getFirst().getPropertyName() + (e.getTargetType() == String.class
-                    ? " must be a JSON string" : " has the wrong type")));
+            FieldProblem problem = FieldProblem.of(e);
+            refuse(session, ChatFrame.error((problem.field().equals(FieldProblem.BODY) ? "a frame" : problem.field())
+                    + " " + problem.detail()));
             return;
         } catch (JacksonException e) {
             refuse(session, ChatFrame.error("not a JSON frame {\"from\",\"to\",\"content\",\"messageType\"}: "

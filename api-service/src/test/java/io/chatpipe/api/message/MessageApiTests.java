@@ -9,7 +9,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.chatpipe.api.ApiServiceOnKafka;
 import io.chatpipe.api.Http;
-import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
