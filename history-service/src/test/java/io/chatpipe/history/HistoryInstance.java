@@ -87,6 +87,19 @@ public final class HistoryInstance implements AutoCloseable {
         context.close();
     }
 
+    /** Closes each that is there, the rest even if one fails: for a test's clean-up. */
+    public static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                // closing the rest matters more
+            }
+        }
+    }
+
     /** An HTTP answer. */
     public record Answer(int status, String contentType, String retryAfter, String body, List<String> challenges) {
 

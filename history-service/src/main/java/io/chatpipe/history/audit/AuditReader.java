@@ -6,6 +6,7 @@ import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserErased;
 import io.chatpipe.events.UserId;
 import io.chatpipe.history.config.HistoryProperties;
+import io.chatpipe.history.config.TopicReaders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -15,18 +16,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,18 +43,12 @@ public class AuditReader {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final Map<String, Object> consumerConfig;
+    private final TopicReaders readers;
     private final Duration clockSkew;
     private final Duration stallTimeout;
 
-    AuditReader(KafkaProperties kafka, KafkaConnectionDetails connection, HistoryProperties properties) {
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getConsumer().getBootstrapServers());
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group, nothing committed
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "chatpipe-history-audit");
-        this.consumerConfig = Map.copyOf(config);
+    AuditReader(TopicReaders readers, HistoryProperties properties) {
+        this.readers = readers;
         this.clockSkew = properties.audit().clockSkew();
         this.stallTimeout = properties.audit().stallTimeout();
     }
@@ -88,13 +79,12 @@ public class AuditReader {
     public long read(Instant from, Instant to, UserId user, MessageSink sink) throws IOException {
         Deserializer<MessageAccepted> messages = Topics.MESSAGES.values().deserializer();
         long written = 0;
-        try (var consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        Map<UserId, UserErased> erased = erasures();
+        try (var consumer = readers.consumer("chatpipe-history-audit")) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.MESSAGES.name()).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .sorted(Comparator.comparingInt(TopicPartition::partition))
                     .toList();
-            Map<UserId, UserErased> erased = erasures(consumer);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> starts = firstAtOrAfter(consumer, partitions, from.minus(clockSkew), ends);
             Map<TopicPartition, Long> stops = firstAtOrAfter(consumer, partitions, to.plus(clockSkew), ends);
@@ -150,12 +140,21 @@ public class AuditReader {
         return written;
     }
 
-    /** The latest erasure of each user, as chat.erasures holds them now. */
+    /** The latest erasure of each user, as chat.erasures holds them now (every partition holds all). */
     public Map<UserId, UserErased> erasures() {
-        try (var consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            return erasures(consumer);
-        }
+        Map<UserId, UserErased> erased = new HashMap<>();
+        Deserializer<UserErased> erasures = Topics.ERASURES.values().deserializer();
+        readers.readToEnd(Topics.ERASURES.name(), "chatpipe-history-erasures", record -> {
+            try {
+                UserErased erasure = erasures.deserialize(record.topic(), record.value());
+                if (erasure != null) {
+                    erased.merge(erasure.userId(), erasure, (a, b) -> a.erasedAt().isAfter(b.erasedAt()) ? a : b);
+                }
+            } catch (SerializationException e) {
+                log.warn("Skipping unreadable erasure {}-{}@{}", record.topic(), record.partition(), record.offset());
+            }
+        });
+        return erased;
     }
 
     /** Whether an erasure covers one of the message's users. */
@@ -163,42 +162,6 @@ public class AuditReader {
         UserErased from = erasures.get(message.fromId());
         UserErased to = erasures.get(message.toId());
         return from != null && from.covers(message) || to != null && to.covers(message);
-    }
-
-    /** The latest erasure of each user; every partition of chat.erasures holds all of them. */
-    private Map<UserId, UserErased> erasures(KafkaConsumer<byte[], byte[]> consumer) {
-        Map<UserId, UserErased> erased = new HashMap<>();
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.ERASURES.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        if (partitions.isEmpty()) {
-            return erased;
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        Deserializer<UserErased> erasures = Topics.ERASURES.values().deserializer();
-        long lastProgress = System.nanoTime();
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-            var records = consumer.poll(POLL);
-            if (records.isEmpty() && System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
-                throw new IllegalStateException("chat.erasures cannot be read: the audit will not leave erased "
-                        + "messages out");
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                lastProgress = System.nanoTime();
-                UserErased erasure;
-                try {
-                    erasure = erasures.deserialize(record.topic(), record.value());
-                } catch (SerializationException e) {
-                    continue;
-                }
-                if (erasure != null) {
-                    erased.merge(erasure.userId(), erasure,
-                            (a, b) -> a.erasedAt().isAfter(b.erasedAt()) ? a : b);
-                }
-            }
-        }
-        return erased;
     }
 
     /** Which messages an audit writes: accepted in [from, to), of the user if one is named, not erased. */

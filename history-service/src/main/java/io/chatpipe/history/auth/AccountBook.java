@@ -4,25 +4,21 @@ import io.chatpipe.events.AccountRegistered;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.history.config.HistoryProperties;
+import io.chatpipe.history.config.TopicReaders;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -38,20 +34,15 @@ class AccountBook implements SmartLifecycle {
 
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final Map<String, Object> consumerConfig;
+    private final TopicReaders readers;
     private final boolean required;
     private final Map<UserId, String> hashes = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread follower;
 
-    AccountBook(KafkaProperties kafka, KafkaConnectionDetails connection, HistoryProperties properties) {
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getConsumer().getBootstrapServers());
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // every instance reads all of it, nothing committed
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "chatpipe-history-accounts");
-        this.consumerConfig = Map.copyOf(config);
+    AccountBook(TopicReaders readers, HistoryProperties properties) {
+        this.readers = readers;
         this.required = properties.auth().required();
     }
 
@@ -100,8 +91,7 @@ class AccountBook implements SmartLifecycle {
     }
 
     private void follow() {
-        try (var accounts = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (var accounts = readers.consumer("chatpipe-history-accounts")) {
             consumer = accounts;
             List<TopicPartition> partitions = awaitPartitions(accounts);
             accounts.assign(partitions);

@@ -34,7 +34,12 @@ class HistoryAuthentication implements WebMvcConfigurer, HandlerInterceptor {
         this.accounts = accounts;
         for (HistoryProperties.ApiKey key : properties.auth().keys()) {
             var senders = key.senders().stream().map(UserId::of).collect(Collectors.toSet());
-            keys.add(key.secretSha256(), Reader.apiKey(key.name(), senders, key.roles()));
+            try {
+                keys.add(key.secretSha256(), Reader.apiKey(key.name(), senders, key.roles()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("chatpipe.history.auth.keys: '" + key.name() + "': "
+                        + e.getMessage(), e);
+            }
         }
         if (required) {
             log.info("History requires credentials: chat accounts, and {} API keys: {}", keys.holders().size(),

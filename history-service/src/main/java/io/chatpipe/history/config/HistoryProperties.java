@@ -9,9 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -122,18 +120,6 @@ public record HistoryProperties(
 
         public Auth {
             keys = List.copyOf(keys);
-            var names = new HashSet<String>();
-            var hashes = new HashSet<String>();
-            for (ApiKey key : keys) {
-                if (!names.add(key.name())) {
-                    throw new IllegalArgumentException("chatpipe.history.auth.keys: the name '" + key.name()
-                            + "' is given twice");
-                }
-                if (key.secretSha256() != null && !hashes.add(key.secretSha256().toLowerCase(Locale.ROOT))) {
-                    throw new IllegalArgumentException("chatpipe.history.auth.keys: '" + key.name()
-                            + "' has the same secret as another key");
-                }
-            }
         }
     }
 

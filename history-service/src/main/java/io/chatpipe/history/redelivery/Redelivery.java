@@ -9,30 +9,24 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.history.audit.AuditReader;
 import io.chatpipe.history.config.DurableProducers;
 import io.chatpipe.history.config.HistoryProperties;
+import io.chatpipe.history.config.TopicReaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -54,27 +48,17 @@ public class Redelivery implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(Redelivery.class);
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
-    private static final Duration POLL = Duration.ofMillis(200);
 
     private final HistoryProperties.Redeliver request;
     private final AuditReader reader;
+    private final TopicReaders readers;
     private final KafkaTemplate<ConversationId, MessageAccepted> kafka;
-    private final Map<String, Object> consumerConfig;
-    private final Duration stallTimeout;
 
-    Redelivery(HistoryProperties properties, AuditReader reader, DurableProducers producers, KafkaProperties kafka,
-            KafkaConnectionDetails connection) {
+    Redelivery(HistoryProperties properties, AuditReader reader, TopicReaders readers, DurableProducers producers) {
         this.request = properties.redeliver();
         this.reader = reader;
+        this.readers = readers;
         this.kafka = producers.template(Topics.MESSAGES);
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getConsumer().getBootstrapServers());
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "chatpipe-history-redelivery");
-        this.consumerConfig = Map.copyOf(config);
-        this.stallTimeout = properties.audit().stallTimeout();
     }
 
     @Override
@@ -101,34 +85,15 @@ public class Redelivery implements ApplicationRunner {
         log.info("Redelivery of the dead letters{} starts", from == null ? "" : " accepted in [" + from + ", " + to + ")");
         Map<UserId, UserErased> erasures = reader.erasures();
         Set<String> seen = new HashSet<>();
-        try (Copies copies = new Copies("dead letters");
-                var consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long lastProgress = System.nanoTime();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                var records = consumer.poll(POLL);
-                if (records.isEmpty() && System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
-                    throw new IllegalStateException(Topics.DEAD_LETTERS.name() + " stopped answering; "
-                            + copies.count() + " messages were sent again before");
+        try (Copies copies = new Copies("dead letters")) {
+            readers.readToEnd(Topics.DEAD_LETTERS.name(), "chatpipe-history-redelivery", record -> {
+                MessageAccepted message = deadLetter(record);
+                if (message != null && message.acceptedAt() != null
+                        && (from == null || !message.acceptedAt().isBefore(from) && message.acceptedAt().isBefore(to))
+                        && !AuditReader.erased(message, erasures) && seen.add(message.messageId().toString())) {
+                    copies.send(message, record);
                 }
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    lastProgress = System.nanoTime();
-                    if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                        continue;
-                    }
-                    MessageAccepted message = deadLetter(record);
-                    if (message != null && message.acceptedAt() != null
-                            && (from == null || !message.acceptedAt().isBefore(from) && message.acceptedAt().isBefore(to))
-                            && !AuditReader.erased(message, erasures) && seen.add(message.messageId().toString())) {
-                        copies.send(message, record);
-                    }
-                }
-            }
+            });
             return copies.finish();
         }
     }
@@ -177,10 +142,6 @@ public class Redelivery implements ApplicationRunner {
                 log.info("Redelivery of {}: {} messages written again, now at {}-{}@{}", what, sent.get(),
                         source.topic(), source.partition(), source.offset());
             }
-        }
-
-        long count() {
-            return sent.get();
         }
 
         /** Waits for Kafka to have every copy; fails if any was refused. */

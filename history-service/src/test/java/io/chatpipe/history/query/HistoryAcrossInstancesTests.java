@@ -66,15 +66,7 @@ class HistoryAcrossInstancesTests {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {first, second, traffic}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                // closing the rest matters more
-            }
-        }
+        HistoryInstance.closeAll(first, second, traffic);
     }
 
     @Test
