@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smackx.mam.MamManager;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,13 @@ class SessionQueueTests {
 
     private static final String BIG = "x".repeat(60_000);
 
-    @Test
-    void resendsWhatWaitedInAStalledSessionsQueueWhenEjabberdStopped() throws Exception {
+    /**
+     * @param backend {@code ejabberd-api}, or {@code smack} on ejabberd with its admin API for accounts: the
+     *                sender's stream routes into the recipient's queue just the same
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ejabberd-api", "smack"})
+    void resendsWhatWaitedInAStalledSessionsQueueWhenEjabberdStopped(String backend) throws Exception {
         Ejabberd ejabberd = RunningWorker.ejabberd();
         UserId sender = UserId.of(unique("queue-s"));
         UserId recipient = UserId.of(unique("queue-r"));
@@ -55,7 +61,9 @@ class SessionQueueTests {
         }
         Set<MessageId> ids = backlog.stream().map(MessageAccepted::messageId).collect(Collectors.toSet());
 
-        try (var worker = RunningWorker.start()) {
+        try (var worker = backend.equals("smack")
+                ? RunningWorker.startSmack(ejabberd, "--chatpipe.worker.smack.accounts=ejabberd-api")
+                : RunningWorker.start()) {
             // the first message has the worker create both accounts
             RunningWorker.publishAll(List.of(hello));
             TopicReader.awaitOne(Topics.DELIVERIES, r -> r.value().messageId().equals(hello.messageId())
