@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,8 @@ class AccountPasswords {
     private final PasswordEncoder passwords = new DelegatingPasswordEncoder("bcrypt",
             Map.of("bcrypt", new BCryptPasswordEncoder()));
     private final SecretKeySpec macKey;
+    /** Checked for a user without an account, so that the answer takes as long as for one with. */
+    private final String noAccount;
     private final Map<UserId, Verified> verified = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UserId, Verified> eldest) {
@@ -50,6 +53,7 @@ class AccountPasswords {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.macKey = new SecretKeySpec(key, "HmacSHA256");
+        this.noAccount = passwords.encode(HexFormat.of().formatHex(key));
     }
 
     /**
@@ -69,6 +73,7 @@ class AccountPasswords {
         }
         Optional<String> hash = accounts.passwordHash(user);
         if (hash.isEmpty()) {
+            matches(credentials.password(), noAccount);
             return Optional.empty();
         }
         byte[] mac = mac(user, credentials.password());
