@@ -50,7 +50,8 @@ class LoadGeneratorTests {
 
         Results results;
         try (ConfigurableApplicationContext api = ApiServiceApplication.application().run(
-                "--server.port=" + apiPort, "--spring.kafka.bootstrap-servers=" + kafka);
+                "--server.port=" + apiPort, "--spring.kafka.bootstrap-servers=" + kafka,
+                "--chatpipe.api.bench.no-op-endpoint=true");
              var services = new InJvmServices(kafka, ejabberd.domain(), ejabberd.apiUrl(), historyPort,
                      dir.resolve("history"));
              var bench = new BenchContext(targets, Sizes.tiny(), services, dir.resolve("work"))) {
