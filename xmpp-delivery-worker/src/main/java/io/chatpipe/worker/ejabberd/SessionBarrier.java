@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * process, which answers only after the stanzas ahead of the call: when every session answered (or
  * there was none, so the stanza went to the offline store, written before the route returned), every
  * stanza routed to the user before the call is safe. A session that did not answer in time leaves it
- * unconfirmed: a transient failure, and the message is sent again (clients de-duplicate by id).
+ * unconfirmed: after a few asks, a transient failure, and the message is sent again (clients
+ * de-duplicate by id).
  *
  * <p>One call confirms every message routed to the user before it began, so callers waiting on the
  * same user share calls: while one is under way, the next callers wait, and the first of them makes
@@ -30,6 +31,13 @@ import org.springframework.stereotype.Component;
 @ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'ejabberd-api' "
         + "or ('${chatpipe.worker.backend:}' == 'smack' and '${chatpipe.worker.smack.accounts:in-band}' == 'ejabberd-api')")
 public class SessionBarrier {
+
+    /**
+     * How many times a session that did not answer is asked again before the message is sent again: a
+     * session behind by a few seconds answers a later ask, and a copy more in its queue would only
+     * put it further behind. Each ask waits up to 1 s for each silent session.
+     */
+    private static final int ASKS = 3;
 
     private final EjabberdApi api;
 
@@ -60,13 +68,17 @@ public class SessionBarrier {
     }
 
     private void confirm(UserId recipient) throws DeliveryException {
-        List<UserSessionsInfo.Session> sessions = api.call(new UserSessionsInfo(recipient.localpart(), domain));
-        List<String> silent = sessions.stream().filter(session -> !session.answered())
-                .map(UserSessionsInfo.Session::resource).toList();
-        if (!silent.isEmpty()) {
-            throw new DeliveryException.Transient("ejabberd's session(s) " + silent + " of " + recipient.jid(domain)
-                    + " did not answer in time, so the message may still wait in their queue: sending it again");
+        List<String> silent = List.of();
+        for (int ask = 1; ask <= ASKS; ask++) {
+            List<UserSessionsInfo.Session> sessions = api.call(new UserSessionsInfo(recipient.localpart(), domain));
+            silent = sessions.stream().filter(session -> !session.answered())
+                    .map(UserSessionsInfo.Session::resource).toList();
+            if (silent.isEmpty()) {
+                return;
+            }
         }
+        throw new DeliveryException.Transient("ejabberd's session(s) " + silent + " of " + recipient.jid(domain)
+                + " did not answer " + ASKS + " times, so the message may still wait in their queue: sending it again");
     }
 
     /** One call into ejabberd. */
