@@ -4,7 +4,12 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryBackend;
 import io.chatpipe.worker.delivery.DeliveryException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
 import org.jivesoftware.smack.packet.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -12,16 +17,27 @@ import org.springframework.stereotype.Component;
  * The ejabberd-api delivery path: messages through {@code send_stanza}, which routes the stanza as
  * if the sender had sent it. Its 200 means only that the stanza is on its way to the recipient's
  * sessions, so the message counts as delivered once the {@link SessionBarrier} confirms they have it.
+ * When ejabberd goes away, what it confirmed just before is sent again ({@link RecentDeliveries}).
  */
 @Component
 @ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "ejabberd-api", matchIfMissing = true)
 class EjabberdBackend implements DeliveryBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(EjabberdBackend.class);
+
+    /**
+     * How long before ejabberd refused a connection a confirmation is doubted: the moments of its stop
+     * before the worker's next call finds it gone (a failed call, then a retry after backoff).
+     */
+    private static final Duration RECENT = Duration.ofSeconds(10);
 
     private final EjabberdApi api;
 
     private final SessionBarrier barrier;
 
     private final String domain;
+
+    private final RecentDeliveries recent = new RecentDeliveries(RECENT.toNanos(), 32L << 20);
 
     EjabberdBackend(EjabberdApi api, SessionBarrier barrier, WorkerProperties properties) {
         this.api = api;
@@ -36,7 +52,40 @@ class EjabberdBackend implements DeliveryBackend {
 
     @Override
     public void send(UserId from, UserId to, Message stanza) throws DeliveryException {
-        api.call(new SendStanza(from.jid(domain), to.jid(domain), stanza.toXML().toString()));
-        barrier.await(to);
+        sendAgainWhatEjabberdMayHaveLost();
+        String xml = stanza.toXML().toString();
+        deliver(from, to, xml);
+        recent.confirmed(new RecentDeliveries.Delivered(from, to, xml, System.nanoTime()));
+    }
+
+    private void deliver(UserId from, UserId to, String xml) throws DeliveryException {
+        try {
+            api.call(new SendStanza(from.jid(domain), to.jid(domain), xml));
+            barrier.await(to);
+        } catch (DeliveryException e) {
+            if (e.getCause() instanceof ConnectException) {
+                // refused: ejabberd is stopped or stopping, and may have lost what it took just before
+                recent.unreachable(System.nanoTime());
+            }
+            throw e;
+        }
+    }
+
+    /** After ejabberd went away, before anything new: the messages confirmed just before, in their order. */
+    private void sendAgainWhatEjabberdMayHaveLost() throws DeliveryException {
+        if (!recent.anyToSendAgain()) {
+            return;
+        }
+        synchronized (recent) {
+            List<RecentDeliveries.Delivered> again = recent.toSendAgain();
+            for (RecentDeliveries.Delivered delivered : again) {
+                deliver(delivered.from(), delivered.to(), delivered.stanza());
+                recent.sentAgain(delivered, System.nanoTime());
+            }
+            if (!again.isEmpty()) {
+                log.info("ejabberd is back: sent again the {} messages it confirmed just before it went away",
+                        again.size());
+            }
+        }
     }
 }
