@@ -43,12 +43,12 @@ public final class ChaosChecker {
     private final String domain;
 
     public ChaosChecker(ChaosSettings settings, List<SentMessage> sent, Supplier<List<ReceivedStanza>> received,
-            String kafkaBootstrap, String historyUrl, String xmppDomain) {
+            String kafkaBootstrap, String historyUrl, String historyAuthorization, String xmppDomain) {
         this.settings = settings;
         this.sent = List.copyOf(sent);
         this.received = received;
         this.kafka = kafkaBootstrap;
-        this.history = new HistoryReader(historyUrl);
+        this.history = new HistoryReader(historyUrl, historyAuthorization);
         this.domain = xmppDomain;
     }
 
@@ -295,6 +295,7 @@ public final class ChaosChecker {
 
     // ---------------------------------------------------------------------------------------------
     // On its own: java ... ChaosChecker --results=DIR --kafka=HOST:PORT --history=URL
+    // with the history key (when history requires one) in CHATPIPE_HISTORY_KEY, never on the command line
     // ---------------------------------------------------------------------------------------------
 
     public static void main(String[] args) throws Exception {
@@ -304,6 +305,7 @@ public final class ChaosChecker {
         var checker = new ChaosChecker(files.settings(), files.sent(), files::received,
                 options.getOrDefault("kafka", "127.0.0.1:29092"),
                 options.getOrDefault("history", "http://127.0.0.1:28081"),
+                System.getenv("CHATPIPE_HISTORY_KEY") == null ? null : "Bearer " + System.getenv("CHATPIPE_HISTORY_KEY"),
                 options.getOrDefault("domain", "localhost"));
         ChaosReport report = checker.check(files.faults());
         System.out.println(report.toText());

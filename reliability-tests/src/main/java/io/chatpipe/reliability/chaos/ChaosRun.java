@@ -54,7 +54,7 @@ public final class ChaosRun {
             List<SentMessage> sent = new ChaosDriver(settings, stack.url(Service.API), key).drive(faults);
             List<InjectedFault> injected = faults.awaitAll(Duration.ofMinutes(10));
             var checker = new ChaosChecker(settings, sent, clients::received, stack.kafkaBootstrap(),
-                    stack.url(Service.HISTORY), stack.xmpp().domain());
+                    stack.url(Service.HISTORY), key.authorization(), stack.xmpp().domain());
             log.info("Stream over; waiting for delivery to settle, until nothing new arrives for {} ({} of {} "
                     + "recipients online)", settings.settleTimeout(), clients.online(), recipients.size());
             checker.awaitSettled(settings.settleTimeout());

@@ -23,11 +23,14 @@ final class HistoryReader {
     private static final int PAGE = 200;
 
     private final String baseUrl;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
 
-    HistoryReader(String baseUrl) {
+    /** @param authorization the {@code Authorization} header's value, or null where history needs none */
+    HistoryReader(String baseUrl, String authorization) {
         this.baseUrl = baseUrl;
+        this.authorization = authorization;
     }
 
     /** Oldest first. 503s (stores moving, starting) are waited out, up to a minute per page. */
@@ -55,8 +58,11 @@ final class HistoryReader {
         String last = null;
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(uri))
-                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(15));
+                if (authorization != null) {
+                    request.header("Authorization", authorization);
+                }
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return ChatJson.MAPPER.readTree(response.body());
                 }

@@ -37,12 +37,24 @@ public record ApiKey(String name, String secret, List<String> senders, long rate
 
     /** The api-service's {@code chatpipe.api.auth.keys[index]} arguments. */
     List<String> arguments(int index) {
-        String prefix = "--chatpipe.api.auth.keys[" + index + "].";
-        List<String> args = new ArrayList<>(List.of(
-                prefix + "name=" + name,
-                prefix + "secret-sha256=" + sha256(secret),
-                prefix + "rate-limit.messages=" + ratePerSecond,
-                prefix + "rate-limit.per=1s"));
+        List<String> args = keyArguments("--chatpipe.api.auth.keys[" + index + "].");
+        args.add("--chatpipe.api.auth.keys[" + index + "].rate-limit.messages=" + ratePerSecond);
+        args.add("--chatpipe.api.auth.keys[" + index + "].rate-limit.per=1s");
+        return args;
+    }
+
+    /** history-service's {@code chatpipe.history.auth.keys[index]} arguments: the same key, with these roles. */
+    List<String> historyArguments(int index, List<String> roles) {
+        String prefix = "--chatpipe.history.auth.keys[" + index + "].";
+        List<String> args = keyArguments(prefix);
+        for (int i = 0; i < roles.size(); i++) {
+            args.add(prefix + "roles[" + i + "]=" + roles.get(i));
+        }
+        return args;
+    }
+
+    private List<String> keyArguments(String prefix) {
+        List<String> args = new ArrayList<>(List.of(prefix + "name=" + name, prefix + "secret-sha256=" + sha256(secret)));
         for (int i = 0; i < senders.size(); i++) {
             args.add(prefix + "senders[" + i + "]=" + senders.get(i));
         }

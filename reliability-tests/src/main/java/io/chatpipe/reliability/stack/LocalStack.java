@@ -58,6 +58,8 @@ public final class LocalStack implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ChildJvm kafka;
     private final Map<Service, ChildJvm> services = new EnumMap<>(Service.class);
+    /** What the api-service shows history-service when it reads history for its chat page. */
+    private final ApiKey historyKey = ApiKey.generate("api-service", List.of(), 1);
     private boolean xmppRunning;
 
     public LocalStack(Settings settings) {
@@ -90,8 +92,17 @@ public final class LocalStack implements AutoCloseable {
                     }
                 }
             }
-            case HISTORY -> args.add("--chatpipe.history.streams.state-dir="
-                    + settings.dataDir().resolve("history-service"));
+            case HISTORY -> {
+                args.add("--chatpipe.history.streams.state-dir=" + settings.dataDir().resolve("history-service"));
+                if (!settings.apiKeys().isEmpty()) {
+                    // as ./chatpipe run: the applications' keys read the audit and erase, the api-service has its own
+                    args.add("--chatpipe.history.auth.required=true");
+                    for (int i = 0; i < settings.apiKeys().size(); i++) {
+                        args.addAll(settings.apiKeys().get(i).historyArguments(i, List.of("audit", "admin")));
+                    }
+                    args.addAll(historyKey.historyArguments(settings.apiKeys().size(), List.of()));
+                }
+            }
             case WORKER -> {
                 args.add("--chatpipe.worker.xmpp-domain=" + settings.xmpp().domain());
                 args.add("--chatpipe.worker.ejabberd.api-url=" + settings.xmpp().apiUrl());
@@ -105,6 +116,9 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> environment(Service service) {
         if (service == Service.WORKER && settings.passwordKey() != null) {
             return Map.of("CHATPIPE_WORKER_PROVISIONING_PASSWORDKEY", settings.passwordKey());
+        }
+        if (service == Service.API && !settings.apiKeys().isEmpty()) {
+            return Map.of("CHATPIPE_API_HISTORY_APIKEY", historyKey.secret());
         }
         return Map.of();
     }

@@ -66,7 +66,8 @@ class BadInputCorpusTests {
         // history answers 503 until its stores are up; the corpus wants its real answers
         Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 RawHttp.exchange(stack.port(Service.HISTORY), RawHttp.request("GET",
-                        "/api/v1/conversations/corpus-a/corpus-b/messages", Map.of(), null), Duration.ofSeconds(10))
+                        "/api/v1/conversations/corpus-a/corpus-b/messages",
+                        Map.of("Authorization", stack.corpusKey.authorization()), null), Duration.ofSeconds(10))
                         .status() == 200);
     }
 

@@ -529,10 +529,12 @@ final class RestCorpus {
         String read = "/api/v1/conversations/corpus-a/corpus-b/read";
         for (var body : List.of("{", "[]", "{\"reader\":123}", "{\"messageId\":\"not-a-uuid\"}", "")) {
             cases.add(new RestCase("PUT read with " + abbreviate(body), markers.next(), true, "PUT", read,
-                    Map.of("Content-Type", "application/json"), bytes(body), Expect.REFUSED, null, null, null));
+                    Map.of("Content-Type", "application/json", "Authorization", authorization), bytes(body),
+                    Expect.REFUSED, null, null, null));
         }
         cases.add(new RestCase("POST to a history query", markers.next(), true, "POST", conversation,
-                Map.of("Content-Type", "application/json"), bytes("{}"), Expect.REFUSED, null, null, null));
+                Map.of("Content-Type", "application/json", "Authorization", authorization), bytes("{}"),
+                Expect.REFUSED, null, null, null));
     }
 
     private static Expect expectForPathId(String encoded) {
@@ -547,9 +549,10 @@ final class RestCorpus {
                 ? Expect.EITHER : Expect.REFUSED;
     }
 
+    /** With the corpus's key, so that each case reaches history's validation rather than its 401. */
     private void historyGet(String name, String path, Expect expect) {
-        cases.add(new RestCase("history " + name, markers.next(), true, "GET", path, Map.of(), null, expect, null, null,
-                null));
+        cases.add(new RestCase("history " + name, markers.next(), true, "GET", path,
+                Map.of("Authorization", authorization), null, expect, null, null, null));
     }
 
     // -------------------------------------------------------------------------------------------------

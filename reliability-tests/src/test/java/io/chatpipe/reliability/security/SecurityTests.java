@@ -130,16 +130,17 @@ class SecurityTests {
 
     @Test
     void aChatUserReadsOnlyTheirOwnConversations() throws Exception {
-        String secret = "alice tells bob " + UUID.randomUUID();
-        assertThat(post(Service.API, "/api/v1/messages", message("sec-alice", "sec-bob", secret),
-                stack.corpusKey.authorization()).statusCode()).isEqualTo(202);
-        awaitInHistory("sec-alice", "sec-bob", secret);
+        String secret = aliceTellsBob("alice tells bob " + UUID.randomUUID());
         try (Chat mallory = Chat.open(stack, login("sec-mallory", MALLORY), null)) {
             // asking for bob's history gives mallory her own conversation with bob, which is empty
             for (String to : List.of("sec-bob", "sec-alice")) {
                 mallory.send(Map.of("messageType", "GET_HISTORY", "to", to));
                 JsonNode history = mallory.await(f -> f.path("messageType").asString().equals("HISTORY")
                         || f.path("messageType").asString().equals("ERROR"));
+                // a page, not an ERROR or UNAVAILABLE: the api-service reads history with its own key
+                assertThat(history.path("messageType").asString()).as("%s", history).isEqualTo("HISTORY");
+                assertThat(history.path("status").asString()).as("%s", history).isNotEqualTo("UNAVAILABLE");
+                assertThat(history.path("messages").isArray()).as("%s", history).isTrue();
                 assertThat(history.toString()).doesNotContain(secret);
             }
         }
@@ -148,6 +149,29 @@ class SecurityTests {
             JsonNode answer = anonymous.await(f -> true);
             assertThat(answer.path("messageType").asString()).isEqualTo("FORBIDDEN");
         }
+    }
+
+    @Test
+    void historyAnswersOnlyWithCredentialsAndAChatUserReadsOnlyTheirOwnConversations() throws Exception {
+        String secret = aliceTellsBob("alice tells bob, history " + UUID.randomUUID());
+        String theirs = "/api/v1/conversations/sec-alice/sec-bob/messages";
+        assertThat(historyGet(theirs, null).statusCode()).isEqualTo(401);
+        assertThat(historyGet(theirs, "Bearer not-a-key-" + UUID.randomUUID()).statusCode()).isEqualTo(401);
+
+        login("sec-mallory", MALLORY);   // her account, as the chat page makes it
+        String mallory = basic("sec-mallory", MALLORY);
+        String hers = "/api/v1/conversations/sec-mallory/sec-bob/messages";
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> historyGet(hers, mallory).statusCode() == 200);
+        HttpResponse<String> refused = historyGet(theirs, mallory);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).doesNotContain(secret);
+        assertThat(historyGet("/api/v1/users/sec-alice/conversations", mallory).statusCode()).isEqualTo(403);
+        assertThat(historyGet("/api/v1/audit/messages?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z", mallory)
+                .statusCode()).isEqualTo(403);
+        assertThat(historyGet(hers, basic("sec-mallory", "not her password")).statusCode()).isEqualTo(401);
+        // a key that may send only as shop-bot reads only shop-bot's conversations
+        assertThat(historyGet(theirs, stack.limitedKey.authorization()).statusCode()).isEqualTo(403);
     }
 
     @Test
@@ -342,11 +366,30 @@ class SecurityTests {
         return ChatJson.MAPPER.writeValueAsString(Map.of("fromId", from, "toId", to, "message", text));
     }
 
+    /** Sends the text from sec-alice to sec-bob and returns it once history has it. */
+    private static String aliceTellsBob(String text) throws Exception {
+        assertThat(post(Service.API, "/api/v1/messages", message("sec-alice", "sec-bob", text),
+                stack.corpusKey.authorization()).statusCode()).isEqualTo(202);
+        awaitInHistory("sec-alice", "sec-bob", text);
+        return text;
+    }
+
     private static void awaitInHistory(String a, String b, String text) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(URI.create(stack.stack.url(Service.HISTORY)
-                        + "/api/v1/conversations/" + a + "/" + b + "/messages")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body().contains(text));
+                .ignoreExceptions().until(() -> historyGet("/api/v1/conversations/" + a + "/" + b + "/messages",
+                        stack.corpusKey.authorization()).body().contains(text));
+    }
+
+    private static HttpResponse<String> historyGet(String path, String authorization) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(stack.stack.url(Service.HISTORY) + path)).timeout(TIMEOUT);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static long chatMessagesContaining(String text) {
