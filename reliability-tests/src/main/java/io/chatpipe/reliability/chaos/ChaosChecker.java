@@ -308,7 +308,7 @@ public final class ChaosChecker {
                 System.getenv("CHATPIPE_HISTORY_KEY") == null ? null : "Bearer " + System.getenv("CHATPIPE_HISTORY_KEY"),
                 options.getOrDefault("domain", "localhost"));
         ChaosReport report = checker.check(files.faults());
-        System.out.println(report.toText());
+        log.info("\n{}", report.toText());
         System.exit(report.passed() ? 0 : 1);
     }
 

@@ -70,7 +70,7 @@ public final class ChaosRun {
                 "org.jivesoftware.level=SEVERE\norg.jivesoftware.smack.level=SEVERE\n".getBytes()));
         Map<String, String> options = options(args);
         if (options.containsKey("help")) {
-            System.out.println(USAGE);
+            log.info("\n{}", USAGE);
             return;
         }
         Path root = options.containsKey("root") ? Path.of(options.get("root")) : LocalStack.Settings.repositoryRoot();
@@ -82,7 +82,7 @@ public final class ChaosRun {
                 port(options, "worker-port", 28082));
         List<String> taken = ports.taken();
         if (!taken.isEmpty()) {
-            System.err.println("chaos: ports in use: " + taken);
+            log.error("Ports in use, so the chaos stack cannot start: {}", taken);
             System.exit(2);
         }
         var settings = new ChaosSettings(
@@ -107,9 +107,7 @@ public final class ChaosRun {
                 settings.faults().stream().map(Fault::label).toList(), dataDir);
         stack.start();
         ChaosReport report = execute(stack, settings, key, dataDir.resolve("results"));
-        System.out.println();
-        System.out.println(report.toText());
-        System.out.println("raw data and report: " + dataDir.resolve("results"));
+        log.info("\n\n{}\nraw data and report: {}", report.toText(), dataDir.resolve("results"));
         System.exit(report.passed() ? 0 : 1);
     }
 
