@@ -64,7 +64,11 @@ class AccountBook implements SmartLifecycle {
     @Override
     public void start() {
         if (required) {
-            follower = Thread.ofPlatform().name("history-accounts").daemon().start(this::follow);
+            // set before the thread runs: follow() reads it as "keep going", and a thread started first could
+            // see null, end at once, and leave this instance answering 503 for good
+            Thread thread = Thread.ofPlatform().name("history-accounts").daemon().unstarted(this::follow);
+            follower = thread;
+            thread.start();
         }
     }
 
