@@ -66,7 +66,7 @@ public final class LoadGenerator {
         if (options.containsKey("websocket-sessions")) {
             sizes = sizes.withWebSocketSessions(Integer.parseInt(options.get("websocket-sessions")));
         }
-        Services services = "stdio".equals(options.get("control")) ? new ScriptServices() : Services.none();
+        Services services = "stdio".equals(options.get("control")) ? new ScriptServices(targets.api().getPort()) : Services.none();
         Path out = Path.of(option(options, "out", "bench/results"));
         Path work = Path.of(option(options, "work-dir", out.resolve("work").toString()));
 

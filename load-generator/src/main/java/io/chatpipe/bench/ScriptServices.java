@@ -8,6 +8,10 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
 
 /**
  * Asks {@code ./chatpipe bench}, which started this JVM as its coprocess, to start and stop services with the
@@ -21,7 +25,13 @@ final class ScriptServices implements Services {
     private final PrintStream requests = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
             StandardCharsets.UTF_8);
     private final BufferedReader answers = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    private final int apiPort;
     private boolean workerRunning;
+
+    /** @param apiPort the port ./chatpipe started the api-service on, which its command line names */
+    ScriptServices(int apiPort) {
+        this.apiPort = apiPort;
+    }
 
     @Override
     public synchronized void startWorker() {
@@ -43,6 +53,17 @@ final class ScriptServices implements Services {
     public synchronized void restartHistory(boolean rebuild) {
         ask("stop history-service");
         ask(rebuild ? "start history-service rebuild" : "start history-service");
+    }
+
+    /** The newest process of this user whose command line runs the api-service on its port. */
+    @Override
+    public Optional<ProcessHandle> apiService() {
+        String port = "--server.port=" + apiPort;
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().arguments().map(Arrays::asList)
+                        .filter(args -> args.contains(port) && args.stream().anyMatch(arg -> arg.contains("api-service")))
+                        .isPresent())
+                .max(Comparator.comparing(process -> process.info().startInstant().orElse(Instant.EPOCH)));
     }
 
     private void ask(String request) {

@@ -1,5 +1,7 @@
 package io.chatpipe.bench;
 
+import java.util.Optional;
+
 /**
  * Starts and stops the services whose life a scenario needs to control: the worker, so that a backlog
  * can build up before it drains; history-service, so that it can be rebuilt from the topics. Each call
@@ -33,4 +35,12 @@ public interface Services {
 
     /** Stops history-service, then starts it again; with {@code rebuild}, from the topics' beginning. */
     void restartHistory(boolean rebuild);
+
+    /**
+     * The process the api-service runs in, when it can be told: the bench collects its garbage
+     * ({@code jcmd GC.run}) before it reads its heap.
+     */
+    default Optional<ProcessHandle> apiService() {
+        return Optional.empty();
+    }
 }

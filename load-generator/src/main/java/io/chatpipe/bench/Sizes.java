@@ -3,7 +3,7 @@ package io.chatpipe.bench;
 import java.time.Duration;
 
 /**
- * How big each scenario runs. {@link #standard()} finishes the whole bench in about ten minutes on a
+ * How big each scenario runs. {@link #standard()} finishes the whole bench in about fifteen minutes on a
  * 2-core machine; {@link #quick()} is a smoke run of a minute or two; {@link #tiny()} is for the tests.
  *
  * @param connections         keep-alive connections of the single-message REST load and its baselines
@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param historyConversations conversations they are spread over
  * @param visibleSamples      messages timed from accept to visible in history, one after the other
  * @param webSocketSessions   chat WebSocket sessions open at once on the api-service (the issue asks 10,000)
+ * @param sessionsPerUser     of them, how many each user holds (browser tabs, devices): a message to a user is
+ *                            pushed to each of that user's sessions
  * @param fanOutRate          messages/s sent over REST to users with an open session, during {@code endToEnd}
  */
 public record Sizes(
@@ -43,35 +45,37 @@ public record Sizes(
         int visibleSamples,
         int pageConnections,
         int webSocketSessions,
+        int sessionsPerUser,
         int fanOutRate) {
 
     /** The same sizes with another store size for the history scenario. */
     public Sizes withHistoryMessages(int messages) {
         return new Sizes(name, warmup, measure, connections, batchSize, batchConnections, messageBytes,
                 producerRecords, drainMessages, drainConcurrency, conversations, recipients, endToEnd, endToEndRate,
-                messages, historyConversations, visibleSamples, pageConnections, webSocketSessions, fanOutRate);
+                messages, historyConversations, visibleSamples, pageConnections, webSocketSessions, sessionsPerUser,
+                fanOutRate);
     }
 
     /** The same sizes with another number of WebSocket sessions. */
     public Sizes withWebSocketSessions(int sessions) {
         return new Sizes(name, warmup, measure, connections, batchSize, batchConnections, messageBytes,
                 producerRecords, drainMessages, drainConcurrency, conversations, recipients, endToEnd, endToEndRate,
-                historyMessages, historyConversations, visibleSamples, pageConnections, sessions, fanOutRate);
+                historyMessages, historyConversations, visibleSamples, pageConnections, sessions, sessionsPerUser, fanOutRate);
     }
 
     public static Sizes standard() {
         return new Sizes("standard", Duration.ofSeconds(5), Duration.ofSeconds(15), 64, 100, 8, 100, 300_000,
-                10_000, 64, 128, 32, Duration.ofSeconds(20), 200, 200_000, 1_000, 200, 8, 500, 200);
+                10_000, 64, 128, 32, Duration.ofSeconds(20), 200, 1_000_000, 1_000, 200, 8, 10_000, 4, 200);
     }
 
     public static Sizes quick() {
         return new Sizes("quick", Duration.ofSeconds(2), Duration.ofSeconds(4), 64, 100, 8, 100, 50_000,
-                2_000, 64, 128, 16, Duration.ofSeconds(5), 100, 20_000, 200, 30, 8, 200, 50);
+                2_000, 64, 128, 16, Duration.ofSeconds(5), 100, 20_000, 200, 30, 8, 1_000, 4, 50);
     }
 
     /** For the smoke test: every code path, seconds each. */
     public static Sizes tiny() {
         return new Sizes("tiny", Duration.ofMillis(300), Duration.ofSeconds(1), 4, 10, 2, 20, 2_000,
-                60, 4, 8, 2, Duration.ofSeconds(1), 20, 300, 8, 5, 2, 4, 10);
+                60, 4, 8, 2, Duration.ofSeconds(1), 20, 300, 8, 5, 2, 4, 2, 10);
     }
 }

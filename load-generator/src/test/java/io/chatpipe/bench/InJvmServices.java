@@ -3,6 +3,7 @@ package io.chatpipe.bench;
 import io.chatpipe.history.HistoryServiceApplication;
 import io.chatpipe.worker.DeliveryWorkerApplication;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The worker and history-service as the smoke test runs them: Spring applications in this JVM. */
@@ -51,6 +52,12 @@ final class InJvmServices implements Services, AutoCloseable {
     public synchronized void restartHistory(boolean rebuild) {
         history.close();
         startHistory(rebuild);
+    }
+
+    /** The test runs the api-service in this JVM. */
+    @Override
+    public Optional<ProcessHandle> apiService() {
+        return Optional.of(ProcessHandle.current());
     }
 
     @Override

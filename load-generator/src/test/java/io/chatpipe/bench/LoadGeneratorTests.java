@@ -77,7 +77,14 @@ class LoadGeneratorTests {
                 .contains("single-message REST, accepted/s", "single-message REST vs seed 000, accepted/s");
         assertThat(byName.get("drain").getLoads()).allSatisfy(load -> assertThat(load.items()).isEqualTo(60));
         assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
-        assertThat(byName.get("websocket").getNotes()).anySatisfy(note -> assertThat(note).startsWith("4 of 4 sessions"));
+        assertThat(byName.get("websocket").getNotes()).anySatisfy(note -> assertThat(note)
+                .startsWith("4 of 4 sessions opened (0 failed), 2 users with 2 each; heap after a full GC"));
+        // 10 messages, each pushed to both sessions of its recipient
+        assertThat(byName.get("websocket").getLoads()).filteredOn(load -> load.name().startsWith("REST to WebSocket"))
+                .singleElement().satisfies(push -> {
+                    assertThat(push.items()).isEqualTo(20);
+                    assertThat(push.errors()).isZero();
+                });
 
         List<Path> files = ResultFiles.write(results, dir.resolve("results"));
         JsonNode json = ChatJson.MAPPER.readTree(files.get(0).toFile());

@@ -3,39 +3,57 @@ package io.chatpipe.bench.measure;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
  * Latency from when a message was due to be sent until a client received it: messages are numbered,
- * the number travels in the message, and the receiver reports it here.
+ * the number travels in the message, and the receiver reports it here. A message may be due at several
+ * receivers (every session of its recipient): each arrival is timed, up to that many.
  */
 public final class Arrivals {
 
-    private final ConcurrentHashMap<Integer, Long> due = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Due> due = new ConcurrentHashMap<>();
+    private final IntUnaryOperator copies;
     private final Histogram micros = new ConcurrentHistogram(3);
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile String firstError;
 
-    void expect(int message, long dueNanos) {
-        due.put(message, dueNanos);
+    /** Each message is due once. */
+    public Arrivals() {
+        this(message -> 1);
     }
 
-    /** A client received message {@code number}; duplicates and strangers are ignored. */
+    /** @param copies how many receivers message {@code n} is due at: so many arrivals are timed */
+    public Arrivals(IntUnaryOperator copies) {
+        this.copies = copies;
+    }
+
+    void expect(int message, long dueNanos) {
+        due.put(message, new Due(dueNanos, copies.applyAsInt(message)));
+    }
+
+    /** A client received message {@code number}; more arrivals than it is due and strangers are ignored. */
     public void received(int number) {
         long now = System.nanoTime();
-        Long sent = due.remove(number);
-        if (sent != null) {
-            micros.recordValue(Math.max(0, (now - sent) / 1000));
+        Due[] taken = new Due[1];
+        due.computeIfPresent(number, (n, d) -> {
+            taken[0] = d;
+            return d.left() == 1 ? null : new Due(d.nanos(), d.left() - 1);
+        });
+        if (taken[0] != null) {
+            micros.recordValue(Math.max(0, (now - taken[0].nanos()) / 1000));
             received.incrementAndGet();
         }
     }
 
-    /** Sending message {@code number} failed: it will not arrive. */
+    /** Sending message {@code number} failed: none of its arrivals will come. */
     public void failed(int number, Exception error) {
-        if (due.remove(number) != null) {
-            failed.incrementAndGet();
+        Due lost = due.remove(number);
+        if (lost != null) {
+            failed.addAndGet(lost.left());
             if (firstError == null) {
                 firstError = error.getMessage();
             }
@@ -54,10 +72,14 @@ public final class Arrivals {
         }
     }
 
-    /** The load as measured, over {@code seconds} of sending; whatever did not arrive counts as an error. */
+    /** The load as measured, over {@code seconds} of sending; every arrival that did not come counts as an error. */
     public Load load(String name, double seconds) {
-        long lost = due.size() + failed.get();
-        String error = firstError != null ? firstError : due.isEmpty() ? null : due.size() + " never arrived";
-        return Load.of(name, micros, received.get(), lost, seconds, error);
+        long missing = due.values().stream().mapToLong(Due::left).sum();
+        String error = firstError != null ? firstError : missing == 0 ? null : missing + " never arrived";
+        return Load.of(name, micros, received.get(), missing + failed.get(), seconds, error);
+    }
+
+    /** When a message was due to be sent, and how many of its arrivals are still to come. */
+    private record Due(long nanos, int left) {
     }
 }

@@ -8,22 +8,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Chat WebSocket sessions on the api-service, as browsers would hold them: each user logs in over REST
- * ({@code POST /api/v1/sessions}) and opens {@code /ws/chat?token=...} with the token. The content of every
- * NEW_MESSAGE frame received goes to a listener.
+ * Chat WebSocket sessions on the api-service, as browsers would hold them: each session is a login over REST
+ * ({@code POST /api/v1/sessions}, whose token opens one socket, once) and {@code /ws/chat?token=...} opened
+ * with the token. A user may hold several (tabs, devices). All sockets share one HTTP client, so one selector
+ * thread serves them all. The content of every NEW_MESSAGE frame received goes to a listener.
  */
 public final class ChatSockets implements AutoCloseable {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ConcurrentLinkedQueue<WebSocket> open = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicInteger> byUser = new ConcurrentHashMap<>();
     private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong created = new AtomicLong();
     private final Http http;
     private final URI api;
     private final Consumer<String> contents;
@@ -34,19 +39,39 @@ public final class ChatSockets implements AutoCloseable {
         this.contents = contents;
     }
 
-    /** Logs the user in and opens its session; returns once the server accepted the WebSocket. */
+    /** Logs the user in and opens a session of hers; returns once the server accepted the WebSocket. */
     public void open(String user, String password) throws Exception {
         var login = Http.expect(http.postJson(api.resolve("/api/v1/sessions"),
                 ChatJson.MAPPER.writeValueAsString(Map.of("username", user, "password", password))), 201);
-        String path = ChatJson.MAPPER.readTree(login.body()).get("webSocket").asString();
-        URI uri = URI.create(api.toString().replaceFirst("^http", "ws")).resolve(path);
+        JsonNode session = ChatJson.MAPPER.readTree(login.body());
+        if (session.path("created").asBoolean(false)) {
+            created.incrementAndGet();
+        }
+        URI uri = URI.create(api.toString().replaceFirst("^http", "ws")).resolve(session.get("webSocket").asString());
         WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, new Frames())
                 .get(30, TimeUnit.SECONDS);
         open.add(socket);
+        byUser.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
     }
 
     public int size() {
         return open.size();
+    }
+
+    /** How many sessions of the user are open. */
+    public int sessionsOf(String user) {
+        AtomicInteger count = byUser.get(user);
+        return count == null ? 0 : count.get();
+    }
+
+    /** The users with at least one open session. */
+    public List<String> users() {
+        return List.copyOf(byUser.keySet());
+    }
+
+    /** Logins that created their account, rather than finding it. */
+    public long accountsCreated() {
+        return created.get();
     }
 
     /** Text frames received by all sessions together. */
@@ -58,12 +83,14 @@ public final class ChatSockets implements AutoCloseable {
     public void close() {
         List<WebSocket> sockets = List.copyOf(open);
         open.clear();
+        byUser.clear();
         for (WebSocket socket : sockets) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bench done").exceptionally(e -> null);
         }
         for (WebSocket socket : sockets) {
             socket.abort();
         }
+        client.shutdownNow();
     }
 
     /** Gathers a frame's parts, then hands a NEW_MESSAGE's content on. */
@@ -85,6 +112,7 @@ public final class ChatSockets implements AutoCloseable {
                     // a frame that is not JSON is not one the bench counts
                 }
                 text.setLength(0);
+                text.trimToSize();
             }
             socket.request(1);
             return null;

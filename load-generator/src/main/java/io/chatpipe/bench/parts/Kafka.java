@@ -1,9 +1,11 @@
 package io.chatpipe.bench.parts;
 
+import io.chatpipe.events.AccountRegistered;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
+import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import java.time.Duration;
 import java.util.Collection;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,16 +41,24 @@ public final class Kafka implements AutoCloseable {
 
     /** Writes the messages to chat.messages as the api-service would (acks=all, idempotent), and waits for all. */
     public void produce(List<MessageAccepted> messages) {
+        produce(Topics.MESSAGES, messages, MessageAccepted::conversationId);
+    }
+
+    /** Writes the accounts to chat.accounts as the api-service does on a first login, and waits for all. */
+    public void register(List<AccountRegistered> accounts) {
+        produce(Topics.ACCOUNTS, accounts, AccountRegistered::userId);
+    }
+
+    private <K, V> void produce(Topic<K, V> topic, List<V> values, Function<V, K> key) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        try (var producer = new KafkaProducer<>(config, Topics.MESSAGES.keys().serializer(),
-                Topics.MESSAGES.values().serializer())) {
-            for (MessageAccepted message : messages) {
-                producer.send(new ProducerRecord<>(Topics.MESSAGES.name(), message.conversationId(), message));
+        try (var producer = new KafkaProducer<>(config, topic.keys().serializer(), topic.values().serializer())) {
+            for (V value : values) {
+                producer.send(new ProducerRecord<>(topic.name(), key.apply(value), value));
             }
             producer.flush();
         }
