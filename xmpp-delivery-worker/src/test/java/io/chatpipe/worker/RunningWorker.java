@@ -22,6 +22,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -49,6 +51,14 @@ final class RunningWorker implements AutoCloseable {
     /** The ejabberd-api path, with extra arguments. */
     static RunningWorker start(String... more) {
         return new RunningWorker(DeliveryWorkerApplication.application().run(arguments(more)));
+    }
+
+    /** As {@link #start(String...)}, with the context prepared by {@code initializer} first. */
+    static RunningWorker start(ApplicationContextInitializer<ConfigurableApplicationContext> initializer,
+                               String... more) {
+        SpringApplication application = DeliveryWorkerApplication.application();
+        application.addInitializers(initializer);
+        return new RunningWorker(application.run(arguments(more)));
     }
 
     /** The worker's arguments for the test JVM's broker and ejabberd, then {@code more}. */

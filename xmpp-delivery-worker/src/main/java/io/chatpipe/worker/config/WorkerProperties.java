@@ -157,8 +157,8 @@ public record WorkerProperties(
 
     /**
      * @param groupId     the consumer group the worker instances share {@code chat.messages} in
-     * @param maxInFlight deliveries attempted at once by this instance, each of a different
-     *                    conversation; a conversation's messages go one after the other
+     * @param maxInFlight conversations sending or confirming at once in this instance; a
+     *                    conversation's messages go one after the other, in rounds
      * @param maxBuffered messages read but not yet delivered; past it, reading pauses
      * @param commitInterval how often delivered offsets are committed
      * @param contactsGroupId the consumer group the worker instances share {@code chat.contacts} in,

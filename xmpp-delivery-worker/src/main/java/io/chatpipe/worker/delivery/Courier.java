@@ -5,7 +5,10 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topics;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.provisioning.UserProvisioner;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -13,14 +16,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes one record of {@code chat.messages} to its outcome: both users provisioned, the stanza
+ * Takes the records of {@code chat.messages} to their outcomes: both users provisioned, the stanza
  * handed to the XMPP server and ACCEPTED recorded; or, when the server refuses it for good (or it is
  * no message at all), a dead letter and FAILED. Transient failures are retried with backoff for as
- * long as it takes, each attempt recorded as RETRYING, until the record is taken away (its partition
- * revoked, the worker stopping).
+ * long as it takes, each attempt recorded as RETRYING, until the records are taken away (their
+ * partition revoked, the worker stopping).
  *
- * <p>At most {@code maxInFlight} attempts run at once; a conversation waiting between attempts holds
- * no slot.
+ * <p>A conversation's waiting messages go together: sent one after the other, in order, then confirmed
+ * once ({@link DeliveryBackend#confirm}), then their outcomes written at once. When the confirmation
+ * fails, every message it covered is sent again, in order (clients de-duplicate by id); when a send
+ * fails, the messages before it are confirmed and done, and it is retried before those after it.
+ *
+ * <p>At most {@code maxInFlight} conversations are sending or confirming at once; one waiting between
+ * attempts, or for its outcomes to be written, holds no slot.
  */
 @Component
 class Courier implements KeyOrderedDispatcher.RecordHandler {
@@ -51,62 +59,141 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
 
     @Override
     public boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException {
-        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
-        MessageAccepted message;
-        try {
-            message = Topics.MESSAGES.values().deserializer().deserialize(record.topic(), record.value());
+        var done = new ArrayList<ConsumerRecord<byte[], byte[]>>(1);
+        handleInOrder(List.of(record), done::add, abandoned);
+        return !done.isEmpty();
+    }
+
+    @Override
+    public void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records, Consumer<ConsumerRecord<byte[], byte[]>> done,
+                              BooleanSupplier abandoned) throws InterruptedException {
+        var waiting = new ArrayList<Pending>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            MessageAccepted message = read(record);
             if (message == null) {
-                throw new IllegalArgumentException("the record has no value");
-            }
-        } catch (RuntimeException e) {
-            deadLetters.unreadable(key(record), record.value(), position, DeliveryException.reason(e));
-            return true;
-        }
-        for (int attempt = 1; ; attempt++) {
-            if (abandoned.getAsBoolean()) {
-                return false;
-            }
-            DeliveryException failure = attempt(message, attempt);
-            if (failure == null) {
-                return true;
-            }
-            String reason = failure.getMessage();
-            if (failure instanceof DeliveryException.Permanent) {
-                deadLetters.refused(message, position, reason);
-                outcomes.failed(message, attempt, reason);
-                return true;
-            }
-            if (failure instanceof DeliveryException.Auth) {
-                // nothing wrong with the message: the worker's own access needs an operator
-                log.error("Delivery of {} refused (attempt {}), retrying until the configuration is fixed: {}",
-                        message.messageId(), attempt, reason);
+                done.accept(record);
             } else {
-                log.warn("Delivery of {} failed (attempt {}), retrying: {}", message.messageId(), attempt, reason);
+                waiting.add(new Pending(record, message));
             }
-            outcomes.retrying(message, attempt, reason);
-            if (!KeyOrderedDispatcher.pause(retry.backoff(attempt), abandoned)) {
-                return false;
+        }
+        while (!waiting.isEmpty()) {
+            if (abandoned.getAsBoolean()) {
+                return;
+            }
+            Attempt attempt = attempt(waiting);
+            List<Pending> delivered = waiting.subList(0, attempt.confirmed());
+            if (!delivered.isEmpty()) {
+                try {
+                    outcomes.accepted(delivered.stream().map(Pending::message).toList(),
+                            delivered.stream().map(Pending::attempts).toList());
+                } catch (RuntimeException e) {
+                    // Kafka could not take the outcomes: the messages are sent again
+                    attempt = new Attempt(0, attempt.confirmed(),
+                            new DeliveryException.Transient(DeliveryException.reason(e), e));
+                }
+            }
+            for (Pending pending : waiting.subList(0, attempt.confirmed())) {
+                done.accept(pending.record());
+            }
+            waiting.subList(0, attempt.confirmed()).clear();
+            if (attempt.failure() != null && !failed(waiting.subList(0, attempt.failedCount()), attempt.failure(), done,
+                    abandoned)) {
+                return;
             }
         }
     }
 
-    /** One attempt; null when the message is delivered and its outcome recorded. */
-    private DeliveryException attempt(MessageAccepted message, int attempt) throws InterruptedException {
+    /**
+     * Settles the messages a failure befell: a dead letter for one the server refused for good; for the
+     * rest, RETRYING and the backoff before they go again. False when they were taken away meanwhile.
+     */
+    private boolean failed(List<Pending> failed, DeliveryException failure, Consumer<ConsumerRecord<byte[], byte[]>> done,
+                           BooleanSupplier abandoned) throws InterruptedException {
+        String reason = failure.getMessage();
+        Pending first = failed.getFirst();
+        if (failure instanceof DeliveryException.Permanent) {
+            deadLetters.refused(first.message(), position(first.record()), reason);
+            outcomes.failed(first.message(), first.attempts(), reason);
+            done.accept(first.record());
+            failed.clear();
+            return true;
+        }
+        if (failure instanceof DeliveryException.Auth) {
+            // nothing wrong with the messages: the worker's own access needs an operator
+            log.error("Delivery of {} refused (attempt {}), retrying until the configuration is fixed: {}",
+                    describe(failed), first.attempts(), reason);
+        } else {
+            log.warn("Delivery of {} failed (attempt {}), retrying: {}", describe(failed), first.attempts(), reason);
+        }
+        for (Pending pending : failed) {
+            outcomes.retrying(pending.message(), pending.attempts(), reason);
+        }
+        return KeyOrderedDispatcher.pause(retry.backoff(first.attempts()), abandoned);
+    }
+
+    /**
+     * Sends the waiting messages in order, as far as the server takes them, and confirms those sent.
+     * Holds a slot throughout.
+     */
+    private Attempt attempt(List<Pending> waiting) throws InterruptedException {
         slots.acquire();
         try {
-            provisioner.provision(message.fromId());
-            provisioner.provision(message.toId());
-            backend.send(message.fromId(), message.toId(), ChatStanza.of(message));
-            outcomes.accepted(message, attempt);
-            return null;
-        } catch (DeliveryException e) {
-            return e;
-        } catch (RuntimeException e) {
-            // Kafka could not take an outcome, for instance: the whole attempt is made again
-            return new DeliveryException.Transient(DeliveryException.reason(e), e);
+            var sent = new ArrayList<DeliveryBackend.Sent>(waiting.size());
+            DeliveryException sendFailure = null;
+            for (Pending pending : waiting) {
+                MessageAccepted message = pending.message();
+                pending.attempts++;
+                try {
+                    provisioner.provision(message.fromId());
+                    provisioner.provision(message.toId());
+                    var stanza = ChatStanza.of(message);
+                    backend.send(message.fromId(), message.toId(), stanza);
+                    sent.add(new DeliveryBackend.Sent(message.fromId(), message.toId(), stanza));
+                } catch (DeliveryException e) {
+                    sendFailure = e;
+                    break;
+                } catch (RuntimeException e) {
+                    sendFailure = new DeliveryException.Transient(DeliveryException.reason(e), e);
+                    break;
+                }
+            }
+            if (!sent.isEmpty()) {
+                try {
+                    backend.confirm(sent);
+                } catch (DeliveryException e) {
+                    // any of them may be lost: all go again (a refusal for good belongs to a send, not here)
+                    DeliveryException retried = e instanceof DeliveryException.Permanent
+                            ? new DeliveryException.Transient(e.getMessage(), e) : e;
+                    return new Attempt(0, sent.size(), retried);
+                }
+            }
+            return new Attempt(sent.size(), sendFailure == null ? 0 : 1, sendFailure);
         } finally {
             slots.release();
         }
+    }
+
+    /** The message in the record, or null when there is none (then it is dead-lettered here). */
+    private MessageAccepted read(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            MessageAccepted message = Topics.MESSAGES.values().deserializer().deserialize(record.topic(), record.value());
+            if (message == null) {
+                throw new IllegalArgumentException("the record has no value");
+            }
+            return message;
+        } catch (RuntimeException e) {
+            deadLetters.unreadable(key(record), record.value(), position(record), DeliveryException.reason(e));
+            return null;
+        }
+    }
+
+    private static String describe(List<Pending> failed) {
+        String first = failed.getFirst().message().messageId().toString();
+        return failed.size() == 1 ? first : first + " and the " + (failed.size() - 1) + " sent after it";
+    }
+
+    private static String position(ConsumerRecord<byte[], byte[]> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     private static ConversationId key(ConsumerRecord<byte[], byte[]> record) {
@@ -115,5 +202,39 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** A message not yet done, and how many times it was sent. */
+    private static final class Pending {
+
+        private final ConsumerRecord<byte[], byte[]> record;
+
+        private final MessageAccepted message;
+
+        private int attempts;
+
+        Pending(ConsumerRecord<byte[], byte[]> record, MessageAccepted message) {
+            this.record = record;
+            this.message = message;
+        }
+
+        ConsumerRecord<byte[], byte[]> record() {
+            return record;
+        }
+
+        MessageAccepted message() {
+            return message;
+        }
+
+        int attempts() {
+            return attempts;
+        }
+    }
+
+    /**
+     * What an attempt came to: the first {@code confirmed} messages are delivered; the {@code failedCount}
+     * after them met {@code failure} (none when it is null).
+     */
+    private record Attempt(int confirmed, int failedCount, DeliveryException failure) {
     }
 }

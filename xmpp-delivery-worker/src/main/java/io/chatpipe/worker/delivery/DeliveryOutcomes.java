@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,9 +47,13 @@ public class DeliveryOutcomes {
         }
     }
 
-    /** The server took the message; returns once chat.deliveries has the outcome. */
-    void accepted(MessageAccepted message, int attempt) {
-        record(message, attempt, Outcome.ACCEPTED, null).join();
+    /** The server took each message (at its attempt); returns once chat.deliveries has all their outcomes. */
+    void accepted(List<MessageAccepted> messages, List<Integer> attempts) {
+        var written = new CompletableFuture<?>[messages.size()];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = record(messages.get(i), attempts.get(i), Outcome.ACCEPTED, null);
+        }
+        CompletableFuture.allOf(written).join();
     }
 
     /** The message went to the dead-letter topic; returns once chat.deliveries has the outcome. */

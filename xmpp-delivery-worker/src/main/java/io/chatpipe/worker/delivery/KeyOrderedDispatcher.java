@@ -4,6 +4,7 @@ import io.chatpipe.worker.config.WorkerProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,8 @@ import org.springframework.kafka.core.ConsumerFactory;
  * up nobody else on its partition.
  *
  * <p>One thread owns the Kafka consumer: it polls, queues each record behind the earlier records of
- * its key, and commits. Each key with queued records has a virtual thread working through them. A
+ * its key, and commits. Each key with queued records has a virtual thread working through them, handing
+ * the handler those waiting, up to {@link #MAX_ROUND}, at a time. A
  * partition's committed offset is its lowest record not yet done, so an offset is committed only once
  * the record and every record before it on the partition has its outcome in Kafka. When too many
  * records wait, reading pauses (the consumer keeps polling, so it stays in the group).
@@ -51,11 +53,33 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
          * @return true when the record's outcome is durable, false when it was abandoned
          */
         boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException;
+
+        /**
+         * Takes records of one key, in their order, to their outcomes, calling {@code done} for each
+         * whose outcome is durable; returns when all are done or they were abandoned. One at a time
+         * unless the handler knows better.
+         */
+        default void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records,
+                                   java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> done,
+                                   BooleanSupplier abandoned) throws InterruptedException {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                if (!handle(record, abandoned)) {
+                    return;
+                }
+                done.accept(record);
+            }
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(KeyOrderedDispatcher.class);
 
     private static final Duration POLL = Duration.ofMillis(100);
+
+    /**
+     * The most records of one key handed over at once: enough that a conversation's backlog goes in
+     * a few rounds, few enough that one round does not hold a delivery slot for long.
+     */
+    public static final int MAX_ROUND = 32;
 
     /** How long a revoke or a stop waits for the attempts under way. */
     private static final Duration DRAIN = Duration.ofSeconds(15);
@@ -200,41 +224,47 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
         }
     }
 
-    /** Works through one key's records in order, until its queue is empty. */
+    /** Works through one key's records in order, a round of those waiting at a time, until its queue is empty. */
     private void drain(String key, KeyQueue queue) {
         while (true) {
-            Queued next;
+            List<Queued> round = new ArrayList<>();
             synchronized (queues) {
-                next = queue.records.poll();
-                if (next == null) {
+                while (round.size() < MAX_ROUND && !queue.records.isEmpty()) {
+                    round.add(queue.records.poll());
+                }
+                if (round.isEmpty()) {
                     queue.draining = false;
                     queues.remove(key);
                     return;
                 }
             }
             try {
-                process(next);
+                process(round);
             } finally {
-                buffered.decrementAndGet();
+                buffered.addAndGet(-round.size());
             }
         }
     }
 
-    private void process(Queued queued) {
-        PartitionProgress progress = queued.progress;
+    /** One round of a key's records, all of one partition; each one done is marked so for the commit. */
+    private void process(List<Queued> round) {
+        PartitionProgress progress = round.getFirst().progress;
         BooleanSupplier abandoned = () -> stopping || progress.revoked;
+        var left = new ArrayList<ConsumerRecord<byte[], byte[]>>(round.size());
+        round.forEach(queued -> left.add(queued.record));
         progress.attempts.incrementAndGet();
         try {
-            while (!abandoned.getAsBoolean()) {
+            while (!left.isEmpty() && !abandoned.getAsBoolean()) {
                 try {
-                    if (handler.handle(queued.record, abandoned)) {
-                        progress.done(queued.record.offset());
-                    }
-                    return;
+                    handler.handleInOrder(List.copyOf(left), record -> {
+                        progress.done(record.offset());
+                        left.remove(record);
+                    }, abandoned);
                 } catch (RuntimeException e) {
-                    // Kafka could not take a dead letter, for instance: the record is tried again
-                    log.warn("Record {}-{}@{} failed, trying again: {}", queued.record.topic(),
-                            queued.record.partition(), queued.record.offset(), e.toString());
+                    // Kafka could not take a dead letter, for instance: what is not done is tried again
+                    ConsumerRecord<byte[], byte[]> first = left.getFirst();
+                    log.warn("Record {}-{}@{} failed, trying again: {}", first.topic(), first.partition(),
+                            first.offset(), e.toString());
                     Thread.sleep(1000);
                 }
             }

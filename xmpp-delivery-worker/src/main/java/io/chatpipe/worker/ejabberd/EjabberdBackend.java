@@ -6,6 +6,7 @@ import io.chatpipe.worker.delivery.DeliveryBackend;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.jivesoftware.smack.packet.Message;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * The ejabberd-api delivery path: messages through {@code send_stanza}, which routes the stanza as
  * if the sender had sent it. Its 200 means only that the stanza is on its way to the recipient's
- * sessions, so the message counts as delivered once the {@link SessionBarrier} confirms they have it.
+ * sessions, so the messages count as delivered once the {@link SessionBarrier} confirms they have them:
+ * one confirmation for each recipient of the messages a caller sent, after all of them.
  * When ejabberd goes away, what it confirmed just before is sent again ({@link RecentDeliveries}).
  */
 @Component
@@ -53,21 +55,44 @@ class EjabberdBackend implements DeliveryBackend {
     @Override
     public void send(UserId from, UserId to, Message stanza) throws DeliveryException {
         sendAgainWhatEjabberdMayHaveLost();
-        String xml = stanza.toXML().toString();
-        deliver(from, to, xml);
-        recent.confirmed(new RecentDeliveries.Delivered(from, to, xml, System.nanoTime()));
+        route(from, to, stanza.toXML().toString());
     }
 
-    private void deliver(UserId from, UserId to, String xml) throws DeliveryException {
+    @Override
+    public void confirm(List<Sent> sent) throws DeliveryException {
+        confirmRecipientsOf(sent.stream().map(Sent::to).toList());
+        long now = System.nanoTime();
+        for (Sent message : sent) {
+            recent.confirmed(new RecentDeliveries.Delivered(message.from(), message.to(),
+                    message.stanza().toXML().toString(), now));
+        }
+    }
+
+    private void route(UserId from, UserId to, String xml) throws DeliveryException {
         try {
             api.call(new SendStanza(from.jid(domain), to.jid(domain), xml));
-            barrier.await(to);
         } catch (DeliveryException e) {
-            if (e.getCause() instanceof ConnectException) {
-                // refused: ejabberd is stopped or stopping, and may have lost what it took just before
-                recent.unreachable(System.nanoTime());
-            }
+            noteRefused(e);
             throw e;
+        }
+    }
+
+    /** One confirmation for each recipient, covering everything routed to it so far. */
+    private void confirmRecipientsOf(List<UserId> recipients) throws DeliveryException {
+        try {
+            for (UserId recipient : new LinkedHashSet<>(recipients)) {
+                barrier.await(recipient);
+            }
+        } catch (DeliveryException e) {
+            noteRefused(e);
+            throw e;
+        }
+    }
+
+    private void noteRefused(DeliveryException e) {
+        if (e.getCause() instanceof ConnectException) {
+            // refused: ejabberd is stopped or stopping, and may have lost what it took just before
+            recent.unreachable(System.nanoTime());
         }
     }
 
@@ -79,8 +104,12 @@ class EjabberdBackend implements DeliveryBackend {
         synchronized (recent) {
             List<RecentDeliveries.Delivered> again = recent.toSendAgain();
             for (RecentDeliveries.Delivered delivered : again) {
-                deliver(delivered.from(), delivered.to(), delivered.stanza());
-                recent.sentAgain(delivered, System.nanoTime());
+                route(delivered.from(), delivered.to(), delivered.stanza());
+            }
+            confirmRecipientsOf(again.stream().map(RecentDeliveries.Delivered::to).toList());
+            long now = System.nanoTime();
+            for (RecentDeliveries.Delivered delivered : again) {
+                recent.sentAgain(delivered, now);
             }
             if (!again.isEmpty()) {
                 log.info("ejabberd is back: sent again the {} messages it confirmed just before it went away",

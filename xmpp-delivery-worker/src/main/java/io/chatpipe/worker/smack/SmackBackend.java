@@ -1,14 +1,16 @@
 package io.chatpipe.worker.smack;
 
 import io.chatpipe.events.UserId;
-import java.time.Duration;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryBackend;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.chatpipe.worker.ejabberd.SessionBarrier;
-import java.util.Optional;
 import io.chatpipe.worker.provisioning.PasswordKey;
 import io.chatpipe.worker.provisioning.UserProvisioner;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.Message;
@@ -101,9 +103,15 @@ class SmackBackend implements DeliveryBackend {
             Thread.currentThread().interrupt();
             throw new DeliveryException.Transient("interrupted while sending as " + from.jid(domain), e);
         }
-        // with the sender's connection given back: the wait is the recipient's
+    }
+
+    /** Each message was processed by the server at {@link #send}; with ejabberd, also by the recipients' sessions. */
+    @Override
+    public void confirm(List<Sent> sent) throws DeliveryException {
         if (barrier.isPresent()) {
-            barrier.get().await(to);
+            for (UserId recipient : new LinkedHashSet<>(sent.stream().map(Sent::to).toList())) {
+                barrier.get().await(recipient);
+            }
         }
     }
 

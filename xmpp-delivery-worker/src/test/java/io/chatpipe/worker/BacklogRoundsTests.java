@@ -1,0 +1,241 @@
+package io.chatpipe.worker;
+
+import static io.chatpipe.worker.RunningWorker.DELIVERY_TIMEOUT;
+import static io.chatpipe.worker.RunningWorker.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chatpipe.events.DeliveryAttempted;
+import io.chatpipe.events.DeliveryAttempted.Outcome;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserId;
+import io.chatpipe.testsupport.XmppTestClient;
+import io.chatpipe.worker.delivery.DeliveryBackend;
+import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.delivery.KeyOrderedDispatcher;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jivesoftware.smack.packet.Message;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+
+/**
+ * A conversation's backlog goes to ejabberd in rounds: the waiting messages sent one after the other,
+ * then one confirmation for the round, not one each. When a round's confirmation fails, the whole
+ * round is sent again, in order. Real Kafka and ejabberd; the backend is the worker's own, watched
+ * (and one confirmation held back or failed on purpose).
+ */
+class BacklogRoundsTests {
+
+    private static final int BACKLOG = 200;
+
+    private static final Watched watched = new Watched();
+
+    private static RunningWorker worker;
+
+    @BeforeAll
+    static void startWorker() {
+        worker = RunningWorker.start(context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (bean instanceof DeliveryBackend backend) {
+                    watched.real = backend;
+                    return watched;
+                }
+                return bean;
+            }
+        }));
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    @BeforeEach
+    void watchAfresh() {
+        watched.confirmed.clear();
+        watched.failNextAfterHold.set(false);
+    }
+
+    @Test
+    void aBacklogIsConfirmedOnceARoundNotOnceAMessageAndArrivesInOrder() throws Exception {
+        Conversation chat = Conversation.open("rounds");
+        List<MessageAccepted> messages = chat.backlogBehindAHeldConfirmation();
+
+        List<String> ids = messages.stream().map(m -> m.messageId().toString()).toList();
+        List<Message> received = chat.awaitAll(ids);
+        assertThat(received).extracting(Message::getStanzaId).containsExactlyElementsOf(ids);
+        assertThat(received).extracting(Message::getBody)
+                .containsExactlyElementsOf(messages.stream().map(MessageAccepted::message).toList());
+
+        List<List<String>> rounds = watched.roundsOf(Set.copyOf(ids));
+        // the first message alone (its confirmation held while the rest queued), then rounds of up to MAX_ROUND
+        assertThat(rounds.getFirst()).containsExactly(ids.getFirst());
+        assertThat(rounds).hasSizeLessThanOrEqualTo(1 + (BACKLOG - 1 + KeyOrderedDispatcher.MAX_ROUND - 1)
+                / KeyOrderedDispatcher.MAX_ROUND).hasSizeLessThan(BACKLOG / 10);
+        assertThat(rounds.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(ids);
+        assertThat(outcomes(ids).values()).allSatisfy(attempts -> assertThat(attempts).containsExactly("ACCEPTED 1"));
+        chat.close();
+    }
+
+    @Test
+    void aRoundWhoseConfirmationFailsIsSentAgainWholeAndInOrder() throws Exception {
+        Conversation chat = Conversation.open("again");
+        watched.failNextAfterHold.set(true);
+        List<MessageAccepted> messages = chat.backlogBehindAHeldConfirmation();
+
+        List<String> ids = messages.stream().map(m -> m.messageId().toString()).toList();
+        chat.awaitAll(ids);
+        List<List<String>> rounds = watched.roundsOf(Set.copyOf(ids));
+        List<String> failedRound = rounds.get(1);
+        assertThat(failedRound).hasSizeGreaterThan(1);
+        // the failed round went again, whole, before anything after it
+        assertThat(rounds.get(2)).startsWith(failedRound.toArray(String[]::new));
+
+        List<String> arrived = chat.client.received().stream().map(Message::getStanzaId).filter(ids::contains).toList();
+        // each message of the failed round arrived twice (the first copies were not lost, just unconfirmed)
+        Map<String, Long> copies = arrived.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+        assertThat(copies).allSatisfy((id, count) -> assertThat(count).isEqualTo(failedRound.contains(id) ? 2L : 1L));
+        // de-duplicated by id, as clients do: every message once, in order
+        assertThat(List.copyOf(new LinkedHashSet<>(arrived))).containsExactlyElementsOf(ids);
+
+        Map<String, List<String>> outcomes = outcomes(ids);
+        for (String id : ids) {
+            assertThat(outcomes.get(id)).as(id).containsExactlyElementsOf(failedRound.contains(id)
+                    ? List.of("RETRYING 1", "ACCEPTED 2") : List.of("ACCEPTED 1"));
+        }
+        chat.close();
+    }
+
+    /** Each message's outcomes in chat.deliveries, as "OUTCOME attempt", once every message is done. */
+    private static Map<String, List<String>> outcomes(List<String> ids) {
+        Set<String> wanted = Set.copyOf(ids);
+        List<DeliveryAttempted> all = TopicReader.await(Topics.DELIVERIES,
+                r -> wanted.contains(r.value().messageId().toString()),
+                found -> found.stream().filter(r -> r.value().outcome() == Outcome.ACCEPTED).count() >= ids.size(),
+                DELIVERY_TIMEOUT).stream().map(ConsumerRecord::value).toList();
+        return all.stream().collect(Collectors.groupingBy(d -> d.messageId().toString(),
+                Collectors.mapping(d -> d.outcome() + " " + d.attempt(), Collectors.toList())));
+    }
+
+    /** A sender, an online recipient, and a backlog between them. */
+    private record Conversation(UserId sender, UserId recipient, XmppTestClient client) {
+
+        static Conversation open(String name) {
+            UserId sender = UserId.of(unique(name + "-from"));
+            UserId recipient = UserId.of(unique(name + "-to"));
+            XmppTestClient.register(worker.ejabberd, recipient.localpart(), "password-of-" + name).close();
+            return new Conversation(sender, recipient,
+                    XmppTestClient.login(worker.ejabberd, recipient.localpart(), "password-of-" + name));
+        }
+
+        /**
+         * Publishes one message, holds its confirmation until the rest of the backlog waits in the
+         * worker, then lets it go.
+         */
+        List<MessageAccepted> backlogBehindAHeldConfirmation() throws InterruptedException {
+            List<MessageAccepted> messages = IntStream.range(0, BACKLOG)
+                    .mapToObj(i -> MessageAccepted.of(MessageId.random(), sender, recipient, "message " + i,
+                            Instant.now(), null))
+                    .toList();
+            watched.hold = new CountDownLatch(1);
+            watched.holding = new CountDownLatch(1);
+            RunningWorker.publishAll(messages.subList(0, 1));
+            assertThat(watched.holding.await(DELIVERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            RunningWorker.publishAll(messages.subList(1, BACKLOG));
+            KeyOrderedDispatcher messagesDispatcher = worker.context.getBeansOfType(KeyOrderedDispatcher.class).values()
+                    .stream().filter(d -> Topics.MESSAGES.name().equals(d.health().getDetails().get("topic")))
+                    .findFirst().orElseThrow();
+            await().atMost(DELIVERY_TIMEOUT).until(() ->
+                    (Integer) messagesDispatcher.health().getDetails().get("waiting") >= BACKLOG);
+            watched.hold.countDown();
+            return messages;
+        }
+
+        /** The recipient's copies of these messages, first arrival of each, once all arrived. */
+        List<Message> awaitAll(List<String> ids) {
+            Set<String> wanted = Set.copyOf(ids);
+            await().atMost(DELIVERY_TIMEOUT.multipliedBy(2)).until(() -> client.received().stream()
+                    .map(Message::getStanzaId).filter(wanted::contains).distinct().count() == ids.size());
+            var firstCopies = new java.util.LinkedHashMap<String, Message>();
+            client.received().stream().filter(m -> wanted.contains(m.getStanzaId()))
+                    .forEach(m -> firstCopies.putIfAbsent(m.getStanzaId(), m));
+            return List.copyOf(firstCopies.values());
+        }
+
+        void close() {
+            client.close();
+        }
+    }
+
+    /**
+     * The worker's own backend, delegated to for every send and confirmation; records which messages
+     * each confirmation covered. A held confirmation waits for {@code hold}; with
+     * {@code failNextAfterHold}, the confirmation after the held one fails (after its messages were sent).
+     */
+    static final class Watched implements DeliveryBackend {
+
+        volatile DeliveryBackend real;
+
+        final List<List<String>> confirmed = new CopyOnWriteArrayList<>();
+
+        final AtomicBoolean failNextAfterHold = new AtomicBoolean();
+
+        volatile CountDownLatch hold = new CountDownLatch(0);
+
+        volatile CountDownLatch holding = new CountDownLatch(0);
+
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        @Override
+        public String name() {
+            return real.name();
+        }
+
+        @Override
+        public void send(UserId from, UserId to, Message stanza) throws DeliveryException {
+            real.send(from, to, stanza);
+        }
+
+        @Override
+        public void confirm(List<Sent> sent) throws DeliveryException {
+            confirmed.add(sent.stream().map(s -> s.stanza().getStanzaId()).toList());
+            if (holding.getCount() > 0) {
+                holding.countDown();
+                released.set(false);
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DeliveryException.Transient("interrupted", e);
+                }
+                released.set(true);
+            } else if (released.getAndSet(false) && failNextAfterHold.getAndSet(false)) {
+                throw new DeliveryException.Transient("confirmation failed on purpose, after the round was sent");
+            }
+            real.confirm(sent);
+        }
+
+        /** Each confirmation that covered any of {@code ids}, with those of its messages, in order. */
+        List<List<String>> roundsOf(Set<String> ids) {
+            return confirmed.stream().map(round -> round.stream().filter(ids::contains).toList())
+                    .filter(round -> !round.isEmpty()).toList();
+        }
+    }
+}
