@@ -33,6 +33,12 @@ class DeliveryFeed implements TopicFollower<ConversationId, DeliveryAttempted> {
         return false;
     }
 
+    /** Only a conversation with a session here of one of its users: the others' records stay unread. */
+    @Override
+    public boolean wants(ConversationId key) {
+        return sessions.anyOpen(key);
+    }
+
     @Override
     public void accept(ConversationId key, DeliveryAttempted attempt) {
         ConversationId conversation = attempt.conversationId();

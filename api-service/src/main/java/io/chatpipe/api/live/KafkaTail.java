@@ -217,6 +217,9 @@ public class KafkaTail implements SmartLifecycle {
         V value;
         try {
             key = topic.keys().deserializer().deserialize(record.topic(), record.key());
+            if (!follower.wants(key)) {
+                return;
+            }
             value = topic.values().deserializer().deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
             log.warn("Skipped unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),

@@ -32,6 +32,12 @@ class MessageFeed implements TopicFollower<ConversationId, MessageAccepted> {
         return false;
     }
 
+    /** Only a conversation with a session here of one of its users: the others' records stay unread. */
+    @Override
+    public boolean wants(ConversationId key) {
+        return sessions.anyOpen(key);
+    }
+
     @Override
     public void accept(ConversationId key, MessageAccepted message) {
         ChatFrame frame = new ChatFrame(message.fromId().value(), message.toId().value(), message.message(),

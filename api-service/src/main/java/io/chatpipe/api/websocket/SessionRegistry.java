@@ -1,6 +1,7 @@
 package io.chatpipe.api.websocket;
 
 import io.chatpipe.api.live.PresencePublisher;
+import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.UserId;
 import java.util.List;
 import java.util.Set;
@@ -60,6 +61,12 @@ public class SessionRegistry implements SmartLifecycle {
         if (own != null) {
             own.forEach(session -> session.send(frame));
         }
+    }
+
+    /** Whether a user of the conversation has a session on this instance; cheap when none is open at all. */
+    public boolean anyOpen(ConversationId conversation) {
+        return !sessions.isEmpty()
+                && (sessions.containsKey(conversation.first()) || sessions.containsKey(conversation.second()));
     }
 
     /** Every session on this instance, each once; sessions that open or close meanwhile may be left out. */
