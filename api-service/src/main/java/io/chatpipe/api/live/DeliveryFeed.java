@@ -33,6 +33,11 @@ class DeliveryFeed implements TopicFollower<ConversationId, DeliveryAttempted> {
         return false;
     }
 
+    @Override
+    public boolean idle() {
+        return sessions.noneOpen();
+    }
+
     /** Only a conversation with a session here of one of its users: the others' records stay unread. */
     @Override
     public boolean wants(ConversationId key) {

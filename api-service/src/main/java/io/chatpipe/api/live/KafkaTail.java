@@ -205,10 +205,11 @@ public class KafkaTail implements SmartLifecycle {
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-        if (record.value() == null) {
+        TopicFollower<?, ?> follower = followers.get(record.topic());
+        if (record.value() == null || follower.idle()) {
             return;
         }
-        dispatch(followers.get(record.topic()), record);
+        dispatch(follower, record);
     }
 
     private <K, V> void dispatch(TopicFollower<K, V> follower, ConsumerRecord<byte[], byte[]> record) {

@@ -32,6 +32,11 @@ class MessageFeed implements TopicFollower<ConversationId, MessageAccepted> {
         return false;
     }
 
+    @Override
+    public boolean idle() {
+        return sessions.noneOpen();
+    }
+
     /** Only a conversation with a session here of one of its users: the others' records stay unread. */
     @Override
     public boolean wants(ConversationId key) {

@@ -15,6 +15,14 @@ public interface TopicFollower<K, V> {
     boolean fromBeginning();
 
     /**
+     * Whether no record of the topic can be of use now (no session open here); the tail then skips its
+     * records unread, key and all. Asked for each record, so a follower that becomes busy misses nothing after.
+     */
+    default boolean idle() {
+        return false;
+    }
+
+    /**
      * Whether the record under this key is of any use now, called on the tail's thread just before
      * {@link #accept}; when not, its value is not even read. Chat messages with nobody here to tell are
      * most of them, and reading each one's JSON was a third of this service's CPU under batch ingestion.

@@ -63,10 +63,14 @@ public class SessionRegistry implements SmartLifecycle {
         }
     }
 
-    /** Whether a user of the conversation has a session on this instance; cheap when none is open at all. */
+    /** Whether no session is open on this instance. */
+    public boolean noneOpen() {
+        return sessions.isEmpty();
+    }
+
+    /** Whether a user of the conversation has a session on this instance. */
     public boolean anyOpen(ConversationId conversation) {
-        return !sessions.isEmpty()
-                && (sessions.containsKey(conversation.first()) || sessions.containsKey(conversation.second()));
+        return sessions.containsKey(conversation.first()) || sessions.containsKey(conversation.second());
     }
 
     /** Every session on this instance, each once; sessions that open or close meanwhile may be left out. */
