@@ -61,9 +61,11 @@ class SessionQueueTests {
         }
         Set<MessageId> ids = backlog.stream().map(MessageAccepted::messageId).collect(Collectors.toSet());
 
+        // a short patience: the stalled session is found unconfirmed in seconds, not the default 20
+        String patience = "--chatpipe.worker.ejabberd.confirm-patience=3s";
         try (var worker = backend.equals("smack")
-                ? RunningWorker.startSmack(ejabberd, "--chatpipe.worker.smack.accounts=ejabberd-api")
-                : RunningWorker.start()) {
+                ? RunningWorker.startSmack(ejabberd, "--chatpipe.worker.smack.accounts=ejabberd-api", patience)
+                : RunningWorker.start(patience)) {
             // the first message has the worker create both accounts
             RunningWorker.publishAll(List.of(hello));
             TopicReader.awaitOne(Topics.DELIVERIES, r -> r.value().messageId().equals(hello.messageId())

@@ -50,13 +50,16 @@ public record WorkerProperties(
      * @param callTimeout    how long one command may take, connection included
      * @param maxIdleConnections keep-alive connections kept open for the next commands
      * @param auth           how the worker proves itself to the API; none by default (loopback)
+     * @param confirmPatience how long a recipient's session that has not yet handled what was sent to it
+     *                       is asked again, before the messages are sent again (see {@code SessionBarrier})
      */
     public record Ejabberd(
             @DefaultValue("http://127.0.0.1:5280/api") @NotNull URI apiUrl,
             @DefaultValue("2s") @NotNull Duration connectTimeout,
             @DefaultValue("10s") @NotNull Duration callTimeout,
             @DefaultValue("64") @Min(1) int maxIdleConnections,
-            @DefaultValue @Valid ApiAuth auth) {
+            @DefaultValue @Valid ApiAuth auth,
+            @DefaultValue("20s") @NotNull Duration confirmPatience) {
     }
 
     /**

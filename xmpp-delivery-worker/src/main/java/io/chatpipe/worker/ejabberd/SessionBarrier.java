@@ -3,6 +3,7 @@ package io.chatpipe.worker.ejabberd;
 import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,8 +21,8 @@ import org.springframework.stereotype.Component;
  * process, which answers only after the stanzas ahead of the call: when every session answered (or
  * there was none, so the stanza went to the offline store, written before the route returned), every
  * stanza routed to the user before the call is safe. A session that did not answer in time leaves it
- * unconfirmed: after a few asks, a transient failure, and the message is sent again (clients
- * de-duplicate by id).
+ * unconfirmed: asked again for up to {@code chatpipe.worker.ejabberd.confirm-patience}, then a transient failure, and the messages are
+ * sent again (clients de-duplicate by id).
  *
  * <p>One call confirms every message routed to the user before it began, so callers waiting on the
  * same user share calls: while one is under way, the next callers wait, and the first of them makes
@@ -32,14 +33,18 @@ import org.springframework.stereotype.Component;
         + "or ('${chatpipe.worker.backend:}' == 'smack' and '${chatpipe.worker.smack.accounts:in-band}' == 'ejabberd-api')")
 public class SessionBarrier {
 
-    /**
-     * How many times a session that did not answer is asked again before the message is sent again: a
-     * session behind by a few seconds answers a later ask, and a copy more in its queue would only
-     * put it further behind. Each ask waits up to 1 s for each silent session.
-     */
-    private static final int ASKS = 3;
-
     private final EjabberdApi api;
+
+    /**
+     * How long a session that does not answer is asked again before the messages are sent again. A
+     * session that is only slow (a round of messages from several conversations ahead of the call, a
+     * client reading slowly) answers a later ask, and copies more in its queue would only put it further
+     * behind: every delivery to it would then fail and send more, a collapse seen in the drain bench
+     * with a patience of 3 asks. By default longer than ejabberd's {@code send_timeout} (15 s), after
+     * which it drops a client that stopped reading, re-routing what waited in the session's queue. Each
+     * ask waits up to 1 s for each silent session.
+     */
+    private final Duration patience;
 
     private final String domain;
 
@@ -48,6 +53,7 @@ public class SessionBarrier {
     SessionBarrier(EjabberdApi api, WorkerProperties properties) {
         this.api = api;
         this.domain = properties.xmppDomain();
+        this.patience = properties.ejabberd().confirmPatience();
     }
 
     /**
@@ -68,17 +74,21 @@ public class SessionBarrier {
     }
 
     private void confirm(UserId recipient) throws DeliveryException {
-        List<String> silent = List.of();
-        for (int ask = 1; ask <= ASKS; ask++) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        int asks = 0;
+        List<String> silent;
+        do {
             List<UserSessionsInfo.Session> sessions = api.call(new UserSessionsInfo(recipient.localpart(), domain));
+            asks++;
             silent = sessions.stream().filter(session -> !session.answered())
                     .map(UserSessionsInfo.Session::resource).toList();
             if (silent.isEmpty()) {
                 return;
             }
-        }
+        } while (System.nanoTime() < deadline);
         throw new DeliveryException.Transient("ejabberd's session(s) " + silent + " of " + recipient.jid(domain)
-                + " did not answer " + ASKS + " times, so the message may still wait in their queue: sending it again");
+                + " did not answer " + asks + " asks in " + patience.toSeconds()
+                + " s, so the messages may still wait in their queue: sending them again");
     }
 
     /** One call into ejabberd. */
