@@ -160,7 +160,7 @@ public record WorkerProperties(
 
     /**
      * @param groupId     the consumer group the worker instances share {@code chat.messages} in
-     * @param maxInFlight conversations sending or confirming at once in this instance; a
+     * @param maxInFlight conversations sending at once in this instance (their confirmations wait apart); a
      *                    conversation's messages go one after the other, in rounds
      * @param maxBuffered messages read but not yet delivered; past it, reading pauses
      * @param commitInterval how often delivered offsets are committed

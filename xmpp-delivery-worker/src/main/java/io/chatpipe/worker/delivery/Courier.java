@@ -27,8 +27,8 @@ import org.springframework.stereotype.Component;
  * fails, every message it covered is sent again, in order (clients de-duplicate by id); when a send
  * fails, the messages before it are confirmed and done, and it is retried before those after it.
  *
- * <p>At most {@code maxInFlight} conversations are sending or confirming at once; one waiting between
- * attempts, or for its outcomes to be written, holds no slot.
+ * <p>At most {@code maxInFlight} conversations are sending at once; one waiting for its confirmation,
+ * between attempts, or for its outcomes to be written, holds no slot.
  */
 @Component
 class Courier implements KeyOrderedDispatcher.RecordHandler {
@@ -133,13 +133,14 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
 
     /**
      * Sends the waiting messages in order, as far as the server takes them, and confirms those sent.
-     * Holds a slot throughout.
+     * Holds a slot while sending; the confirmation, mostly waiting for the recipients' sessions, holds
+     * none.
      */
     private Attempt attempt(List<Pending> waiting) throws InterruptedException {
+        var sent = new ArrayList<DeliveryBackend.Sent>(waiting.size());
+        DeliveryException sendFailure = null;
         slots.acquire();
         try {
-            var sent = new ArrayList<DeliveryBackend.Sent>(waiting.size());
-            DeliveryException sendFailure = null;
             for (Pending pending : waiting) {
                 MessageAccepted message = pending.message();
                 pending.attempts++;
@@ -157,20 +158,22 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                     break;
                 }
             }
-            if (!sent.isEmpty()) {
-                try {
-                    backend.confirm(sent);
-                } catch (DeliveryException e) {
-                    // any of them may be lost: all go again (a refusal for good belongs to a send, not here)
-                    DeliveryException retried = e instanceof DeliveryException.Permanent
-                            ? new DeliveryException.Transient(e.getMessage(), e) : e;
-                    return new Attempt(0, sent.size(), retried);
-                }
-            }
-            return new Attempt(sent.size(), sendFailure == null ? 0 : 1, sendFailure);
         } finally {
             slots.release();
         }
+        if (!sent.isEmpty()) {
+            try {
+                backend.confirm(sent);
+            } catch (DeliveryException e) {
+                // any of them may be lost: all go again (a refusal for good belongs to a send, not here)
+                DeliveryException retried = e instanceof DeliveryException.Permanent
+                        ? new DeliveryException.Transient(e.getMessage(), e) : e;
+                return new Attempt(0, sent.size(), retried);
+            } catch (RuntimeException e) {
+                return new Attempt(0, sent.size(), new DeliveryException.Transient(DeliveryException.reason(e), e));
+            }
+        }
+        return new Attempt(sent.size(), sendFailure == null ? 0 : 1, sendFailure);
     }
 
     /** The message in the record, or null when there is none (then it is dead-lettered here). */
