@@ -13,6 +13,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,16 +55,22 @@ public final class EndToEnd implements Scenario {
                      body -> { })) {
             log.info("End to end 1/2: {} messages at {} msg/s, POST /api/v1/messages to the recipient's XMPP client",
                     count, Math.round(rate));
+            Histogram acceptMicros = new ConcurrentHistogram(3);
             Load e2e = result.load(measure(String.format("REST to XMPP client via chatpipe, %.0f msg/s", rate),
                     viaChatpipe, count, rate, seconds, i -> {
                         try {
+                            long sent = System.nanoTime();
                             Http.expect(bench.http().postJson(messages, ChatJson.MAPPER.writeValueAsString(Map.of(
                                     "fromId", conversations.sender(i), "toId", conversations.recipient(i),
                                     "message", bench.text("e2e " + i)))), 202);
+                            acceptMicros.recordValue((System.nanoTime() - sent) / 1000);
                         } catch (Exception e) {
                             viaChatpipe.failed(i, e);
                         }
                     }));
+            // how much of it is the accept: the rest is Kafka to the worker, the worker, and ejabberd
+            result.load(Load.of("REST accept of the same requests", acceptMicros, acceptMicros.getTotalCount(), 0,
+                    seconds, null));
             log.info("End to end 2/2: {} messages at {} msg/s, XMPP client to XMPP client through ejabberd",
                     count, Math.round(rate));
             Load c2c = result.load(measure(String.format("XMPP client to client, %.0f msg/s", rate), direct, count,
