@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +50,16 @@ public final class Drain implements Scenario {
         Conversations conversations = Conversations.of(bench);
         int count = sizes.drainMessages();
 
+        var floodArrivals = new ReceiptSpan();
+        var drainArrivals = new ReceiptSpan();
         try (XmppClients recipients = XmppClients.login(bench.targets().xmpp(), conversations.recipients(),
-                BenchContext.PASSWORD, body -> { })) {
+                BenchContext.PASSWORD, body -> {
+                    if (body.startsWith("flood ")) {
+                        floodArrivals.arrived();
+                    } else if (body.startsWith("drain ")) {
+                        drainArrivals.arrived();
+                    }
+                })) {
             log.info("Drain 1/2: {} messages straight into ejabberd's send_stanza, {} callers (ejabberd's ceiling)",
                     count, sizes.drainConcurrency());
             long before = recipients.received();
@@ -109,6 +118,10 @@ public final class Drain implements Scenario {
 
             result.figure(Figure.rate(name(), "worker drain, delivered/s", drain.itemsPerSecond(),
                     "ejabberd send_stanza flood", flood.itemsPerSecond(), "≥ 0.9x"));
+            // the same yardstick for both: what the online clients received per second (the flood's callers are
+            // done once ejabberd has queued their stanzas; the worker's once the recipients' sessions handled them)
+            result.figure(Figure.rate(name(), "worker drain, received by the clients/s", drainArrivals.rate(),
+                    "flood, received by the clients/s", floodArrivals.rate(), ""));
             result.note(String.format("online recipients (%d XMPP clients) received %,d of %,d drained and %,d of %,d "
                             + "flooded messages; %d conversations, the worker delivers one message of a conversation "
                             + "at a time", recipients.size(), drainReceived, count, floodReceived, flood.items(),
@@ -118,6 +131,28 @@ public final class Drain implements Scenario {
             }
         }
         return result;
+    }
+
+    /** Arrivals at the clients: how many, and the time from the first to the last. */
+    static final class ReceiptSpan {
+
+        private final AtomicLong count = new AtomicLong();
+        private final AtomicLong first = new AtomicLong();
+        private final AtomicLong last = new AtomicLong();
+
+        void arrived() {
+            long now = System.nanoTime();
+            if (count.getAndIncrement() == 0) {
+                first.set(now);
+            }
+            last.accumulateAndGet(now, Math::max);
+        }
+
+        /** Messages per second between the first arrival and the last; 0 with fewer than two. */
+        double rate() {
+            long n = count.get();
+            return n < 2 ? 0 : (n - 1) / Math.max(1e-3, (last.get() - first.get()) / 1e9);
+        }
     }
 
     /** Waits up to 30 s for the clients to have received {@code total}; returns what they have. */
