@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * the sender's client knows its message by id, and the recipient's client ignores ids it did not send.
  */
 @Component
-class DeliveryFeed implements TopicFollower<ConversationId, DeliveryAttempted> {
+class DeliveryFeed implements ConversationFeed<DeliveryAttempted> {
 
     private final SessionRegistry sessions;
 
@@ -29,19 +29,8 @@ class DeliveryFeed implements TopicFollower<ConversationId, DeliveryAttempted> {
     }
 
     @Override
-    public boolean fromBeginning() {
-        return false;
-    }
-
-    @Override
-    public boolean idle() {
-        return sessions.noneOpen();
-    }
-
-    /** Only a conversation with a session here of one of its users: the others' records stay unread. */
-    @Override
-    public boolean wants(ConversationId key) {
-        return sessions.anyOpen(key);
+    public SessionRegistry sessions() {
+        return sessions;
     }
 
     @Override

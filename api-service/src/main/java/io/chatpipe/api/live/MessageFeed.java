@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * sender's frame carries the sender's own client message id too.
  */
 @Component
-class MessageFeed implements TopicFollower<ConversationId, MessageAccepted> {
+class MessageFeed implements ConversationFeed<MessageAccepted> {
 
     private final SessionRegistry sessions;
 
@@ -28,19 +28,8 @@ class MessageFeed implements TopicFollower<ConversationId, MessageAccepted> {
     }
 
     @Override
-    public boolean fromBeginning() {
-        return false;
-    }
-
-    @Override
-    public boolean idle() {
-        return sessions.noneOpen();
-    }
-
-    /** Only a conversation with a session here of one of its users: the others' records stay unread. */
-    @Override
-    public boolean wants(ConversationId key) {
-        return sessions.anyOpen(key);
+    public SessionRegistry sessions() {
+        return sessions;
     }
 
     @Override
