@@ -162,7 +162,8 @@ public record WorkerProperties(
      * @param groupId     the consumer group the worker instances share {@code chat.messages} in
      * @param maxInFlight conversations sending at once in this instance (their confirmations wait apart); a
      *                    conversation's messages go one after the other, in rounds
-     * @param maxBuffered messages read but not yet delivered; past it, reading pauses
+     * @param maxBuffered messages read but not yet delivered, shared among the assigned partitions: a
+     *                    partition with its share waiting pauses until half of them are done
      * @param commitInterval how often delivered offsets are committed
      * @param contactsGroupId the consumer group the worker instances share {@code chat.contacts} in,
      *                    to mirror contacts into XMPP rosters

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -36,8 +37,9 @@ import org.springframework.kafka.core.ConsumerFactory;
  * its key, and commits. Each key with queued records has a virtual thread working through them, handing
  * the handler those waiting, up to {@link #MAX_ROUND}, at a time. A
  * partition's committed offset is its lowest record not yet done, so an offset is committed only once
- * the record and every record before it on the partition has its outcome in Kafka. When too many
- * records wait, reading pauses (the consumer keeps polling, so it stays in the group).
+ * the record and every record before it on the partition has its outcome in Kafka. When a partition
+ * has its share of the records allowed to wait, reading it pauses (the consumer keeps polling, so it
+ * stays in the group).
  *
  * <p>When a partition is revoked, its records still waiting are dropped and the attempts under way
  * are awaited; what is done is committed, and the partition's new owner starts after it.
@@ -275,20 +277,37 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
         }
     }
 
-    /** Pauses reading while too many records wait, and resumes once half of them are done. */
+    /**
+     * Pauses reading a partition while it has its share of {@code maxBuffered} records waiting, and
+     * resumes it once half of them are done. A share each, so that a backlog read partition by partition
+     * does not fill the buffer from one partition and leave the conversations of the others idle.
+     */
     private void applyBackPressure() {
-        int waiting = buffered.get();
-        if (!paused && waiting >= settings.maxBuffered()) {
-            paused = true;
-            log.debug("{} records waiting: pausing", waiting);
-        } else if (paused && waiting <= settings.maxBuffered() / 2) {
-            paused = false;
-            consumer.resume(consumer.paused());
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return;
         }
-        if (paused) {
-            // newly assigned partitions too
-            consumer.pause(consumer.assignment());
+        int share = Math.max(1, settings.maxBuffered() / assigned.size());
+        Set<TopicPartition> pausedNow = consumer.paused();
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition partition : assigned) {
+            PartitionProgress progress = partitions.get(partition);
+            int waiting = progress == null ? 0 : progress.waiting();
+            if (!pausedNow.contains(partition) && waiting >= share) {
+                pause.add(partition);
+            } else if (pausedNow.contains(partition) && waiting <= share / 2) {
+                resume.add(partition);
+            }
         }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+            log.debug("pausing {}: {} records waiting each", pause, share);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+        paused = !consumer.paused().isEmpty();
     }
 
     private void commit(Collection<PartitionProgress> progresses) {

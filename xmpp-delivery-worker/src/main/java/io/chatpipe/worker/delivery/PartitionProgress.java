@@ -31,13 +31,25 @@ final class PartitionProgress {
         this.partition = partition;
     }
 
+    /** Records read and not yet done. */
+    private final AtomicInteger waiting = new AtomicInteger();
+
     void received(long offset) {
-        pending.add(offset);
+        if (pending.add(offset)) {
+            waiting.incrementAndGet();
+        }
         next = offset + 1;
     }
 
     void done(long offset) {
-        pending.remove(offset);
+        if (pending.remove(offset)) {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** How many records read from this partition are not yet done. */
+    int waiting() {
+        return waiting.get();
     }
 
     /** The offset to commit: every record before it is done. -1 when nothing was read. */

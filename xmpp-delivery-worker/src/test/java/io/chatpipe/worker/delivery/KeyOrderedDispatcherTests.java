@@ -85,6 +85,49 @@ class KeyOrderedDispatcherTests {
         }
     }
 
+    @Test
+    void aPartitionWithItsShareWaitingPausesAloneAndTheOthersAreStillRead() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String group = "dispatcher-share-" + run;
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        KeyOrderedDispatcher.RecordHandler handler = (record, abandoned) -> {
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            if (!value.startsWith(run)) {
+                return true;   // another test's message
+            }
+            if (value.startsWith(run + " held") && !release.await(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            handled.add(value.substring(run.length() + 1));
+            return true;
+        };
+        // 8 may wait, over the topic's 4 partitions: 2 each
+        var dispatcher = new KeyOrderedDispatcher(consumers(group), Topics.MESSAGES.name(), group, handler,
+                properties(group, "chatpipe.worker.consumer.max-buffered", "8").consumer(), "test");
+        dispatcher.start();
+        try {
+            List<ProducerRecord<String, String>> held = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                held.add(record("held-" + run, run + " held " + i));
+            }
+            publish(0, held);
+            await().atMost(TIMEOUT).until(() -> Boolean.TRUE.equals(dispatcher.health().getDetails().get("paused")));
+
+            // more waiting than the whole buffer allows, all on partition 0: partition 1 is still read
+            publish(1, List.of(record("free-" + run, run + " free 1"), record("free-" + run, run + " free 2")));
+            await().atMost(TIMEOUT).until(() -> handled.containsAll(List.of("free 1", "free 2")));
+            assertThat(handled).containsExactly("free 1", "free 2");
+
+            release.countDown();
+            await().atMost(TIMEOUT).until(() -> handled.size() == 12);
+            assertThat(handled.subList(2, 12)).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, 10).mapToObj(i -> "held " + i).toList());
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
     private static ProducerRecord<String, String> record(String key, String value) {
         return new ProducerRecord<>(Topics.MESSAGES.name(), key, value);
     }
@@ -118,10 +161,14 @@ class KeyOrderedDispatcherTests {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static WorkerProperties properties(String group) {
-        return new Binder(new MapConfigurationPropertySource(Map.of(
+    private static WorkerProperties properties(String group, String... more) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "chatpipe.worker.consumer.group-id", group,
-                "chatpipe.worker.consumer.commit-interval", "50ms")))
+                "chatpipe.worker.consumer.commit-interval", "50ms"));
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            settings.put(more[i], more[i + 1]);
+        }
+        return new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("chatpipe.worker", WorkerProperties.class);
     }
 }
