@@ -62,6 +62,7 @@ public final class Drain implements Scenario {
                 })) {
             log.info("Drain 1/2: {} messages straight into ejabberd's send_stanza, {} callers (ejabberd's ceiling)",
                     count, sizes.drainConcurrency());
+            bench.ejabberd().emptyArchives();
             long before = recipients.received();
             var next = new AtomicInteger();
             Load flood = result.load(ClosedLoop.forItems("ejabberd send_stanza flood, " + sizes.drainConcurrency()
@@ -76,6 +77,7 @@ public final class Drain implements Scenario {
             log.info("Drain 2/2: a backlog of {} messages in chat.messages, then the worker starts", count);
             bench.services().stopWorker();
             bench.kafka().skipToEnd(WORKER_GROUP, Topics.MESSAGES.name());
+            bench.ejabberd().emptyArchives();
             List<MessageAccepted> backlog = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 backlog.add(MessageAccepted.of(MessageId.random(), UserId.of(conversations.sender(i)),

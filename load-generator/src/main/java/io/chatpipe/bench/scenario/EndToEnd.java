@@ -55,6 +55,7 @@ public final class EndToEnd implements Scenario {
                      body -> { })) {
             log.info("End to end 1/2: {} messages at {} msg/s, POST /api/v1/messages to the recipient's XMPP client",
                     count, Math.round(rate));
+            bench.ejabberd().emptyArchives();
             Histogram acceptMicros = new ConcurrentHistogram(3);
             Load e2e = result.load(measure(String.format("REST to XMPP client via chatpipe, %.0f msg/s", rate),
                     viaChatpipe, count, rate, seconds, i -> {
@@ -73,6 +74,7 @@ public final class EndToEnd implements Scenario {
                     seconds, null));
             log.info("End to end 2/2: {} messages at {} msg/s, XMPP client to XMPP client through ejabberd",
                     count, Math.round(rate));
+            bench.ejabberd().emptyArchives();
             Load c2c = result.load(measure(String.format("XMPP client to client, %.0f msg/s", rate), direct, count,
                     rate, seconds, i -> {
                         try {
