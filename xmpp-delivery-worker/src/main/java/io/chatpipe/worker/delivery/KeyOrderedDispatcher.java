@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -102,8 +101,6 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
 
     private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
 
-    private final AtomicInteger buffered = new AtomicInteger();
-
     private volatile boolean running;
 
     private volatile boolean stopping;
@@ -193,7 +190,8 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
     @Override
     public Health health() {
         Health.Builder health = failure == null ? Health.up() : Health.down().withException(failure);
-        return health.withDetail("topic", topic).withDetail("waiting", buffered.get())
+        return health.withDetail("topic", topic).withDetail("waiting",
+                        partitions.values().stream().mapToInt(PartitionProgress::waiting).sum())
                 .withDetail("paused", paused).build();
     }
 
@@ -213,7 +211,6 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         PartitionProgress progress = partitions.computeIfAbsent(partition, PartitionProgress::new);
         progress.received(record.offset());
-        buffered.incrementAndGet();
         String key = record.partition() + "/" + (record.key() == null ? "@" + record.offset()
                 : new String(record.key(), StandardCharsets.UTF_8));
         synchronized (queues) {
@@ -240,11 +237,7 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
                     return;
                 }
             }
-            try {
-                process(round);
-            } finally {
-                buffered.addAndGet(-round.size());
-            }
+            process(round);
         }
     }
 

@@ -6,7 +6,6 @@ import io.chatpipe.worker.delivery.DeliveryBackend;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import org.jivesoftware.smack.packet.Message;
 import org.slf4j.Logger;
@@ -80,9 +79,7 @@ class EjabberdBackend implements DeliveryBackend {
     /** One confirmation for each recipient, covering everything routed to it so far. */
     private void confirmRecipientsOf(List<UserId> recipients) throws DeliveryException {
         try {
-            for (UserId recipient : new LinkedHashSet<>(recipients)) {
-                barrier.await(recipient);
-            }
+            barrier.awaitEach(recipients);
         } catch (DeliveryException e) {
             noteRefused(e);
             throw e;

@@ -4,6 +4,8 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +56,13 @@ public class SessionBarrier {
         this.api = api;
         this.domain = properties.xmppDomain();
         this.patience = properties.ejabberd().confirmPatience();
+    }
+
+    /** {@link #await} for each of the recipients, once each, in their order. */
+    public void awaitEach(Collection<UserId> recipients) throws DeliveryException {
+        for (UserId recipient : new LinkedHashSet<>(recipients)) {
+            await(recipient);
+        }
     }
 
     /**

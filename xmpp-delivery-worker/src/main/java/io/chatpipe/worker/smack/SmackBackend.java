@@ -8,7 +8,6 @@ import io.chatpipe.worker.ejabberd.SessionBarrier;
 import io.chatpipe.worker.provisioning.PasswordKey;
 import io.chatpipe.worker.provisioning.UserProvisioner;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import org.jivesoftware.smack.SmackException;
@@ -109,9 +108,7 @@ class SmackBackend implements DeliveryBackend {
     @Override
     public void confirm(List<Sent> sent) throws DeliveryException {
         if (barrier.isPresent()) {
-            for (UserId recipient : new LinkedHashSet<>(sent.stream().map(Sent::to).toList())) {
-                barrier.get().await(recipient);
-            }
+            barrier.get().awaitEach(sent.stream().map(Sent::to).toList());
         }
     }
 
