@@ -12,6 +12,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.iqregister.AccountManager;
+import org.jivesoftware.smackx.ping.PingManager;
 import org.jxmpp.jid.parts.Localpart;
 
 /**
@@ -58,6 +59,12 @@ public final class XmppTestClient implements AutoCloseable {
             }
             var client = new XmppTestClient(connection);
             connection.login();
+            // login() returns before the server has taken the initial presence; until it has, a message
+            // to the bare JID finds no available resource and goes to offline storage. The server answers
+            // the ping after the presence it got first, so from here on the client is available.
+            if (!PingManager.getInstanceFor(connection).pingMyServer(true)) {
+                throw new IllegalStateException("the server did not answer a ping after login");
+            }
             return client;
         } catch (Exception e) {
             throw new IllegalStateException("cannot log in as " + localpart + " at " + server.domain(), e);
