@@ -5,9 +5,16 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topics;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.provisioning.UserProvisioner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,10 +29,13 @@ import org.springframework.stereotype.Component;
  * long as it takes, each attempt recorded as RETRYING, until the records are taken away (their
  * partition revoked, the worker stopping).
  *
- * <p>A conversation's waiting messages go together: sent one after the other, in order, then confirmed
- * once ({@link DeliveryBackend#confirm}), then their outcomes written at once. When the confirmation
- * fails, every message it covered is sent again, in order (clients de-duplicate by id); when a send
- * fails, the messages before it are confirmed and done, and it is retried before those after it.
+ * <p>A conversation's messages go in order, in rounds: those waiting are sent one after the other,
+ * then confirmed together ({@link DeliveryBackend#confirm}), then their outcomes written at once. While
+ * a round is being confirmed, the messages that arrive meanwhile are already sent (up to a round of
+ * them), so that a slow confirmation does not hold up the next message. When a confirmation fails,
+ * its round and everything sent after it go again, in order (clients de-duplicate by id); nothing is
+ * sent after a confirmation is known to have failed. When a send fails, what was sent before it is
+ * confirmed and done first, then it is retried before those after it.
  *
  * <p>At most {@code maxInFlight} conversations are sending at once; one waiting for its confirmation,
  * between attempts, or for its outcomes to be written, holds no slot.
@@ -34,6 +44,9 @@ import org.springframework.stereotype.Component;
 class Courier implements KeyOrderedDispatcher.RecordHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Courier.class);
+
+    /** The most messages of a conversation sent and not yet being confirmed. */
+    private static final int AHEAD = KeyOrderedDispatcher.MAX_ROUND;
 
     private final UserProvisioner provisioner;
 
@@ -47,27 +60,176 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
 
     private final Semaphore slots;
 
+    /** From a message's acceptance to its first handing to the XMPP server. */
+    private final Timer lag;
+
+    /** How long the server took to confirm a round. */
+    private final Timer confirmations;
+
     Courier(UserProvisioner provisioner, DeliveryBackend backend, DeliveryOutcomes outcomes, DeadLetters deadLetters,
-            WorkerProperties properties) {
+            WorkerProperties properties, MeterRegistry meters) {
         this.provisioner = provisioner;
         this.backend = backend;
         this.outcomes = outcomes;
         this.deadLetters = deadLetters;
         this.retry = properties.retry();
         this.slots = new Semaphore(properties.consumer().maxInFlight());
+        this.lag = Timer.builder("chatpipe.worker.delivery.lag")
+                .description("From a message's acceptance by the api-service to its first handing to the XMPP server")
+                .publishPercentileHistogram().register(meters);
+        this.confirmations = Timer.builder("chatpipe.worker.confirmations")
+                .description("How long the XMPP server took to confirm a round of a conversation's messages")
+                .publishPercentileHistogram().register(meters);
     }
 
     @Override
     public boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException {
         var done = new ArrayList<ConsumerRecord<byte[], byte[]>>(1);
-        handleInOrder(List.of(record), done::add, abandoned);
+        handleInOrder(List.of(record), KeyOrderedDispatcher.Arrivals.NONE, done::add, abandoned);
         return !done.isEmpty();
     }
 
     @Override
-    public void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records, Consumer<ConsumerRecord<byte[], byte[]>> done,
-                              BooleanSupplier abandoned) throws InterruptedException {
-        var waiting = new ArrayList<Pending>(records.size());
+    public void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records, KeyOrderedDispatcher.Arrivals arrivals,
+                              Consumer<ConsumerRecord<byte[], byte[]>> done, BooleanSupplier abandoned)
+            throws InterruptedException {
+        var waiting = new ArrayList<Pending>();       // to send, in order
+        var unconfirmed = new ArrayList<Pending>();   // sent after the round being confirmed
+        Round confirming = null;
+        DeliveryException sendFailure = null;         // the first waiting message's, once the rest are settled
+        read(records, waiting, done);
+        while (!abandoned.getAsBoolean()) {
+            if (sendFailure == null) {
+                read(arrivals.take(Math.max(0, AHEAD - waiting.size())), waiting, done);
+                if (!waiting.isEmpty() && unconfirmed.size() < AHEAD && (confirming == null || !confirming.failed())) {
+                    sendFailure = send(waiting, unconfirmed, AHEAD - unconfirmed.size(), confirming);
+                }
+            }
+            if (confirming == null && !unconfirmed.isEmpty()) {
+                confirming = new Round(List.copyOf(unconfirmed));
+                unconfirmed.clear();
+            }
+            if (confirming == null) {
+                if (sendFailure != null) {
+                    if (!failed(waiting, sendFailure, done, abandoned)) {
+                        return;
+                    }
+                    sendFailure = null;
+                } else if (waiting.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            if (!confirming.settledOrArrival(sendFailure == null && waiting.isEmpty() && unconfirmed.size() < AHEAD
+                    ? arrivals.next() : null)) {
+                continue;   // something new to send while the round is being confirmed
+            }
+            DeliveryException failure = confirming.failure();
+            if (failure == null) {
+                failure = writeAccepted(confirming.messages());
+            }
+            if (failure == null) {
+                confirming.messages().forEach(pending -> done.accept(pending.record()));
+            } else {
+                // any of them may be lost: they and everything sent after them go again, in order
+                var again = new ArrayList<>(confirming.messages());
+                again.addAll(unconfirmed);
+                unconfirmed.clear();
+                waiting.addAll(0, again);
+                sendFailure = null;
+                if (!retrying(again, failure, abandoned)) {
+                    return;
+                }
+            }
+            confirming = null;
+        }
+    }
+
+    /**
+     * Sends waiting messages in order, up to {@code max}, moving each sent to {@code sent}; stops early
+     * once the round being confirmed has failed. Holds a slot while sending. Returns the failure of the
+     * first message not sent, or null.
+     */
+    private DeliveryException send(List<Pending> waiting, List<Pending> sent, int max, Round confirming)
+            throws InterruptedException {
+        slots.acquire();
+        try {
+            for (int left = max; left > 0 && !waiting.isEmpty() && (confirming == null || !confirming.failed()); left--) {
+                Pending pending = waiting.getFirst();
+                MessageAccepted message = pending.message();
+                pending.attempts++;
+                try {
+                    provisioner.provision(message.fromId());
+                    provisioner.provision(message.toId());
+                    var stanza = ChatStanza.of(message);
+                    backend.send(message.fromId(), message.toId(), stanza);
+                    if (pending.attempts == 1) {
+                        lag.record(Duration.between(message.acceptedAt(), Instant.now()));
+                    }
+                    pending.sent = new DeliveryBackend.Sent(message.fromId(), message.toId(), stanza);
+                } catch (DeliveryException e) {
+                    return e;
+                } catch (RuntimeException e) {
+                    return new DeliveryException.Transient(DeliveryException.reason(e), e);
+                }
+                sent.add(waiting.removeFirst());
+            }
+            return null;
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** ACCEPTED for each; the failure when Kafka could not take the outcomes (the messages then go again). */
+    private DeliveryException writeAccepted(List<Pending> delivered) {
+        try {
+            outcomes.accepted(delivered.stream().map(Pending::message).toList(),
+                    delivered.stream().map(Pending::attempts).toList());
+            return null;
+        } catch (RuntimeException e) {
+            return new DeliveryException.Transient(DeliveryException.reason(e), e);
+        }
+    }
+
+    /**
+     * Settles the first waiting message, whose send failed: a dead letter when the server refused it
+     * for good, else RETRYING and the backoff before it goes again. False when it was taken away meanwhile.
+     */
+    private boolean failed(List<Pending> waiting, DeliveryException failure, Consumer<ConsumerRecord<byte[], byte[]>> done,
+                           BooleanSupplier abandoned) throws InterruptedException {
+        Pending first = waiting.getFirst();
+        if (failure instanceof DeliveryException.Permanent) {
+            String reason = failure.getMessage();
+            deadLetters.refused(first.message(), position(first.record()), reason);
+            outcomes.failed(first.message(), first.attempts(), reason);
+            done.accept(first.record());
+            waiting.removeFirst();
+            return true;
+        }
+        return retrying(List.of(first), failure, abandoned);
+    }
+
+    /** RETRYING for each message that goes again, and the backoff first. False when they were taken away meanwhile. */
+    private boolean retrying(List<Pending> again, DeliveryException failure, BooleanSupplier abandoned)
+            throws InterruptedException {
+        String reason = failure.getMessage();
+        Pending first = again.getFirst();
+        if (failure instanceof DeliveryException.Auth) {
+            // nothing wrong with the messages: the worker's own access needs an operator
+            log.error("Delivery of {} refused (attempt {}), retrying until the configuration is fixed: {}",
+                    describe(again), first.attempts(), reason);
+        } else {
+            log.warn("Delivery of {} failed (attempt {}), retrying: {}", describe(again), first.attempts(), reason);
+        }
+        for (Pending pending : again) {
+            outcomes.retrying(pending.message(), pending.attempts(), reason);
+        }
+        return KeyOrderedDispatcher.pause(retry.backoff(first.attempts()), abandoned);
+    }
+
+    /** Reads each record's message into {@code waiting}; one that has none is dead-lettered and done. */
+    private void read(List<ConsumerRecord<byte[], byte[]>> records, List<Pending> waiting,
+                      Consumer<ConsumerRecord<byte[], byte[]>> done) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             MessageAccepted message = read(record);
             if (message == null) {
@@ -76,104 +238,6 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                 waiting.add(new Pending(record, message));
             }
         }
-        while (!waiting.isEmpty()) {
-            if (abandoned.getAsBoolean()) {
-                return;
-            }
-            Attempt attempt = attempt(waiting);
-            List<Pending> delivered = waiting.subList(0, attempt.confirmed());
-            if (!delivered.isEmpty()) {
-                try {
-                    outcomes.accepted(delivered.stream().map(Pending::message).toList(),
-                            delivered.stream().map(Pending::attempts).toList());
-                } catch (RuntimeException e) {
-                    // Kafka could not take the outcomes: the messages are sent again
-                    attempt = new Attempt(0, attempt.confirmed(),
-                            new DeliveryException.Transient(DeliveryException.reason(e), e));
-                }
-            }
-            for (Pending pending : waiting.subList(0, attempt.confirmed())) {
-                done.accept(pending.record());
-            }
-            waiting.subList(0, attempt.confirmed()).clear();
-            if (attempt.failure() != null && !failed(waiting.subList(0, attempt.failedCount()), attempt.failure(), done,
-                    abandoned)) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Settles the messages a failure befell: a dead letter for one the server refused for good; for the
-     * rest, RETRYING and the backoff before they go again. False when they were taken away meanwhile.
-     */
-    private boolean failed(List<Pending> failed, DeliveryException failure, Consumer<ConsumerRecord<byte[], byte[]>> done,
-                           BooleanSupplier abandoned) throws InterruptedException {
-        String reason = failure.getMessage();
-        Pending first = failed.getFirst();
-        if (failure instanceof DeliveryException.Permanent) {
-            deadLetters.refused(first.message(), position(first.record()), reason);
-            outcomes.failed(first.message(), first.attempts(), reason);
-            done.accept(first.record());
-            failed.clear();
-            return true;
-        }
-        if (failure instanceof DeliveryException.Auth) {
-            // nothing wrong with the messages: the worker's own access needs an operator
-            log.error("Delivery of {} refused (attempt {}), retrying until the configuration is fixed: {}",
-                    describe(failed), first.attempts(), reason);
-        } else {
-            log.warn("Delivery of {} failed (attempt {}), retrying: {}", describe(failed), first.attempts(), reason);
-        }
-        for (Pending pending : failed) {
-            outcomes.retrying(pending.message(), pending.attempts(), reason);
-        }
-        return KeyOrderedDispatcher.pause(retry.backoff(first.attempts()), abandoned);
-    }
-
-    /**
-     * Sends the waiting messages in order, as far as the server takes them, and confirms those sent.
-     * Holds a slot while sending; the confirmation, mostly waiting for the recipients' sessions, holds
-     * none.
-     */
-    private Attempt attempt(List<Pending> waiting) throws InterruptedException {
-        var sent = new ArrayList<DeliveryBackend.Sent>(waiting.size());
-        DeliveryException sendFailure = null;
-        slots.acquire();
-        try {
-            for (Pending pending : waiting) {
-                MessageAccepted message = pending.message();
-                pending.attempts++;
-                try {
-                    provisioner.provision(message.fromId());
-                    provisioner.provision(message.toId());
-                    var stanza = ChatStanza.of(message);
-                    backend.send(message.fromId(), message.toId(), stanza);
-                    sent.add(new DeliveryBackend.Sent(message.fromId(), message.toId(), stanza));
-                } catch (DeliveryException e) {
-                    sendFailure = e;
-                    break;
-                } catch (RuntimeException e) {
-                    sendFailure = new DeliveryException.Transient(DeliveryException.reason(e), e);
-                    break;
-                }
-            }
-        } finally {
-            slots.release();
-        }
-        if (!sent.isEmpty()) {
-            try {
-                backend.confirm(sent);
-            } catch (DeliveryException e) {
-                // any of them may be lost: all go again (a refusal for good belongs to a send, not here)
-                DeliveryException retried = e instanceof DeliveryException.Permanent
-                        ? new DeliveryException.Transient(e.getMessage(), e) : e;
-                return new Attempt(0, sent.size(), retried);
-            } catch (RuntimeException e) {
-                return new Attempt(0, sent.size(), new DeliveryException.Transient(DeliveryException.reason(e), e));
-            }
-        }
-        return new Attempt(sent.size(), sendFailure == null ? 0 : 1, sendFailure);
     }
 
     /** The message in the record, or null when there is none (then it is dead-lettered here). */
@@ -216,6 +280,9 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
 
         private int attempts;
 
+        /** As last sent. */
+        private DeliveryBackend.Sent sent;
+
         Pending(ConsumerRecord<byte[], byte[]> record, MessageAccepted message) {
             this.record = record;
             this.message = message;
@@ -235,9 +302,64 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
     }
 
     /**
-     * What an attempt came to: the first {@code confirmed} messages are delivered; the {@code failedCount}
-     * after them met {@code failure} (none when it is null).
+     * Messages sent, being confirmed by the server on a virtual thread of its own, so that the
+     * conversation's next messages can be sent meanwhile.
      */
-    private record Attempt(int confirmed, int failedCount, DeliveryException failure) {
+    private final class Round {
+
+        private final List<Pending> messages;
+
+        /** Null once confirmed; the failure (always transient: a confirmation refuses nothing for good) otherwise. */
+        private final CompletableFuture<DeliveryException> result = new CompletableFuture<>();
+
+        Round(List<Pending> messages) {
+            this.messages = messages;
+            List<DeliveryBackend.Sent> sent = messages.stream().map(pending -> pending.sent).toList();
+            Thread.ofVirtual().name("confirm-", 0).start(() -> {
+                try {
+                    result.complete(confirm(sent));
+                } finally {
+                    // an Error on the way: the round is not confirmed (no-op when it settled)
+                    result.complete(new DeliveryException.Transient("the confirmation did not finish"));
+                }
+            });
+        }
+
+        List<Pending> messages() {
+            return messages;
+        }
+
+        boolean failed() {
+            return result.isDone() && result.join() != null;
+        }
+
+        /** Only once settled. */
+        DeliveryException failure() {
+            return result.join();
+        }
+
+        /** Waits until the round is settled (true) or, when {@code arrival} is given, it completes first (false). */
+        boolean settledOrArrival(CompletableFuture<?> arrival) throws InterruptedException {
+            try {
+                (arrival == null ? result : CompletableFuture.anyOf(result, arrival)).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a confirmation settles with a value", e);
+            }
+            return result.isDone();
+        }
+
+        private DeliveryException confirm(List<DeliveryBackend.Sent> sent) {
+            long start = System.nanoTime();
+            try {
+                backend.confirm(sent);
+                confirmations.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                return null;
+            } catch (DeliveryException e) {
+                // any of them may be lost: all go again (a refusal for good belongs to a send, not here)
+                return e instanceof DeliveryException.Permanent ? new DeliveryException.Transient(e.getMessage(), e) : e;
+            } catch (RuntimeException e) {
+                return new DeliveryException.Transient(DeliveryException.reason(e), e);
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -34,7 +35,8 @@ import org.springframework.kafka.core.ConsumerFactory;
  *
  * <p>One thread owns the Kafka consumer: it polls, queues each record behind the earlier records of
  * its key, and commits. Each key with queued records has a virtual thread working through them, handing
- * the handler those waiting, up to {@link #MAX_ROUND}, at a time. A
+ * the handler those waiting, up to {@link #MAX_ROUND}, at a time; the handler may take those that arrive
+ * while it works ({@link Arrivals}). A
  * partition's committed offset is its lowest record not yet done, so an offset is committed only once
  * the record and every record before it on the partition has its outcome in Kafka. When a partition
  * has its share of the records allowed to wait, reading it pauses (the consumer keeps polling, so it
@@ -57,10 +59,11 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
 
         /**
          * Takes records of one key, in their order, to their outcomes, calling {@code done} for each
-         * whose outcome is durable; returns when all are done or they were abandoned. One at a time
-         * unless the handler knows better.
+         * whose outcome is durable; returns when all are done or they were abandoned. The records of the
+         * key that arrive meanwhile may be taken from {@code arrivals} and are then the handler's too;
+         * those it leaves come in the next call. One at a time unless the handler knows better.
          */
-        default void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records,
+        default void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records, Arrivals arrivals,
                                    java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> done,
                                    BooleanSupplier abandoned) throws InterruptedException {
             for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -70,6 +73,29 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
                 done.accept(record);
             }
         }
+    }
+
+    /** The records of a key that arrived after those handed to the handler, in their order. */
+    public interface Arrivals {
+
+        /** None ever. */
+        Arrivals NONE = new Arrivals() {
+            @Override
+            public List<ConsumerRecord<byte[], byte[]>> take(int max) {
+                return List.of();
+            }
+
+            @Override
+            public CompletableFuture<?> next() {
+                return new CompletableFuture<>();
+            }
+        };
+
+        /** Up to {@code max} of those waiting, without waiting for more; none when none are. */
+        List<ConsumerRecord<byte[], byte[]>> take(int max);
+
+        /** Completes once {@link #take} has a record to give. */
+        CompletableFuture<?> next();
     }
 
     private static final Logger log = LoggerFactory.getLogger(KeyOrderedDispatcher.class);
@@ -216,6 +242,10 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
         synchronized (queues) {
             KeyQueue queue = queues.computeIfAbsent(key, k -> new KeyQueue());
             queue.records.add(new Queued(record, progress));
+            if (queue.arrival != null) {
+                queue.arrival.complete(null);
+                queue.arrival = null;
+            }
             if (!queue.draining) {
                 queue.draining = true;
                 Thread.ofVirtual().name(name + "-", 0).start(() -> drain(key, queue));
@@ -237,21 +267,53 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
                     return;
                 }
             }
-            process(round);
+            process(round, queue);
         }
     }
 
-    /** One round of a key's records, all of one partition; each one done is marked so for the commit. */
-    private void process(List<Queued> round) {
+    /**
+     * One round of a key's records, all of one partition, with those of the key and partition the
+     * handler takes as they arrive; each one done is marked so for the commit.
+     */
+    private void process(List<Queued> round, KeyQueue queue) {
         PartitionProgress progress = round.getFirst().progress;
         BooleanSupplier abandoned = () -> stopping || progress.revoked;
         var left = new ArrayList<ConsumerRecord<byte[], byte[]>>(round.size());
         round.forEach(queued -> left.add(queued.record));
+        Arrivals arrivals = new Arrivals() {
+            @Override
+            public List<ConsumerRecord<byte[], byte[]>> take(int max) {
+                var taken = new ArrayList<ConsumerRecord<byte[], byte[]>>();
+                synchronized (queues) {
+                    while (taken.size() < max && !queue.records.isEmpty()
+                            && queue.records.peek().progress == progress) {
+                        taken.add(queue.records.poll().record);
+                    }
+                }
+                left.addAll(taken);
+                return taken;
+            }
+
+            @Override
+            public CompletableFuture<?> next() {
+                synchronized (queues) {
+                    if (queue.records.isEmpty()) {
+                        if (queue.arrival == null) {
+                            queue.arrival = new CompletableFuture<>();
+                        }
+                        return queue.arrival;
+                    }
+                    // records of the partition's next assignment are the next round's
+                    return queue.records.peek().progress == progress
+                            ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+                }
+            }
+        };
         progress.attempts.incrementAndGet();
         try {
             while (!left.isEmpty() && !abandoned.getAsBoolean()) {
                 try {
-                    handler.handleInOrder(List.copyOf(left), record -> {
+                    handler.handleInOrder(List.copyOf(left), arrivals, record -> {
                         progress.done(record.offset());
                         left.remove(record);
                     }, abandoned);
@@ -383,5 +445,7 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
     private static final class KeyQueue {
         final ArrayDeque<Queued> records = new ArrayDeque<>();
         boolean draining;
+        /** Completed when the next record arrives, for a handler waiting on it; guarded by {@code queues}. */
+        CompletableFuture<Void> arrival;
     }
 }
