@@ -50,8 +50,12 @@ final class ScriptServices implements Services {
     }
 
     @Override
-    public synchronized void restartHistory(boolean rebuild) {
+    public synchronized void stopHistory() {
         ask("stop history-service");
+    }
+
+    @Override
+    public synchronized void startHistory(boolean rebuild) {
         ask(rebuild ? "start history-service rebuild" : "start history-service");
     }
 

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * Starts and stops the services whose life a scenario needs to control: the worker, so that a backlog
- * can build up before it drains; history-service, so that it can be rebuilt from the topics. Each call
+ * can build up before it drains; history-service, so that it can be rebuilt from the topics and kept out of
+ * the ingestion figures. Each call
  * returns once the service is up (health UP) or down.
  */
 public interface Services {
@@ -23,7 +24,12 @@ public interface Services {
             }
 
             @Override
-            public void restartHistory(boolean rebuild) {
+            public void stopHistory() {
+                startWorker();
+            }
+
+            @Override
+            public void startHistory(boolean rebuild) {
                 startWorker();
             }
         };
@@ -33,8 +39,16 @@ public interface Services {
 
     void stopWorker();
 
+    void stopHistory();
+
+    /** Starts history-service; with {@code rebuild}, from the topics' beginning. */
+    void startHistory(boolean rebuild);
+
     /** Stops history-service, then starts it again; with {@code rebuild}, from the topics' beginning. */
-    void restartHistory(boolean rebuild);
+    default void restartHistory(boolean rebuild) {
+        stopHistory();
+        startHistory(rebuild);
+    }
 
     /**
      * The process the api-service runs in, when it can be told: the bench collects its garbage

@@ -25,7 +25,8 @@ final class InJvmServices implements Services, AutoCloseable {
         this.historyState = historyState;
     }
 
-    void startHistory(boolean rebuild) {
+    @Override
+    public synchronized void startHistory(boolean rebuild) {
         history = HistoryServiceApplication.application().run("--server.port=" + historyPort,
                 "--spring.kafka.bootstrap-servers=" + kafka, "--chatpipe.history.streams.state-dir=" + historyState,
                 "--chatpipe.history.streams.rebuild=" + rebuild);
@@ -49,9 +50,11 @@ final class InJvmServices implements Services, AutoCloseable {
     }
 
     @Override
-    public synchronized void restartHistory(boolean rebuild) {
-        history.close();
-        startHistory(rebuild);
+    public synchronized void stopHistory() {
+        if (history != null) {
+            history.close();
+            history = null;
+        }
     }
 
     /** The test runs the api-service in this JVM. */
@@ -63,8 +66,6 @@ final class InJvmServices implements Services, AutoCloseable {
     @Override
     public synchronized void close() {
         stopWorker();
-        if (history != null) {
-            history.close();
-        }
+        stopHistory();
     }
 }
