@@ -133,15 +133,7 @@ class BacklogRoundsTests {
     @Test
     void aConversationsNextMessageArrivesWhileThePreviousIsStillBeingConfirmed() throws Exception {
         Conversation chat = Conversation.open("ahead");
-        List<MessageAccepted> messages = IntStream.range(0, 2)
-                .mapToObj(i -> MessageAccepted.of(MessageId.random(), chat.sender(), chat.recipient(), "ahead " + i,
-                        Instant.now(), null))
-                .toList();
-        watched.hold = new CountDownLatch(1);
-        watched.holding = new CountDownLatch(1);
-        RunningWorker.publishAll(messages.subList(0, 1));
-        assertThat(watched.holding.await(DELIVERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        RunningWorker.publishAll(messages.subList(1, 2));
+        List<MessageAccepted> messages = chat.theRestBehindAHeldConfirmation(2);
 
         // the second is in the client's hands while the first's confirmation is still held back
         String second = messages.get(1).messageId().toString();
@@ -185,7 +177,22 @@ class BacklogRoundsTests {
          * worker, then lets it go.
          */
         List<MessageAccepted> backlogBehindAHeldConfirmation() throws InterruptedException {
-            List<MessageAccepted> messages = IntStream.range(0, BACKLOG)
+            List<MessageAccepted> messages = theRestBehindAHeldConfirmation(BACKLOG);
+            KeyOrderedDispatcher messagesDispatcher = worker.context.getBeansOfType(KeyOrderedDispatcher.class).values()
+                    .stream().filter(d -> Topics.MESSAGES.name().equals(d.health().getDetails().get("topic")))
+                    .findFirst().orElseThrow();
+            await().atMost(DELIVERY_TIMEOUT).until(() ->
+                    (Integer) messagesDispatcher.health().getDetails().get("waiting") >= BACKLOG);
+            watched.hold.countDown();
+            return messages;
+        }
+
+        /**
+         * Publishes the first of {@code count} messages, and the rest once its confirmation is held
+         * (until {@code watched.hold} is counted down).
+         */
+        List<MessageAccepted> theRestBehindAHeldConfirmation(int count) throws InterruptedException {
+            List<MessageAccepted> messages = IntStream.range(0, count)
                     .mapToObj(i -> MessageAccepted.of(MessageId.random(), sender, recipient, "message " + i,
                             Instant.now(), null))
                     .toList();
@@ -193,13 +200,7 @@ class BacklogRoundsTests {
             watched.holding = new CountDownLatch(1);
             RunningWorker.publishAll(messages.subList(0, 1));
             assertThat(watched.holding.await(DELIVERY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            RunningWorker.publishAll(messages.subList(1, BACKLOG));
-            KeyOrderedDispatcher messagesDispatcher = worker.context.getBeansOfType(KeyOrderedDispatcher.class).values()
-                    .stream().filter(d -> Topics.MESSAGES.name().equals(d.health().getDetails().get("topic")))
-                    .findFirst().orElseThrow();
-            await().atMost(DELIVERY_TIMEOUT).until(() ->
-                    (Integer) messagesDispatcher.health().getDetails().get("waiting") >= BACKLOG);
-            watched.hold.countDown();
+            RunningWorker.publishAll(messages.subList(1, count));
             return messages;
         }
 
