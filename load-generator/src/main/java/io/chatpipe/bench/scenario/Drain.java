@@ -125,8 +125,8 @@ public final class Drain implements Scenario {
             result.figure(Figure.rate(name(), "worker drain, received by the clients/s", drainArrivals.rate(),
                     "flood, received by the clients/s", floodArrivals.rate(), ""));
             result.note(String.format("online recipients (%d XMPP clients) received %,d of %,d drained and %,d of %,d "
-                            + "flooded messages; %d conversations, the worker delivers one message of a conversation "
-                            + "at a time", recipients.size(), drainReceived, count, floodReceived, flood.items(),
+                            + "flooded messages; %d conversations, each delivered in order, its waiting messages sent "
+                            + "in rounds with one confirmation each", recipients.size(), drainReceived, count, floodReceived, flood.items(),
                     conversations.senders().size()));
             if (!waiting.isEmpty()) {
                 result.note(waiting.size() + " backlog messages had no ACCEPTED outcome within 10 minutes");
