@@ -57,14 +57,20 @@ record PageRequest(Kind kind, Cursor cursor, MessageId around, int limit) {
     }
 
     MessagePage read(ConversationStore store, ConversationId conversation) {
-        List<RecordedMessage> messages = switch (kind) {
-            case NEWEST -> store.newest(conversation, limit);
-            case BEFORE -> store.before(conversation, cursor.position(), limit);
-            case AFTER -> store.after(conversation, cursor.position(), limit);
-            case AROUND -> around(store, conversation);
-        };
-        String next = messages.isEmpty() || !store.hasBefore(conversation, messages.getFirst().offset()) ? null
-                : Cursor.of(messages.getFirst().offset()).token();
+        List<RecordedMessage> messages;
+        boolean older;
+        if (kind == Kind.NEWEST || kind == Kind.BEFORE) {
+            // one more than the page, read in the same pass, says whether an older page exists
+            List<RecordedMessage> read = store.before(conversation,
+                    kind == Kind.NEWEST ? Long.MAX_VALUE : cursor.position(), limit + 1);
+            older = read.size() > limit;
+            messages = older ? read.subList(1, read.size()) : read;
+        } else {
+            messages = kind == Kind.AFTER ? store.after(conversation, cursor.position(), limit)
+                    : around(store, conversation);
+            older = !messages.isEmpty() && store.hasBefore(conversation, messages.getFirst().offset());
+        }
+        String next = older ? Cursor.of(messages.getFirst().offset()).token() : null;
         Cursor newest = !messages.isEmpty() ? Cursor.of(messages.getLast().offset())
                 : switch (kind) {
                     case AFTER -> cursor;
