@@ -32,7 +32,8 @@ public record ConversationId(String value) {
     }
 
     private static void canonicalLocalpart(String localpart) {
-        if (!UserId.fromLocalpart(localpart).localpart().equals(localpart)) {
+        // most are plain, and a plain one is canonical as it is: no unescaping and stringprep to find that out
+        if (!UserId.plainLocalpart(localpart) && !UserId.fromLocalpart(localpart).localpart().equals(localpart)) {
             throw new InvalidIdException("conversation id must be made of canonical localparts");
         }
     }

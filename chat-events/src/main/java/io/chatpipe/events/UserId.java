@@ -62,7 +62,7 @@ public record UserId(String value) implements Comparable<UserId> {
 
     /** The JID localpart, XEP-0106-escaped: {@code "ann o'neil"} becomes {@code ann\20o\27neil}. */
     public String localpart() {
-        return XmppStringUtils.escapeLocalpart(value);
+        return plainAscii(value) ? value : XmppStringUtils.escapeLocalpart(value);
     }
 
     /** The bare JID on the given XMPP domain. */
@@ -91,6 +91,11 @@ public record UserId(String value) implements Comparable<UserId> {
         return value;
     }
 
+    /** Whether a localpart is a plain id's (see {@link #plainAscii}): then it is canonical as it is. */
+    static boolean plainLocalpart(String localpart) {
+        return !localpart.isEmpty() && localpart.length() <= MAX_LENGTH && plainAscii(localpart);
+    }
+
     private static void checkLength(String value) {
         if (value == null || value.isBlank()) {
             throw new InvalidIdException("must not be blank");
@@ -103,7 +108,8 @@ public record UserId(String value) implements Comparable<UserId> {
     /**
      * Whether an id is printable ASCII without upper case and without a character XEP-0106 escapes: such
      * an id is canonical as it is (Nodeprep maps, normalizes and refuses nothing of it), which is most ids,
-     * so they skip stringprep, the costliest step of taking a message in.
+     * so they skip stringprep, the costliest step of taking a message in. Such an id is also its own
+     * localpart.
      */
     private static boolean plainAscii(String value) {
         for (int i = 0; i < value.length(); i++) {

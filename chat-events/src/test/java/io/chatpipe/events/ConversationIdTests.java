@@ -46,5 +46,16 @@ class ConversationIdTests {
         assertThatThrownBy(() -> ConversationId.of(":bob")).isInstanceOf(InvalidIdException.class);
         assertThatThrownBy(() -> ConversationId.of("a/b:c")).isInstanceOf(InvalidIdException.class);
         assertThatThrownBy(() -> ConversationId.of("Alice:bob")).isInstanceOf(InvalidIdException.class);
+        assertThatThrownBy(() -> ConversationId.of("a".repeat(UserId.MAX_LENGTH + 1) + ":b"))
+                .isInstanceOf(InvalidIdException.class);
+    }
+
+    @Test
+    void readsBackWhatItWrote() {
+        for (ConversationId id : new ConversationId[] {ConversationId.between(UserId.of("alice"), UserId.of("bob")),
+                ConversationId.between(UserId.of("Ann O'Neil"), UserId.of("bob@example")),
+                ConversationId.between(UserId.of("a".repeat(UserId.MAX_LENGTH)), UserId.of("zoë"))}) {
+            assertThat(ConversationId.of(id.value())).isEqualTo(id);
+        }
     }
 }
