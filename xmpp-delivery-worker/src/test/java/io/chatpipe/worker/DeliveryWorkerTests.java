@@ -127,7 +127,10 @@ class DeliveryWorkerTests {
         assertThat(metrics.body())
                 .contains("chatpipe_worker_deliveries_total{backend=\"ejabberd-api\",outcome=\"accepted\"}")
                 .contains("chatpipe_worker_deliveries_total{backend=\"ejabberd-api\",outcome=\"failed\"}")
-                .contains("kafka_consumer_fetch_manager_records_consumed_total");
+                .contains("kafka_consumer_fetch_manager_records_consumed_total")
+                // how late deliveries are, and how long the server takes to confirm them
+                .contains("chatpipe_worker_delivery_lag_seconds_bucket{le=")
+                .contains("chatpipe_worker_confirmations_seconds_count");
     }
 
     private HttpResponse<String> get(String path) throws Exception {
