@@ -318,9 +318,10 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
             Thread.ofVirtual().name("confirm-", 0).start(() -> {
                 try {
                     result.complete(confirm(sent));
-                } finally {
-                    // an Error on the way: the round is not confirmed (no-op when it settled)
-                    result.complete(new DeliveryException.Transient("the confirmation did not finish"));
+                } catch (Error e) {
+                    // the round is not confirmed, and the conversation waiting on it must hear so
+                    result.complete(new DeliveryException.Transient("the confirmation did not finish: " + e));
+                    throw e;
                 }
             });
         }
