@@ -10,7 +10,6 @@ import io.chatpipe.bench.report.ScenarioResult;
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
-import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import java.net.URI;
 import java.time.Duration;
@@ -82,7 +81,7 @@ public final class Ingestion implements Scenario {
             bench.services().startHistory(false);
         }
         long restarted = System.nanoTime();
-        awaitHistoryCaughtUp(bench);
+        History.awaitCaughtUp(bench.kafka(), "history-service catching up after ingestion", Duration.ofMinutes(10));
         result.note(String.format("history-service was stopped for the no-op and the second pass, then caught up on "
                 + "what it missed in %.0f s, before the next measurement", (System.nanoTime() - restarted) / 1e9));
         Load rest = alone.single();
@@ -183,23 +182,6 @@ public final class Ingestion implements Scenario {
                     return ChatJson.MAPPER.readTree(response.body()).get("accepted").asInt();
                 }));
         return new Accepting(rest, batches);
-    }
-
-    /** Until history-service has read everything in chat.messages (progress every 2 s). */
-    private static void awaitHistoryCaughtUp(BenchContext bench) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        long last = 0;
-        for (long behind = bench.kafka().lag(History.APPLICATION_ID, Topics.MESSAGES.name()); behind > 0;
-             behind = bench.kafka().lag(History.APPLICATION_ID, Topics.MESSAGES.name())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("history-service did not catch up in 10 minutes: " + behind + " behind");
-            }
-            if (System.nanoTime() - last > Duration.ofSeconds(2).toNanos()) {
-                log.info("  history-service catching up: {} messages behind", String.format("%,d", behind));
-                last = System.nanoTime();
-            }
-            Thread.sleep(200);
-        }
     }
 
     private static String message(List<String> senders, List<String> recipients, int caller, String text) {
