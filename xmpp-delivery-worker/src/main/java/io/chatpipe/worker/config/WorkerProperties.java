@@ -47,7 +47,8 @@ public record WorkerProperties(
      *
      * @param apiUrl         the base URL; each command is a POST to {@code {apiUrl}/{command}}
      * @param connectTimeout how long to wait for a connection
-     * @param callTimeout    how long one command may take, connection included
+     * @param replyTimeout   how long ejabberd may keep a command waiting at each step: to take the request, and
+     *                       to send each part of its answer (so a command may take a few times this, never forever)
      * @param maxIdleConnections keep-alive connections kept open for the next commands
      * @param auth           how the worker proves itself to the API; none by default (loopback)
      * @param confirmPatience how long a recipient's session that has not yet handled what was sent to it
@@ -56,7 +57,7 @@ public record WorkerProperties(
     public record Ejabberd(
             @DefaultValue("http://127.0.0.1:5280/api") @NotNull URI apiUrl,
             @DefaultValue("2s") @NotNull Duration connectTimeout,
-            @DefaultValue("10s") @NotNull Duration callTimeout,
+            @DefaultValue("10s") @NotNull Duration replyTimeout,
             @DefaultValue("64") @Min(1) int maxIdleConnections,
             @DefaultValue @Valid ApiAuth auth,
             @DefaultValue("20s") @NotNull Duration confirmPatience) {

@@ -52,7 +52,11 @@ class EjabberdApi implements DisposableBean {
                 // commands come from many conversations at once, each on a keep-alive connection
                 .connectionPool(new ConnectionPool(ejabberd.maxIdleConnections(), 5, TimeUnit.MINUTES))
                 .connectTimeout(ejabberd.connectTimeout())
-                .callTimeout(ejabberd.callTimeout())
+                // each wait on ejabberd is bounded, not the call as a whole: a call timeout puts every call in
+                // (and takes it out of) okio's one queue of timeouts, under one lock all calls contend for, which
+                // was a tenth of the worker's CPU at the end-to-end rate
+                .writeTimeout(ejabberd.replyTimeout())
+                .readTimeout(ejabberd.replyTimeout())
                 .followRedirects(false)
                 // our own retries keep order and record each attempt; OkHttp's would hide them
                 .retryOnConnectionFailure(false)
