@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smackx.receipts.DeliveryReceiptRequest;
 import org.jivesoftware.smackx.sid.element.OriginIdElement;
@@ -23,6 +24,7 @@ import org.jivesoftware.smackx.vcardtemp.VCardManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.core.ProducerFactory;
 
 /** The worker against the real broker and the real ejabberd, seen from a real XMPP client. */
 class DeliveryWorkerTests {
@@ -131,6 +133,16 @@ class DeliveryWorkerTests {
                 // how late deliveries are, and how long the server takes to confirm them
                 .contains("chatpipe_worker_delivery_lag_seconds_bucket{le=")
                 .contains("chatpipe_worker_confirmations_seconds_count");
+    }
+
+    @Test
+    void writesOutcomesAtOnceAndOnlyAsEveryReplicaHasThem() {
+        // a conversation's next round waits for its outcomes to be written: a linger would be added to each round
+        ProducerFactory<?, ?> outcomes = worker.context.getBean("deliveryProducerFactory", ProducerFactory.class);
+        assertThat(outcomes.getConfigurationProperties())
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 0)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -19,15 +19,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import tools.jackson.databind.JsonNode;
 
 /** The REST ingestion API against a real Kafka broker, through a real HTTP client. */
 class MessageApiTests extends ApiServiceOnKafka {
 
+    @Autowired
+    DefaultKafkaProducerFactory<ConversationId, MessageAccepted> messageProducerFactory;
+
+    @Test
+    void sendsEachMessageToKafkaAtOnceAndAnswersOnlyOnceEveryReplicaHasIt() {
+        // a request waits for Kafka's acknowledgement: a linger would be added to every answer
+        assertThat(messageProducerFactory.getConfigurationProperties())
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0")
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    }
 
     @Test
     void acceptsMessageOnlyOnceKafkaHasItKeyedByConversationWhicheverWayItGoes() {

@@ -37,11 +37,11 @@ public final class KafkaTools {
         this.workDir = workDir;
     }
 
-    /** ProducerPerformance with the api-service's producer settings: acks=all, idempotent, linger 5 ms. */
+    /** ProducerPerformance with the api-service's producer settings: acks=all, idempotent, no linger. */
     public Load producerPerformance(String topic, long records, int recordSize) throws IOException {
         String out = run("ProducerPerformance", "--bootstrap-server", bootstrapServers, "--topic", topic,
                 "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
-                "--throughput", "-1", "--command-property", "acks=all", "enable.idempotence=true", "linger.ms=5");
+                "--throughput", "-1", "--command-property", "acks=all", "enable.idempotence=true", "linger.ms=0");
         Matcher summary = lastMatch(PRODUCER, out);
         long sent = Long.parseLong(summary.group(1));
         double rate = Double.parseDouble(summary.group(2));

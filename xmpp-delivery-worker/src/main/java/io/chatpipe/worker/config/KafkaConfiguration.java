@@ -112,12 +112,16 @@ class KafkaConfiguration {
                 .replicas(worker.topics().replicas());
     }
 
-    /** Idempotent, acks=all (Kafka's defaults, which spring.kafka.producer.* may not weaken here). */
+    /**
+     * Idempotent, acks=all (Kafka's defaults, which spring.kafka.producer.* may not weaken here), and no linger
+     * unless configured: a conversation's next round waits for its outcomes to be written.
+     */
     private static <K, V> ProducerFactory<K, V> producerFactory(
             KafkaProperties kafka, Topic<K, V> topic, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         var factory = new DefaultKafkaProducerFactory<>(config, topic.keys().serializer(), topic.values().serializer());
         customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
         return factory;
