@@ -3,6 +3,7 @@ package io.chatpipe.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatpipe.api.ApiServiceApplication;
+import io.chatpipe.bench.measure.Load;
 import io.chatpipe.bench.report.Figure;
 import io.chatpipe.bench.report.ResultFiles;
 import io.chatpipe.bench.report.Results;
@@ -77,6 +78,11 @@ class LoadGeneratorTests {
                 .contains("single-message REST, accepted/s", "single-message REST vs seed 000, accepted/s");
         assertThat(byName.get("drain").getLoads()).allSatisfy(load -> assertThat(load.items()).isEqualTo(60));
         assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
+        // the latencies at half the end-to-end maximum, measured first, and at half the drain rate, measured before
+        assertThat(byName.get("e2e").getLoads()).extracting(Load::name).first().asString()
+                .startsWith("end-to-end maximum: REST to XMPP client");
+        assertThat(byName.get("e2e").getFigures()).extracting(Figure::name).contains("REST to XMPP client, p99",
+                "REST to XMPP client at half the drain rate, p99");
         assertThat(byName.get("websocket").getNotes()).anySatisfy(note -> assertThat(note)
                 .startsWith("4 of 4 sessions opened (0 failed), 2 users with 2 each; heap after a full GC"));
         // 10 messages, each pushed to both sessions of its recipient

@@ -15,8 +15,8 @@ import java.util.stream.IntStream;
 
 /**
  * What every scenario works with: the stack's addresses, the sizes, control of the services, and clients
- * of each part. Scenarios leave figures for later ones in {@link #measured()} (the end-to-end load runs at
- * half the drain rate measured before it).
+ * of each part. Scenarios leave figures for later ones in {@link #measured()} (the end-to-end scenario also
+ * measures latency at half the drain rate measured before it).
  */
 public final class BenchContext implements AutoCloseable {
 
