@@ -26,4 +26,6 @@ RUN sed -e "s|@DOMAIN@|${XMPP_DOMAIN}|g" -e "s|@C2S_PORT@|5222|g" -e "s|@HTTP_PO
 
 FROM ${EJABBERD_IMAGE}
 COPY --from=config --chown=ejabberd:ejabberd /work/ejabberd.yml /work/tls.pem /opt/ejabberd/conf/
+# the Erlang VM's flags, which ejabberdctl passes on from conf/vm.args
+COPY --chown=ejabberd:ejabberd stack/ejabberd/vm.args /opt/ejabberd/conf/vm.args
 EXPOSE 5222 5280
