@@ -194,7 +194,7 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
                 }
                 applyBackPressure();
                 if (System.nanoTime() - lastCommit >= settings.commitInterval().toNanos()) {
-                    commit(partitions.values());
+                    commitInBackground();
                     lastCommit = System.nanoTime();
                 }
             }
@@ -365,7 +365,43 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
         paused = !consumer.paused().isEmpty();
     }
 
+    /**
+     * The periodic commit: sent, and the loop goes on polling. Waiting for the coordinator's answer here held up
+     * the records arriving meanwhile, a few milliseconds in every commit interval. A commit that fails is made
+     * again at the next interval (the offsets only grow); on revocation and at the end, {@link #commit} waits.
+     */
+    private void commitInBackground() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions.values());
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (sent, e) -> {
+                if (e == null) {
+                    sent.forEach(this::committed);
+                } else {
+                    log.warn("Could not commit {}, trying again: {}", sent, e.toString());
+                }
+            });
+        }
+    }
+
+    /** Commits what is done in these partitions, and waits for it. */
     private void commit(Collection<PartitionProgress> progresses) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(progresses);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+            offsets.forEach(this::committed);
+        } catch (WakeupException e) {
+            // stop() asked while committing: the final commit tries again
+            commit(progresses);
+        } catch (KafkaException e) {
+            log.warn("Could not commit {}, trying again: {}", offsets, e.toString());
+        }
+    }
+
+    /** Each partition's offset that is done and not yet committed. */
+    private static Map<TopicPartition, OffsetAndMetadata> committable(Collection<PartitionProgress> progresses) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (PartitionProgress progress : progresses) {
             long committable = progress.committable();
@@ -373,22 +409,13 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
                 offsets.put(progress.partition, new OffsetAndMetadata(committable));
             }
         }
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(offsets);
-            offsets.forEach((partition, offset) -> {
-                PartitionProgress progress = partitions.get(partition);
-                if (progress != null) {
-                    progress.committed = offset.offset();
-                }
-            });
-        } catch (WakeupException e) {
-            // stop() asked while committing: the final commit tries again
-            commit(progresses);
-        } catch (KafkaException e) {
-            log.warn("Could not commit {}, trying again: {}", offsets, e.toString());
+        return offsets;
+    }
+
+    private void committed(TopicPartition partition, OffsetAndMetadata offset) {
+        PartitionProgress progress = partitions.get(partition);
+        if (progress != null && offset.offset() > progress.committed) {
+            progress.committed = offset.offset();
         }
     }
 
