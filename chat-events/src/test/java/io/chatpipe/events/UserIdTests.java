@@ -87,6 +87,9 @@ class UserIdTests {
                         nodeprep.prepare(XmppStringUtils.escapeLocalpart(raw), StringPrep.DEFAULT));
                 assertThat(UserId.of(raw).value()).as("id %s", raw).isEqualTo(server);
                 assertThat(new UserId(server).value()).isEqualTo(server);
+                // a plain id skips escaping: it must hold nothing XEP-0106 escapes
+                assertThat(UserId.of(raw).localpart()).as("localpart of %s", raw)
+                        .isEqualTo(XmppStringUtils.escapeLocalpart(server));
             }
         }
     }
