@@ -68,12 +68,12 @@ public final class EndToEnd implements Scenario {
             measure("warm-up", warm, conversationCount, conversationCount, 1,
                     i -> run.post("warm", i, warm, new ConcurrentHistogram(3)));
 
-            Load maximum = result.load(run.maximum(IN_FLIGHT_PER_CONVERSATION * conversationCount));
+            int inFlight = IN_FLIGHT_PER_CONVERSATION * conversationCount;
+            Load maximum = result.load(run.maximum(inFlight));
             double rate = Math.max(1, maximum.itemsPerSecond() / 2);
             result.note(String.format("the end-to-end maximum: %.0f msg/s received, a closed loop of %d messages "
                     + "in flight (%d a conversation), everything running; the latencies are measured at half of it",
-                    maximum.itemsPerSecond(), IN_FLIGHT_PER_CONVERSATION * conversationCount,
-                    IN_FLIGHT_PER_CONVERSATION));
+                    maximum.itemsPerSecond(), inFlight, IN_FLIGHT_PER_CONVERSATION));
             run.compare(result, directSenders, rate, "", "≤ 3x", 50, 99, 99.9);
 
             Double drainRate = bench.measured().get("drainRate");
