@@ -5,7 +5,6 @@ import io.chatpipe.events.JsonSerde;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import java.util.Map;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -55,21 +54,11 @@ class ChatKafkaConfiguration {
     @Bean
     KafkaTemplate<UserId, ChatEvent> chatEventTemplate(KafkaProperties kafka, KafkaConnectionDetails connection,
             ApiProperties properties) {
-        Map<String, Object> config = kafka.buildProducerProperties();
-        KafkaConnectionDetails.Configuration producer = connection.getProducer();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, producer.getBootstrapServers());
-        if (producer.getSecurityProtocol() != null) {
-            config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, producer.getSecurityProtocol());
-        }
+        // a login or a contact change waits for its event's acknowledgement, as a message's request does
+        Map<String, Object> config = KafkaConfiguration.durableProducer(kafka, connection,
+                properties.publish().maxBlock(), properties.chat().requestTimeout());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, config.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "api-service")
                 + "-chat");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(properties.publish().maxBlock().toMillis()));
-        long deliveryTimeoutMs = properties.chat().requestTimeout().toMillis();
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(deliveryTimeoutMs));
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(1, deliveryTimeoutMs - 5)));
         var factory = new DefaultKafkaProducerFactory<>(config, Topics.ACCOUNTS.keys().serializer(),
                 new JsonSerde<>(ChatEvent.class).serializer());
         KafkaTemplate<UserId, ChatEvent> template = new KafkaTemplate<>(factory);

@@ -3,6 +3,7 @@ package io.chatpipe.api.config;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topics;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,9 +21,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.ProducerListener;
 
 /**
- * The producer of {@code chat.messages} and the topic itself. Connection settings come from
- * {@code spring.kafka.*}; the guarantees (acks=all, idempotence) and the deadlines are ours and not
- * negotiable by configuration, apart from the deadlines' lengths.
+ * The producer of {@code chat.messages} and the topic itself, and the settings every producer of the
+ * api-service shares ({@link #durableProducer}). Connection settings come from {@code spring.kafka.*}; the
+ * guarantees (acks=all, idempotence) and the deadlines are ours and not negotiable by configuration, apart
+ * from the deadlines' lengths.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
@@ -49,6 +51,21 @@ class KafkaConfiguration {
     DefaultKafkaProducerFactory<ConversationId, MessageAccepted> messageProducerFactory(
             KafkaProperties kafka, KafkaConnectionDetails connection, ApiProperties properties,
             ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        ApiProperties.Publish publish = properties.publish();
+        Map<String, Object> config = durableProducer(kafka, connection, publish.maxBlock(), publish.deliveryTimeout());
+        var factory = new DefaultKafkaProducerFactory<>(config,
+                Topics.MESSAGES.keys().serializer(), Topics.MESSAGES.values().serializer());
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        return factory;
+    }
+
+    /**
+     * The settings of every producer whose sends a request waits for: {@code spring.kafka.*} for the connection,
+     * then ours, which configuration may not weaken: acks=all, idempotent, each wait bounded, and no linger
+     * unless configured.
+     */
+    static Map<String, Object> durableProducer(KafkaProperties kafka, KafkaConnectionDetails connection,
+            Duration maxBlock, Duration deliveryTimeout) {
         Map<String, Object> config = kafka.buildProducerProperties();
         KafkaConnectionDetails.Configuration producer = connection.getProducer();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, producer.getBootstrapServers());
@@ -58,20 +75,14 @@ class KafkaConfiguration {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // ConfigDef parses strings into each setting's own type (int for the timeouts, long for max.block.ms)
-        ApiProperties.Publish publish = properties.publish();
-        long deliveryTimeoutMs = publish.deliveryTimeout().toMillis();
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(publish.maxBlock().toMillis()));
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(deliveryTimeoutMs));
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(maxBlock.toMillis()));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(deliveryTimeout.toMillis()));
         // Kafka insists on delivery.timeout.ms >= linger.ms + request.timeout.ms (default 30 s)
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(DEFAULT_LINGER_MS));
         long lingerMs = Long.parseLong(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)));
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                String.valueOf(Math.max(1, deliveryTimeoutMs - lingerMs)));
-
-        var factory = new DefaultKafkaProducerFactory<>(config,
-                Topics.MESSAGES.keys().serializer(), Topics.MESSAGES.values().serializer());
-        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
-        return factory;
+                String.valueOf(Math.max(1, deliveryTimeout.toMillis() - lingerMs)));
+        return config;
     }
 
     @Bean

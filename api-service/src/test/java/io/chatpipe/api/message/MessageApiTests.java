@@ -9,6 +9,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.chatpipe.api.ApiServiceOnKafka;
 import io.chatpipe.api.Http;
+import io.chatpipe.events.ChatEvent;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** The REST ingestion API against a real Kafka broker, through a real HTTP client. */
@@ -38,6 +40,18 @@ class MessageApiTests extends ApiServiceOnKafka {
     void sendsEachMessageToKafkaAtOnceAndAnswersOnlyOnceEveryReplicaHasIt() {
         // a request waits for Kafka's acknowledgement: a linger would be added to every answer
         assertThat(messageProducerFactory.getConfigurationProperties())
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0")
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    }
+
+    @Autowired
+    KafkaTemplate<UserId, ChatEvent> chatEventTemplate;
+
+    @Test
+    void sendsEachChatEventToKafkaAtOnceToo() {
+        // a login or a contact change waits for its event's acknowledgement, as a message's request does
+        assertThat(chatEventTemplate.getProducerFactory().getConfigurationProperties())
                 .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0")
                 .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
