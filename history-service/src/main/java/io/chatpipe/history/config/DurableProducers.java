@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Kafka templates for what history writes (read horizons, erasures, redeliveries), each with its topic's serdes
- * and durable: acks=all, idempotent. Their producers close with the application.
+ * and durable: acks=all, idempotent. The requests that write them wait for Kafka's acknowledgement, so records
+ * are sent at once (no linger unless configured). Their producers close with the application.
  */
 @Component
 public class DurableProducers implements DisposableBean {
@@ -28,6 +29,7 @@ public class DurableProducers implements DisposableBean {
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.config = Map.copyOf(producer);
     }
 
