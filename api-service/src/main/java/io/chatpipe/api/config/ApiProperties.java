@@ -224,12 +224,17 @@ public record ApiProperties(
      * @param presenceRetention how long presence changes are kept; only live ones matter
      * @param requestTimeout    how long a login or a contact change waits for Kafka (and, at start, for this
      *                          instance to have read the accounts) before it is refused
+     * @param liveLookBack      while no session is open here, this instance does not read the live topics
+     *                          (messages, deliveries) at all; when one opens, it reads them again from this long
+     *                          (by record time) before the last moment it saw none open, so that nothing written
+     *                          since is missed even from a producer whose clock is behind by up to this much
      */
     public record Chat(
             @DefaultValue("4") @Min(1) int partitions,
             @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int replicas,
             @DefaultValue("1d") Duration presenceRetention,
-            @DefaultValue("10s") Duration requestTimeout) {
+            @DefaultValue("10s") Duration requestTimeout,
+            @DefaultValue("5s") Duration liveLookBack) {
     }
 
     /**

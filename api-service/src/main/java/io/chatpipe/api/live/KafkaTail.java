@@ -1,11 +1,16 @@
 package io.chatpipe.api.live;
 
+import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.Topic;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -13,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -33,15 +39,33 @@ import org.springframework.stereotype.Component;
  * <p>It reads on its own thread, and keeps trying while Kafka is away (the REST API works, or answers 503,
  * meanwhile). Logins wait until it is {@linkplain #awaitReady ready}, so that none is ever judged on half
  * the accounts; since no session opens before that, no live update is missed either.
+ *
+ * <p>A live topic whose follower is {@linkplain TopicFollower#idle idle} (no session open here) is not read
+ * at all: an instance that only takes REST requests does not fetch every message and outcome to skip it. When
+ * the follower has use for the topic again, the tail goes back to the records written since shortly before
+ * it last saw the follower idle ({@code chatpipe.api.chat.live-look-back}, by record time), never before
+ * where it stopped. A session opened after that moment sees every record written after it opened; the
+ * few older ones it may see too are ones its client already merges by message id.
  */
 @Component
 public class KafkaTail implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTail.class);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a poll waits: shorter while a live topic is paused, so that a session opening is noticed soon. */
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration POLL_WHILE_PAUSED = Duration.ofMillis(100);
 
     private final Map<String, TopicFollower<?, ?>> followers = new HashMap<>();
+    /** Records fetched of each followed topic, read or skipped: {@code chatpipe.api.live.records.fetched}. */
+    private final Map<String, Counter> fetched = new HashMap<>();
     private final Map<String, Object> config;
+    private final Duration liveLookBack;
+
+    /** The tail thread's own: each live topic's partitions, and when its follower was last seen idle. */
+    private final Map<String, List<TopicPartition>> livePartitions = new HashMap<>();
+    private final Set<String> paused = new HashSet<>();
+    private final Map<String, Long> idleSeenAt = new HashMap<>();
 
     private final Object progress = new Object();
     /** Next offset to read of each partition, as of the last poll; guarded by {@link #progress}. */
@@ -56,11 +80,17 @@ public class KafkaTail implements SmartLifecycle {
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    KafkaTail(List<TopicFollower<?, ?>> followers, KafkaProperties kafka, KafkaConnectionDetails connection) {
+    KafkaTail(List<TopicFollower<?, ?>> followers, KafkaProperties kafka, KafkaConnectionDetails connection,
+            ApiProperties properties, MeterRegistry meters) {
+        this.liveLookBack = properties.chat().liveLookBack();
         for (TopicFollower<?, ?> follower : followers) {
-            if (this.followers.putIfAbsent(follower.topic().name(), follower) != null) {
-                throw new IllegalStateException("two followers of " + follower.topic().name());
+            String topic = follower.topic().name();
+            if (this.followers.putIfAbsent(topic, follower) != null) {
+                throw new IllegalStateException("two followers of " + topic);
             }
+            fetched.put(topic, Counter.builder("chatpipe.api.live.records.fetched").tag("topic", topic)
+                    .description("Records of the topic this instance's tail fetched, of use or skipped")
+                    .register(meters));
         }
         Map<String, Object> consumerConfig = kafka.buildConsumerProperties();
         KafkaConnectionDetails.Configuration consumerConnection = connection.getConsumer();
@@ -132,15 +162,18 @@ public class KafkaTail implements SmartLifecycle {
             while (running) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(Duration.ofMillis(500));
+                    pauseIdleTopics();
+                    records = consumer.poll(paused.isEmpty() ? POLL : POLL_WHILE_PAUSED);
                 } catch (WakeupException e) {
                     break;
                 } catch (RuntimeException e) {
-                    // a broker away for a while: keep our positions and try again
+                    // a broker away for a while: keep our positions (and pauses) and try again
                     log.warn("Reading the chat's topics failed, retrying: {}", e.toString());
                     sleep();
                     continue;
                 }
+                records.partitions().forEach(partition ->
+                        fetched.get(partition.topic()).increment(records.records(partition).size()));
                 records.forEach(this::dispatch);
                 synchronized (progress) {
                     consumer.assignment().forEach(partition -> positions.put(partition, consumer.position(partition)));
@@ -154,6 +187,47 @@ public class KafkaTail implements SmartLifecycle {
     }
 
     /**
+     * Pauses the live topics whose follower is idle and resumes those whose follower is not any more, from
+     * {@code live-look-back} before the follower was last seen idle. A resume that fails (Kafka away) leaves the
+     * topic paused, to be tried again before the next poll from the same moment.
+     */
+    private void pauseIdleTopics() {
+        for (var live : livePartitions.entrySet()) {
+            String topic = live.getKey();
+            // the time is taken before asking: a session that opens after this moment is after it
+            long now = System.currentTimeMillis();
+            if (followers.get(topic).idle()) {
+                idleSeenAt.put(topic, now);
+                if (paused.add(topic)) {
+                    consumer.pause(live.getValue());
+                }
+            } else if (paused.contains(topic)) {
+                resume(topic, live.getValue(), idleSeenAt.get(topic) - liveLookBack.toMillis());
+                paused.remove(topic);
+            }
+        }
+    }
+
+    /**
+     * Seeks each partition to its first record written at or after {@code since}, or to its end (asked first,
+     * so that a record written meanwhile is after it) when there is none, but never back before where the tail
+     * stopped reading it; then reads it again.
+     */
+    private void resume(String topic, List<TopicPartition> partitions, long since) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, METADATA_TIMEOUT);
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(partition -> times.put(partition, since));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, METADATA_TIMEOUT);
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp first = found.get(partition);
+            long from = first != null ? first.offset() : ends.get(partition);
+            consumer.seek(partition, Math.max(from, consumer.position(partition, METADATA_TIMEOUT)));
+        }
+        consumer.resume(partitions);
+        log.debug("Reading {} again from {} ms before its followers were last idle", topic, liveLookBack.toMillis());
+    }
+
+    /**
      * Assigns every partition of the followed topics, books from their beginning and live topics from their
      * end, and notes where the books end now. Retries while Kafka cannot be reached; false when stopped.
      */
@@ -164,7 +238,11 @@ public class KafkaTail implements SmartLifecycle {
                 List<TopicPartition> books = new ArrayList<>();
                 List<TopicPartition> live = new ArrayList<>();
                 for (TopicFollower<?, ?> follower : followers.values()) {
-                    (follower.fromBeginning() ? books : live).addAll(partitions(follower.topic().name()));
+                    List<TopicPartition> partitions = partitions(follower.topic().name());
+                    (follower.fromBeginning() ? books : live).addAll(partitions);
+                    if (!follower.fromBeginning()) {
+                        livePartitions.put(follower.topic().name(), partitions);
+                    }
                 }
                 List<TopicPartition> all = new ArrayList<>(books);
                 all.addAll(live);
@@ -189,6 +267,8 @@ public class KafkaTail implements SmartLifecycle {
                     warned = true;
                 }
                 consumer.unsubscribe();
+                livePartitions.clear();
+                paused.clear();
                 sleep();
             }
         }

@@ -15,8 +15,10 @@ public interface TopicFollower<K, V> {
     boolean fromBeginning();
 
     /**
-     * Whether no record of the topic can be of use now (no session open here); the tail then skips its
-     * records unread, key and all. Asked for each record, so a follower that becomes busy misses nothing after.
+     * Whether no record of the topic can be of use now (no session open here). The tail then skips its records
+     * unread, key and all, and while it stays idle does not fetch the topic at all (live topics only). Asked
+     * for each record and before each poll; a follower that becomes busy misses nothing written after, as
+     * {@link KafkaTail} says.
      */
     default boolean idle() {
         return false;
