@@ -12,13 +12,18 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
  * Scenario 1: messages/s the api-service accepts (202: in Kafka, acks=all, idempotent) over REST, one message
@@ -67,10 +72,12 @@ public final class Ingestion implements Scenario {
         Load noop;
         try {
             log.info("Ingestion 3/7: {}, {} connections (no-op baseline)", baseline, connections);
+            List<HttpRequest> noOps = requests(connections, caller ->
+                    Http.jsonPost(noOpEndpoint, message(senders, recipients, caller, text)));
             noop = result.load(ClosedLoop.forDuration(baseline + " (no-op baseline)", connections,
                     sizes.warmup(), sizes.measure(), caller -> {
                         if (hasNoOp) {
-                            Http.expect(http.postJson(noOpEndpoint, message(senders, recipients, caller, text)), 202);
+                            Http.expect(http.send(noOps.get(caller)), 202);
                         } else {
                             Http.expect(http.get(health), 200);
                         }
@@ -161,9 +168,11 @@ public final class Ingestion implements Scenario {
         URI batch = bench.targets().api("/api/v1/messages/batch");
         log.info("Ingestion {}/7: POST /api/v1/messages, one message a request, {} connections, {}", step,
                 connections, pass);
+        List<HttpRequest> singles = requests(connections, caller ->
+                Http.jsonPost(single, message(senders, recipients, caller, text)));
         Load rest = result.load(ClosedLoop.forDuration("POST /api/v1/messages, " + connections + " connections, "
                 + pass, connections, sizes.warmup(), sizes.measure(), caller -> {
-                    Http.expect(http.postJson(single, message(senders, recipients, caller, text)), 202);
+                    Http.expect(http.send(singles.get(caller)), 202);
                     return 1;
                 }));
         var probe = http.postJson(batch, batch(senders, recipients, 0, text, 1));
@@ -174,14 +183,36 @@ public final class Ingestion implements Scenario {
         }
         log.info("Ingestion {}/7: POST /api/v1/messages/batch, {} messages a request, {} connections, {}", step + 1,
                 sizes.batchSize(), sizes.batchConnections(), pass);
-        Load batches = result.load(ClosedLoop.forDuration("POST /api/v1/messages/batch of " + sizes.batchSize()
+        List<HttpRequest> batches = requests(sizes.batchConnections(), caller ->
+                Http.jsonPost(batch, batch(senders, recipients, caller, text, sizes.batchSize())));
+        Load batchLoad = result.load(ClosedLoop.forDuration("POST /api/v1/messages/batch of " + sizes.batchSize()
                         + ", " + sizes.batchConnections() + " connections, " + pass, sizes.batchConnections(),
-                sizes.warmup(), sizes.measure(), caller -> {
-                    var response = Http.expect(http.postJson(batch,
-                            batch(senders, recipients, caller, text, sizes.batchSize())), 200);
-                    return ChatJson.MAPPER.readTree(response.body()).get("accepted").asInt();
-                }));
-        return new Accepting(rest, batches);
+                sizes.warmup(), sizes.measure(), caller ->
+                        accepted(Http.expect(http.send(batches.get(caller)), 200).body())));
+        return new Accepting(rest, batchLoad);
+    }
+
+    /** One request for each caller, built before the load starts: each caller sends its own again and again. */
+    private static List<HttpRequest> requests(int callers, IntFunction<HttpRequest> request) {
+        return IntStream.range(0, callers).mapToObj(request).toList();
+    }
+
+    /** The batch answer's {@code accepted}, its first field, read without reading the results after it. */
+    static int accepted(String batchAnswer) {
+        try (JsonParser parser = ChatJson.MAPPER.createParser(batchAnswer)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalStateException("a batch answer that is not an object: " + batchAnswer);
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals("accepted")) {
+                    return parser.getIntValue();
+                }
+                parser.skipChildren();
+            }
+            throw new IllegalStateException("a batch answer without accepted: " + batchAnswer);
+        }
     }
 
     private static String message(List<String> senders, List<String> recipients, int caller, String text) {
