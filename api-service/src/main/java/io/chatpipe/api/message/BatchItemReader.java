@@ -1,9 +1,6 @@
 package io.chatpipe.api.message;
 
 import io.chatpipe.api.web.FieldProblem;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
-import java.util.Comparator;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -22,11 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 class BatchItemReader {
 
     private final JsonMapper json;
-    private final Validator validator;
 
-    BatchItemReader(JsonMapper json, Validator validator) {
+    BatchItemReader(JsonMapper json) {
         this.json = json;
-        this.validator = validator;
     }
 
     /** @throws ErrorResponseException 400 naming the fields at fault */
@@ -42,18 +37,11 @@ class BatchItemReader {
         } catch (JacksonException e) {
             throw invalid(List.of(new FieldProblem(FieldProblem.BODY, "cannot be read")));
         }
-        List<FieldProblem> errors = validator.validate(request).stream()
-                .map(BatchItemReader::problem)
-                .sorted(Comparator.comparing(FieldProblem::field).thenComparing(FieldProblem::detail))
-                .toList();
+        List<FieldProblem> errors = request.problems();
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }
         return request;
-    }
-
-    private static FieldProblem problem(ConstraintViolation<MessageRequest> violation) {
-        return new FieldProblem(violation.getPropertyPath().toString(), violation.getMessage());
     }
 
     private static ErrorResponseException invalid(List<FieldProblem> errors) {

@@ -30,11 +30,23 @@ import java.lang.annotation.Target;
 
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
+            String problem = problem(value);
+            return problem == null || Violations.report(context, problem);
+        }
+
+        /** What is wrong with the text, or null when nothing is (or it is null). */
+        static String problem(String value) {
             if (value == null) {
-                return true;
+                return null;
             }
-            int bad = value.codePoints().filter(cp -> !xmlChar(cp)).findFirst().orElse(-1);
-            return bad < 0 || Violations.report(context, String.format("must not contain U+%04X", bad));
+            for (int i = 0; i < value.length(); ) {
+                int cp = value.codePointAt(i);
+                if (!xmlChar(cp)) {
+                    return String.format("must not contain U+%04X", cp);
+                }
+                i += Character.charCount(cp);
+            }
+            return null;
         }
 
         /** XML 1.0's {@code Char} production. */

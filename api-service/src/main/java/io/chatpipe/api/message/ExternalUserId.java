@@ -30,14 +30,20 @@ import java.lang.annotation.Target;
 
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
+            String problem = problem(value);
+            return problem == null || Violations.report(context, problem);
+        }
+
+        /** What is wrong with the id, or null when nothing is (or it is null or blank). */
+        static String problem(String value) {
             if (value == null || value.isBlank()) {
-                return true;
+                return null;
             }
             try {
                 UserId.of(value);
-                return true;
+                return null;
             } catch (InvalidIdException e) {
-                return Violations.report(context, e.getMessage());
+                return e.getMessage();
             }
         }
     }

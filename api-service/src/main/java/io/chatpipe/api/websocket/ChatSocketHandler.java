@@ -13,13 +13,9 @@ import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.InvalidIdException;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.UserId;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +55,6 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final ApiProperties.WebSocket settings;
     private final SessionRegistry registry;
     private final MessageIntake messages;
-    private final Validator validator;
     private final Contacts contacts;
     private final ContactBook contactBook;
     private final PresenceBook presence;
@@ -68,14 +63,13 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final Clock clock = Clock.systemUTC();
 
     /** @param json the service's strict mapper (JsonConfiguration): frames are read as REST bodies are */
-    ChatSocketHandler(ApiProperties properties, SessionRegistry registry, MessageIntake messages, Validator validator,
+    ChatSocketHandler(ApiProperties properties, SessionRegistry registry, MessageIntake messages,
             Contacts contacts, ContactBook contactBook, PresenceBook presence, HistoryClient history,
             JsonMapper json) {
         this.json = json;
         this.settings = properties.websocket();
         this.registry = registry;
         this.messages = messages;
-        this.validator = validator;
         this.contacts = contacts;
         this.contactBook = contactBook;
         this.presence = presence;
@@ -180,11 +174,10 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
             return;
         }
         var request = new MessageRequest(user.value(), frame.to(), frame.content(), frame.clientMessageId());
-        Set<ConstraintViolation<MessageRequest>> violations = validator.validate(request);
-        if (!violations.isEmpty()) {
-            refuse(session, ChatFrame.error(violations.stream()
-                    .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                    .map(v -> field(v.getPropertyPath().toString()) + " " + v.getMessage())
+        List<FieldProblem> problems = request.problems();
+        if (!problems.isEmpty()) {
+            refuse(session, ChatFrame.error(problems.stream()
+                    .map(problem -> field(problem.field()) + " " + problem.detail())
                     .collect(Collectors.joining("; "))).withClientMessageId(frame.clientMessageId()));
             return;
         }
