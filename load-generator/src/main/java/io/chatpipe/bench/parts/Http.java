@@ -2,31 +2,44 @@ package io.chatpipe.bench.parts;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 
 /**
- * HTTP/1.1 with keep-alive: each concurrent caller ends up with a connection of its own, kept open for
- * its next request, as 64 keep-alive connections in the issue's wording.
+ * HTTP/1.1 with keep-alive: each concurrent caller ends up with a connection of its own, kept open for its next
+ * request, as 64 keep-alive connections in the issue's wording. Calls are synchronous and run on the caller's
+ * thread. Measured against one api-service and Kafka alone: the JDK's HttpClient, which hands every request to
+ * its one selector thread and back, reached 4,531 single messages/s from 64 callers, OkHttp 6,685, wrk 13,427.
  */
 public final class Http {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final MediaType JSON = MediaType.get("application/json");
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-
-    public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** What came back: enough to check it and to say what went wrong. */
+    public record Response(String method, URI uri, int statusCode, String body) {
     }
 
-    public HttpResponse<String> postJson(URI uri, String json) throws IOException, InterruptedException {
+    private final OkHttpClient client = new OkHttpClient.Builder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .readTimeout(TIMEOUT)
+            .writeTimeout(TIMEOUT)
+            // as many idle connections as there are callers, or some reconnect for every request
+            .connectionPool(new ConnectionPool(1024, 5, TimeUnit.MINUTES))
+            .retryOnConnectionFailure(false)
+            .build();
+
+    public Response get(URI uri) throws IOException {
+        return send(new Request.Builder().url(uri.toString()).get().build());
+    }
+
+    public Response postJson(URI uri, String json) throws IOException {
         return send(jsonPost(uri, json));
     }
 
@@ -34,21 +47,22 @@ public final class Http {
      * A POST of the JSON, to send as often as wanted: a load that posts the same bodies again and again builds
      * each once, so that the load generator spends its share of the two cores on sending, not on making JSON.
      */
-    public static HttpRequest jsonPost(URI uri, String json) {
-        return HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.getBytes(StandardCharsets.UTF_8))).build();
+    public static Request jsonPost(URI uri, String json) {
+        return new Request.Builder().url(uri.toString())
+                .post(RequestBody.create(json.getBytes(StandardCharsets.UTF_8), JSON)).build();
     }
 
-    public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    public Response send(Request request) throws IOException {
+        try (okhttp3.Response response = client.newCall(request).execute()) {
+            return new Response(request.method(), request.url().uri(), response.code(), response.body().string());
+        }
     }
 
     /** The status, or an exception naming the status and the start of the body when it is not {@code expected}. */
-    public static HttpResponse<String> expect(HttpResponse<String> response, int expected) throws IOException {
+    public static Response expect(Response response, int expected) throws IOException {
         if (response.statusCode() != expected) {
             String body = response.body() == null ? "" : response.body();
-            throw new IOException(response.request().method() + " " + response.uri().getPath() + ": "
+            throw new IOException(response.method() + " " + response.uri().getPath() + ": "
                     + response.statusCode() + " " + body.substring(0, Math.min(200, body.length())));
         }
         return response;

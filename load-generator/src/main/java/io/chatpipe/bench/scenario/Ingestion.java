@@ -12,7 +12,6 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
+import okhttp3.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JsonParser;
@@ -72,7 +72,7 @@ public final class Ingestion implements Scenario {
         Load noop;
         try {
             log.info("Ingestion 3/7: {}, {} connections (no-op baseline)", baseline, connections);
-            List<HttpRequest> noOps = requests(connections, caller ->
+            List<Request> noOps = requests(connections, caller ->
                     Http.jsonPost(noOpEndpoint, message(senders, recipients, caller, text)));
             noop = result.load(ClosedLoop.forDuration(baseline + " (no-op baseline)", connections,
                     sizes.warmup(), sizes.measure(), caller -> {
@@ -168,7 +168,7 @@ public final class Ingestion implements Scenario {
         URI batch = bench.targets().api("/api/v1/messages/batch");
         log.info("Ingestion {}/7: POST /api/v1/messages, one message a request, {} connections, {}", step,
                 connections, pass);
-        List<HttpRequest> singles = requests(connections, caller ->
+        List<Request> singles = requests(connections, caller ->
                 Http.jsonPost(single, message(senders, recipients, caller, text)));
         Load rest = result.load(ClosedLoop.forDuration("POST /api/v1/messages, " + connections + " connections, "
                 + pass, connections, sizes.warmup(), sizes.measure(), caller -> {
@@ -183,7 +183,7 @@ public final class Ingestion implements Scenario {
         }
         log.info("Ingestion {}/7: POST /api/v1/messages/batch, {} messages a request, {} connections, {}", step + 1,
                 sizes.batchSize(), sizes.batchConnections(), pass);
-        List<HttpRequest> batches = requests(sizes.batchConnections(), caller ->
+        List<Request> batches = requests(sizes.batchConnections(), caller ->
                 Http.jsonPost(batch, batch(senders, recipients, caller, text, sizes.batchSize())));
         Load batchLoad = result.load(ClosedLoop.forDuration("POST /api/v1/messages/batch of " + sizes.batchSize()
                         + ", " + sizes.batchConnections() + " connections, " + pass, sizes.batchConnections(),
@@ -193,7 +193,7 @@ public final class Ingestion implements Scenario {
     }
 
     /** One request for each caller, built before the load starts: each caller sends its own again and again. */
-    private static List<HttpRequest> requests(int callers, IntFunction<HttpRequest> request) {
+    private static List<Request> requests(int callers, IntFunction<Request> request) {
         return IntStream.range(0, callers).mapToObj(request).toList();
     }
 
