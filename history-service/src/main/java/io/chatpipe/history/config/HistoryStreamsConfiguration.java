@@ -38,6 +38,12 @@ class HistoryStreamsConfiguration {
 
     /** Most bytes one fetch of the stream thread's consumer returns; see {@link #defaultKafkaStreamsConfig}. */
     static final int FETCH_BYTES = 256 * 1024;
+    /**
+     * How long the broker may hold the stream thread's fetch for {@link #FETCH_MIN_BYTES} to arrive: history takes
+     * what came in the last 50 ms in one fetch, instead of one fetch for each message and each outcome.
+     */
+    static final int FETCH_MAX_WAIT_MS = 50;
+    static final int FETCH_MIN_BYTES = 64 * 1024;
 
     /**
      * Replaces Spring Boot's default so that chatpipe.history decides what history depends on;
@@ -64,6 +70,12 @@ class HistoryStreamsConfiguration {
         config.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), FETCH_BYTES);
         config.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 FETCH_BYTES);
+        // At a few hundred messages a second the broker answered the stream thread once for each record of
+        // chat.messages and chat.deliveries, and each answer was a poll, a commit check and a transaction's
+        // worth of work for one record; history is read by people, to whom 50 ms more is nothing.
+        config.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), FETCH_MIN_BYTES);
+        config.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                FETCH_MAX_WAIT_MS);
         return new KafkaStreamsConfiguration(config);
     }
 

@@ -1,0 +1,46 @@
+package io.chatpipe.history.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+
+/** The stream thread's fetches: whatever arrived in the last 50 ms at once, unless configured otherwise. */
+class HistoryStreamsConfigurationTests {
+
+    private static final String MIN_BYTES = StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG);
+    private static final String MAX_WAIT = StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+
+    @Test
+    void fetchesWhatArrivedInTheLast50MsAtOnce() {
+        Map<String, Object> config = streamsConfig(new KafkaProperties());
+
+        assertThat(config).containsEntry(MIN_BYTES, 64 * 1024).containsEntry(MAX_WAIT, 50)
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    @Test
+    void aConfiguredFetchWins() {
+        var kafka = new KafkaProperties();
+        kafka.getStreams().getProperties().put(MAX_WAIT, "5");
+        kafka.getStreams().getProperties().put(MIN_BYTES, "1");
+
+        assertThat(streamsConfig(kafka)).containsEntry(MAX_WAIT, "5").containsEntry(MIN_BYTES, "1");
+    }
+
+    private static Map<String, Object> streamsConfig(KafkaProperties kafka) {
+        HistoryProperties history = new Binder(new MapConfigurationPropertySource(Map.of()))
+                .bindOrCreate("chatpipe.history", HistoryProperties.class);
+        return new HistoryStreamsConfiguration()
+                .defaultKafkaStreamsConfig(kafka, () -> List.of("127.0.0.1:9092"), history)
+                .asProperties().entrySet().stream()
+                .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), Map.Entry::getValue));
+    }
+}
