@@ -76,6 +76,12 @@ class LoadGeneratorTests {
         }
         assertThat(byName.get("ingest").getFigures()).extracting(Figure::name)
                 .contains("single-message REST, accepted/s", "single-message REST vs seed 000, accepted/s");
+        // wrk's loads: every answer a success, and a batch's messages counted from its answers
+        assertThat(byName.get("ingest").getLoads()).filteredOn(load -> load.name().startsWith("POST /api/v1/messages"))
+                .hasSize(5).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
+        assertThat(byName.get("ingest").getLoads()).filteredOn(load -> load.name().startsWith("POST /api/v1/messages/batch"))
+                .hasSize(2).allSatisfy(load -> assertThat(load.items()).as(load.name())
+                        .isEqualTo(load.requests() * Sizes.tiny().batchSize()));
         assertThat(byName.get("drain").getLoads()).allSatisfy(load -> assertThat(load.items()).isEqualTo(60));
         assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
         // the latencies at half the end-to-end maximum, measured first, and at half the drain rate, measured before

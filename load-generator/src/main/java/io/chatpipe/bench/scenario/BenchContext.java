@@ -7,6 +7,7 @@ import io.chatpipe.bench.parts.EjabberdAdmin;
 import io.chatpipe.bench.parts.Http;
 import io.chatpipe.bench.parts.Kafka;
 import io.chatpipe.bench.parts.KafkaTools;
+import io.chatpipe.bench.parts.Wrk;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class BenchContext implements AutoCloseable {
     private final EjabberdAdmin ejabberd;
     private final Kafka kafka;
     private final KafkaTools kafkaTools;
+    private final Wrk wrk;
     private final Map<String, Double> measured = new ConcurrentHashMap<>();
 
     public BenchContext(Targets targets, Sizes sizes, Services services, Path workDir) {
@@ -39,6 +41,7 @@ public final class BenchContext implements AutoCloseable {
         this.ejabberd = new EjabberdAdmin(http, targets.ejabberdApi(), targets.xmppDomain());
         this.kafka = new Kafka(targets.kafka());
         this.kafkaTools = new KafkaTools(targets.kafka(), workDir);
+        this.wrk = new Wrk(workDir);
     }
 
     public Targets targets() {
@@ -67,6 +70,10 @@ public final class BenchContext implements AutoCloseable {
 
     public KafkaTools kafkaTools() {
         return kafkaTools;
+    }
+
+    public Wrk wrk() {
+        return wrk;
     }
 
     public Map<String, Double> measured() {

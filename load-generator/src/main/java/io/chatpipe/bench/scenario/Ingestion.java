@@ -17,13 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 import java.util.stream.IntStream;
-import okhttp3.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 
 /**
  * Scenario 1: messages/s the api-service accepts (202: in Kafka, acks=all, idempotent) over REST, one message
@@ -72,17 +68,9 @@ public final class Ingestion implements Scenario {
         Load noop;
         try {
             log.info("Ingestion 3/7: {}, {} connections (no-op baseline)", baseline, connections);
-            List<Request> noOps = requests(connections, caller ->
-                    Http.jsonPost(noOpEndpoint, message(senders, recipients, caller, text)));
-            noop = result.load(ClosedLoop.forDuration(baseline + " (no-op baseline)", connections,
-                    sizes.warmup(), sizes.measure(), caller -> {
-                        if (hasNoOp) {
-                            Http.expect(http.send(noOps.get(caller)), 202);
-                        } else {
-                            Http.expect(http.get(health), 200);
-                        }
-                        return 1;
-                    }));
+            noop = result.load(bench.wrk().closedLoop(baseline + " (no-op baseline)", hasNoOp ? noOpEndpoint : health,
+                    hasNoOp ? messages(senders, recipients, connections, text) : List.of(), connections,
+                    sizes.warmup(), sizes.measure(), false));
             alone = accepting(bench, result, "history-service stopped", senders, recipients, text, 4);
         } finally {
             bench.services().startHistory(false);
@@ -146,6 +134,9 @@ public final class Ingestion implements Scenario {
         result.note("seed 000's path is measured as ejabberd's send_message called directly, to offline "
                 + "recipients (offline storage), without seed 000's own HTTP server in front: an upper bound for "
                 + "seed 000, so the ratio is a lower bound for chatpipe");
+        result.note("the REST loads (single messages, the no-op, batches) are sent by wrk, a client in C, so that the "
+                + "load generator takes little of the two cores the api-service and Kafka run on: through the JDK's "
+                + "HttpClient the single-message load stopped at what the client could send");
         result.note("ProducerPerformance sends as fast as its buffer takes records (--throughput -1), so its "
                 + "latencies are mostly time queued in its own buffer: its rate is the baseline, not its latency");
         result.note("each chatpipe figure is measured twice: first with history-service running (as in ./chatpipe run) "
@@ -168,13 +159,9 @@ public final class Ingestion implements Scenario {
         URI batch = bench.targets().api("/api/v1/messages/batch");
         log.info("Ingestion {}/7: POST /api/v1/messages, one message a request, {} connections, {}", step,
                 connections, pass);
-        List<Request> singles = requests(connections, caller ->
-                Http.jsonPost(single, message(senders, recipients, caller, text)));
-        Load rest = result.load(ClosedLoop.forDuration("POST /api/v1/messages, " + connections + " connections, "
-                + pass, connections, sizes.warmup(), sizes.measure(), caller -> {
-                    Http.expect(http.send(singles.get(caller)), 202);
-                    return 1;
-                }));
+        Load rest = result.load(bench.wrk().closedLoop("POST /api/v1/messages, " + connections + " connections, "
+                + pass, single, messages(senders, recipients, connections, text), connections, sizes.warmup(),
+                sizes.measure(), false));
         var probe = http.postJson(batch, batch(senders, recipients, 0, text, 1));
         if (probe.statusCode() == 404 || probe.statusCode() == 405) {
             result.note("batch REST skipped: POST /api/v1/messages/batch answered " + probe.statusCode()
@@ -183,36 +170,18 @@ public final class Ingestion implements Scenario {
         }
         log.info("Ingestion {}/7: POST /api/v1/messages/batch, {} messages a request, {} connections, {}", step + 1,
                 sizes.batchSize(), sizes.batchConnections(), pass);
-        List<Request> batches = requests(sizes.batchConnections(), caller ->
-                Http.jsonPost(batch, batch(senders, recipients, caller, text, sizes.batchSize())));
-        Load batchLoad = result.load(ClosedLoop.forDuration("POST /api/v1/messages/batch of " + sizes.batchSize()
-                        + ", " + sizes.batchConnections() + " connections, " + pass, sizes.batchConnections(),
-                sizes.warmup(), sizes.measure(), caller ->
-                        accepted(Http.expect(http.send(batches.get(caller)), 200).body())));
+        List<String> batches = IntStream.range(0, sizes.batchConnections())
+                .mapToObj(caller -> batch(senders, recipients, caller, text, sizes.batchSize())).toList();
+        Load batchLoad = result.load(bench.wrk().closedLoop("POST /api/v1/messages/batch of " + sizes.batchSize()
+                        + ", " + sizes.batchConnections() + " connections, " + pass, batch, batches,
+                sizes.batchConnections(), sizes.warmup(), sizes.measure(), true));
         return new Accepting(rest, batchLoad);
     }
 
-    /** One request for each caller, built before the load starts: each caller sends its own again and again. */
-    private static List<Request> requests(int callers, IntFunction<Request> request) {
-        return IntStream.range(0, callers).mapToObj(request).toList();
-    }
-
-    /** The batch answer's {@code accepted}, its first field, read without reading the results after it. */
-    static int accepted(String batchAnswer) {
-        try (JsonParser parser = ChatJson.MAPPER.createParser(batchAnswer)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalStateException("a batch answer that is not an object: " + batchAnswer);
-            }
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                if (name.equals("accepted")) {
-                    return parser.getIntValue();
-                }
-                parser.skipChildren();
-            }
-            throw new IllegalStateException("a batch answer without accepted: " + batchAnswer);
-        }
+    /** One message for each connection, from its own sender to its own recipient, as 64 clients would send. */
+    private static List<String> messages(List<String> senders, List<String> recipients, int connections,
+            String text) {
+        return IntStream.range(0, connections).mapToObj(caller -> message(senders, recipients, caller, text)).toList();
     }
 
     private static String message(List<String> senders, List<String> recipients, int caller, String text) {
