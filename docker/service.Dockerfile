@@ -21,4 +21,4 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 COPY --from=build /src/app.jar /opt/chatpipe/app.jar
 USER chatpipe
 WORKDIR /var/lib/chatpipe
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseZGC", "--sun-misc-unsafe-memory-access=allow", "-jar", "/opt/chatpipe/app.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--sun-misc-unsafe-memory-access=allow", "-jar", "/opt/chatpipe/app.jar"]
