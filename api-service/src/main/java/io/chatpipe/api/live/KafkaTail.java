@@ -7,10 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -62,10 +60,8 @@ public class KafkaTail implements SmartLifecycle {
     private final Map<String, Object> config;
     private final Duration liveLookBack;
 
-    /** The tail thread's own: each live topic's partitions, and when its follower was last seen idle. */
-    private final Map<String, List<TopicPartition>> livePartitions = new HashMap<>();
-    private final Set<String> paused = new HashSet<>();
-    private final Map<String, Long> idleSeenAt = new HashMap<>();
+    /** The live topics, as the tail's thread keeps them (and only it touches them). */
+    private final List<LiveTopic> live = new ArrayList<>();
 
     private final Object progress = new Object();
     /** Next offset to read of each partition, as of the last poll; guarded by {@link #progress}. */
@@ -162,8 +158,7 @@ public class KafkaTail implements SmartLifecycle {
             while (running) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    pauseIdleTopics();
-                    records = consumer.poll(paused.isEmpty() ? POLL : POLL_WHILE_PAUSED);
+                    records = consumer.poll(pauseIdleTopics() ? POLL_WHILE_PAUSED : POLL);
                 } catch (WakeupException e) {
                     break;
                 } catch (RuntimeException e) {
@@ -190,22 +185,27 @@ public class KafkaTail implements SmartLifecycle {
      * Pauses the live topics whose follower is idle and resumes those whose follower is not any more, from
      * {@code live-look-back} before the follower was last seen idle. A resume that fails (Kafka away) leaves the
      * topic paused, to be tried again before the next poll from the same moment.
+     *
+     * @return whether a topic is paused now
      */
-    private void pauseIdleTopics() {
-        for (var live : livePartitions.entrySet()) {
-            String topic = live.getKey();
+    private boolean pauseIdleTopics() {
+        boolean anyPaused = false;
+        for (LiveTopic topic : live) {
             // the time is taken before asking: a session that opens after this moment is after it
             long now = System.currentTimeMillis();
-            if (followers.get(topic).idle()) {
-                idleSeenAt.put(topic, now);
-                if (paused.add(topic)) {
-                    consumer.pause(live.getValue());
+            if (topic.follower.idle()) {
+                topic.idleSeenAt = now;
+                if (!topic.paused) {
+                    consumer.pause(topic.partitions);
+                    topic.paused = true;
                 }
-            } else if (paused.contains(topic)) {
-                resume(topic, live.getValue(), idleSeenAt.get(topic) - liveLookBack.toMillis());
-                paused.remove(topic);
+            } else if (topic.paused) {
+                resume(topic.follower.topic().name(), topic.partitions, topic.idleSeenAt - liveLookBack.toMillis());
+                topic.paused = false;
             }
+            anyPaused |= topic.paused;
         }
+        return anyPaused;
     }
 
     /**
@@ -236,19 +236,19 @@ public class KafkaTail implements SmartLifecycle {
         while (running) {
             try {
                 List<TopicPartition> books = new ArrayList<>();
-                List<TopicPartition> live = new ArrayList<>();
+                List<TopicPartition> fromEnd = new ArrayList<>();
                 for (TopicFollower<?, ?> follower : followers.values()) {
                     List<TopicPartition> partitions = partitions(follower.topic().name());
-                    (follower.fromBeginning() ? books : live).addAll(partitions);
+                    (follower.fromBeginning() ? books : fromEnd).addAll(partitions);
                     if (!follower.fromBeginning()) {
-                        livePartitions.put(follower.topic().name(), partitions);
+                        live.add(new LiveTopic(follower, partitions));
                     }
                 }
                 List<TopicPartition> all = new ArrayList<>(books);
-                all.addAll(live);
+                all.addAll(fromEnd);
                 consumer.assign(all);
                 consumer.seekToBeginning(books);
-                consumer.seekToEnd(live);
+                consumer.seekToEnd(fromEnd);
                 Map<TopicPartition, Long> ends = consumer.endOffsets(books, METADATA_TIMEOUT);
                 synchronized (progress) {
                     // position() resolves the seeks now: a live record written after this line is one we read
@@ -267,8 +267,7 @@ public class KafkaTail implements SmartLifecycle {
                     warned = true;
                 }
                 consumer.unsubscribe();
-                livePartitions.clear();
-                paused.clear();
+                live.clear();
                 sleep();
             }
         }
@@ -356,5 +355,19 @@ public class KafkaTail implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 4096;
+    }
+
+    /** A live topic's partitions, whether they are paused, and when its follower was last seen idle. */
+    private static final class LiveTopic {
+
+        final TopicFollower<?, ?> follower;
+        final List<TopicPartition> partitions;
+        boolean paused;
+        long idleSeenAt;
+
+        LiveTopic(TopicFollower<?, ?> follower, List<TopicPartition> partitions) {
+            this.follower = follower;
+            this.partitions = partitions;
+        }
     }
 }
