@@ -40,19 +40,11 @@ public final class Http {
     }
 
     public Response postJson(URI uri, String json) throws IOException {
-        return send(jsonPost(uri, json));
+        return send(new Request.Builder().url(uri.toString())
+                .post(RequestBody.create(json.getBytes(StandardCharsets.UTF_8), JSON)).build());
     }
 
-    /**
-     * A POST of the JSON, to send as often as wanted: a load that posts the same bodies again and again builds
-     * each once, so that the load generator spends its share of the two cores on sending, not on making JSON.
-     */
-    public static Request jsonPost(URI uri, String json) {
-        return new Request.Builder().url(uri.toString())
-                .post(RequestBody.create(json.getBytes(StandardCharsets.UTF_8), JSON)).build();
-    }
-
-    public Response send(Request request) throws IOException {
+    private Response send(Request request) throws IOException {
         try (okhttp3.Response response = client.newCall(request).execute()) {
             return new Response(request.method(), request.url().uri(), response.code(), response.body().string());
         }

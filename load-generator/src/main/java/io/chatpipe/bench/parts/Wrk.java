@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * client the api-service could not be kept busy: against one api-service and Kafka alone, 64 callers posted
  * 4,531 single messages/s through the JDK's HttpClient, 6,685 through OkHttp, and wrk 13,427.
  *
- * <p>Each connection posts the bodies in turn. A script of ours prints wrk's figures as one JSON line at the
+ * <p>The bodies are posted in turn, the same bodies again and again. A script of ours prints wrk's figures as one JSON line at the
  * end; when the answers count items (a batch's {@code accepted}), the script adds them up.
  */
 public final class Wrk {
@@ -38,20 +38,6 @@ public final class Wrk {
         this.workDir = workDir;
     }
 
-    /** Whether wrk can be run here. */
-    public static boolean installed() {
-        try {
-            Process process = new ProcessBuilder("wrk", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return process.waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /**
      * Posts the JSON bodies (or GETs, with none) on {@code connections} keep-alive connections, each sending
      * its next request once the last is answered: {@code warmup} thrown away, then {@code measure} measured.
@@ -61,9 +47,6 @@ public final class Wrk {
      */
     public Load closedLoop(String name, URI uri, List<String> bodies, int connections, Duration warmup,
             Duration measure, boolean countAccepted) throws IOException {
-        if (!installed()) {
-            throw new IllegalStateException(NOT_INSTALLED);
-        }
         Files.createDirectories(workDir);
         Path script = workDir.resolve("wrk-load.lua");
         Files.writeString(script, script(bodies, countAccepted), StandardCharsets.UTF_8);
@@ -91,8 +74,13 @@ public final class Wrk {
         List<String> command = List.of("wrk", "-t" + Math.min(2, connections), "-c" + connections,
                 "-d" + seconds + "s", "--timeout", "30s", "-s", script.toString(), uri.toString());
         Path output = workDir.resolve("wrk.out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new IllegalStateException(NOT_INSTALLED, e);
+        }
         try (var progress = Progress.show(name, () -> "wrk running, " + connections + " connections")) {
             if (!process.waitFor(seconds + 60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
