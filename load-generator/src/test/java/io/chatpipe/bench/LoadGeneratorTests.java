@@ -89,6 +89,18 @@ class LoadGeneratorTests {
                 .startsWith("end-to-end maximum: REST to XMPP client");
         assertThat(byName.get("e2e").getFigures()).extracting(Figure::name).contains("REST to XMPP client, p99",
                 "REST to XMPP client at half the drain rate, p99");
+        // the aim's figure pools three rounds each way, taken in turns
+        for (String way : List.of("REST to XMPP client via chatpipe", "XMPP client to client")) {
+            List<Load> rounds = byName.get("e2e").getLoads().stream()
+                    .filter(load -> load.name().startsWith(way) && load.name().contains(" of 3")).toList();
+            assertThat(rounds).as(way).hasSize(3);
+            assertThat(byName.get("e2e").getLoads()).filteredOn(load -> load.name().startsWith(way)
+                            && load.name().endsWith(", 3 rounds")).singleElement()
+                    .satisfies(pooled -> assertThat(pooled.requests())
+                            .isEqualTo(rounds.stream().mapToLong(Load::requests).sum()).isPositive());
+        }
+        assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note)
+                .matches("REST to XMPP client: 3 rounds of .* the p99 ratio round by round: [0-9.]+x, [0-9.]+x, [0-9.]+x"));
         assertThat(byName.get("websocket").getNotes()).anySatisfy(note -> assertThat(note)
                 .startsWith("4 of 4 sessions opened (0 failed), 2 users with 2 each; heap after a full GC"));
         // 10 messages, each pushed to both sessions of its recipient

@@ -1,6 +1,7 @@
 package io.chatpipe.bench.measure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
@@ -77,6 +78,22 @@ public final class Arrivals {
         long missing = due.values().stream().mapToLong(Due::left).sum();
         String error = firstError != null ? firstError : missing == 0 ? null : missing + " never arrived";
         return Load.of(name, micros, received.get(), missing + failed.get(), seconds, error);
+    }
+
+    /** Several loads measured one after the other as one: their latencies together, over their seconds together. */
+    public static Load pooled(String name, List<Arrivals> rounds, double seconds) {
+        var micros = new Histogram(3);
+        long received = 0;
+        long errors = 0;
+        String error = null;
+        for (Arrivals round : rounds) {
+            Load load = round.load(name, seconds);
+            micros.add(round.micros);
+            received += load.items();
+            errors += load.errors();
+            error = error != null ? error : load.firstError();
+        }
+        return Load.of(name, micros, received, errors, seconds, error);
     }
 
     /** When a message was due to be sent, and how many of its arrivals are still to come. */

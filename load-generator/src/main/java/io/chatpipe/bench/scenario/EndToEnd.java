@@ -12,6 +12,7 @@ import io.chatpipe.bench.report.ScenarioResult;
 import io.chatpipe.events.ChatJson;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,9 @@ public final class EndToEnd implements Scenario {
 
     /** Messages in flight for each conversation while the maximum is measured. */
     private static final int IN_FLIGHT_PER_CONVERSATION = 2;
+
+    /** Rounds of the latency at half the maximum, each way: the aim's figure is of all of them together. */
+    private static final int ROUNDS = 3;
 
     @Override
     public String name() {
@@ -74,11 +78,11 @@ public final class EndToEnd implements Scenario {
             result.note(String.format("the end-to-end maximum: %.0f msg/s received, a closed loop of %d messages "
                     + "in flight (%d a conversation), everything running; the latencies are measured at half of it",
                     maximum.itemsPerSecond(), inFlight, IN_FLIGHT_PER_CONVERSATION));
-            run.compare(result, directSenders, rate, "", "≤ 3x", 50, 99, 99.9);
+            run.compare(result, directSenders, rate, ROUNDS, "", "≤ 3x", 50, 99, 99.9);
 
             Double drainRate = bench.measured().get("drainRate");
             if (drainRate != null && drainRate > 0) {
-                run.compare(result, directSenders, Math.max(1, drainRate / 2), " at half the drain rate", "", 99);
+                run.compare(result, directSenders, Math.max(1, drainRate / 2), 1, " at half the drain rate", "", 99);
                 result.note(String.format("also at %.0f msg/s, half the drain rate measured in this run (the worker "
                         + "alone against a backlog), as runs before 2026-11-22 were; no aim", drainRate / 2));
             }
@@ -133,45 +137,80 @@ public final class EndToEnd implements Scenario {
         }
 
         /**
-         * The same number of messages at {@code rate} through chatpipe, then from client to client, with a figure
-         * for each of the {@code percentiles}.
+         * Messages at {@code rate} through chatpipe, then as many from client to client, in {@code rounds} such
+         * pairs, so that what changes on the shared machine over the minutes (a collection, a compaction) falls on
+         * both sides alike. A figure for each of the {@code percentiles} over all rounds together, and each round's
+         * p99 ratio in a note: one round's p99 rests on a few dozen messages.
          */
-        void compare(ScenarioResult result, XmppClients directSenders, double rate, String suffix, String aim,
-                     double... percentiles) throws Exception {
+        void compare(ScenarioResult result, XmppClients directSenders, double rate, int rounds, String suffix,
+                     String aim, double... percentiles) throws Exception {
             int count = (int) Math.max(1, Math.round(rate * bench.sizes().endToEnd().toNanos() / 1e9));
             double seconds = count / rate;
-            int m = ++measurements;
-            var viaChatpipe = new Arrivals();
-            var direct = new Arrivals();
-            routes.put("e2e" + m, viaChatpipe::received);
-            routes.put("c2c" + m, direct::received);
-
-            log.info("End to end{}: {} messages at {} msg/s, POST /api/v1/messages to the recipient's XMPP client",
-                    suffix, count, Math.round(rate));
-            bench.ejabberd().emptyArchives();
-            Histogram acceptMicros = new ConcurrentHistogram(3);
-            Load e2e = result.load(measure(String.format("REST to XMPP client via chatpipe, %.0f msg/s", rate),
-                    viaChatpipe, count, rate, seconds, i -> post("e2e" + m, i, viaChatpipe, acceptMicros)));
-            // how much of it is the accept: the rest is Kafka to the worker, the worker, and ejabberd
-            result.load(Load.of(String.format("REST accept of the same requests, %.0f msg/s", rate), acceptMicros,
-                    acceptMicros.getTotalCount(), 0, seconds, null));
-            log.info("End to end{}: {} messages at {} msg/s, XMPP client to XMPP client through ejabberd",
-                    suffix, count, Math.round(rate));
-            bench.ejabberd().emptyArchives();
-            List<String> recipients = conversations.recipients();
-            Load c2c = result.load(measure(String.format("XMPP client to client, %.0f msg/s", rate), direct, count,
-                    rate, seconds, i -> {
-                        try {
-                            directSenders.send(i, recipients.get(i % recipients.size()), bench.text("c2c" + m + " " + i));
-                        } catch (Exception e) {
-                            direct.failed(i, e);
-                        }
-                    }));
+            var viaChatpipe = new ArrayList<Arrivals>();
+            var direct = new ArrayList<Arrivals>();
+            var ratios = new ArrayList<String>();
+            for (int round = 1; round <= rounds; round++) {
+                String of = rounds == 1 ? "" : String.format(", round %d of %d", round, rounds);
+                Arrivals e2e = new Arrivals();
+                Arrivals c2c = new Arrivals();
+                viaChatpipe.add(e2e);
+                direct.add(c2c);
+                double p99 = viaChatpipe(result, e2e, rate, count, seconds, suffix + of).p99Ms();
+                ratios.add(String.format("%.2fx", p99 / clientToClient(result, directSenders, c2c, rate, count,
+                        seconds, suffix + of).p99Ms()));
+            }
+            Load e2e = Arrivals.pooled(String.format("REST to XMPP client via chatpipe, %.0f msg/s, %d rounds",
+                    rate, rounds), viaChatpipe, seconds * rounds);
+            Load c2c = Arrivals.pooled(String.format("XMPP client to client, %.0f msg/s, %d rounds", rate, rounds),
+                    direct, seconds * rounds);
+            if (rounds > 1) {
+                result.load(e2e);
+                result.load(c2c);
+                result.note(String.format("REST to XMPP client%s: %d rounds of %.0f s each way, taking turns; the "
+                        + "figures are of all rounds together; the p99 ratio round by round: %s",
+                        suffix, rounds, seconds, String.join(", ", ratios)));
+            }
             for (double percentile : percentiles) {
                 result.figure(Figure.latency(name(), "REST to XMPP client" + suffix + ", p" + label(percentile),
                         at(e2e, percentile), "XMPP client to client p" + label(percentile), at(c2c, percentile),
                         percentile == 99 ? aim : ""));
             }
+        }
+
+        /** {@code count} messages at {@code rate}, POST /api/v1/messages to the recipient's client; and their accept. */
+        private Load viaChatpipe(ScenarioResult result, Arrivals arrivals, double rate, int count, double seconds,
+                                 String suffix) throws Exception {
+            String label = "e2e" + ++measurements;
+            routes.put(label, arrivals::received);
+            log.info("End to end{}: {} messages at {} msg/s, POST /api/v1/messages to the recipient's XMPP client",
+                    suffix, count, Math.round(rate));
+            bench.ejabberd().emptyArchives();
+            Histogram acceptMicros = new ConcurrentHistogram(3);
+            Load e2e = result.load(measure(String.format("REST to XMPP client via chatpipe, %.0f msg/s%s", rate,
+                    suffix), arrivals, count, rate, seconds, i -> post(label, i, arrivals, acceptMicros)));
+            // how much of it is the accept: the rest is Kafka to the worker, the worker, and ejabberd
+            result.load(Load.of(String.format("REST accept of the same requests, %.0f msg/s%s", rate, suffix),
+                    acceptMicros, acceptMicros.getTotalCount(), 0, seconds, null));
+            return e2e;
+        }
+
+        /** {@code count} messages at {@code rate} from the senders' clients to the recipients', through ejabberd. */
+        private Load clientToClient(ScenarioResult result, XmppClients directSenders, Arrivals arrivals, double rate,
+                                    int count, double seconds, String suffix) throws Exception {
+            String label = "c2c" + ++measurements;
+            routes.put(label, arrivals::received);
+            log.info("End to end{}: {} messages at {} msg/s, XMPP client to XMPP client through ejabberd",
+                    suffix, count, Math.round(rate));
+            bench.ejabberd().emptyArchives();
+            List<String> recipients = conversations.recipients();
+            return result.load(measure(String.format("XMPP client to client, %.0f msg/s%s", rate, suffix), arrivals,
+                    count, rate, seconds, i -> {
+                        try {
+                            directSenders.send(i, recipients.get(i % recipients.size()), bench.text(label + " " + i));
+                        } catch (Exception e) {
+                            arrivals.failed(i, e);
+                        }
+                    }));
         }
 
         /** Message {@code i} over REST, labelled for its arrival; the time to its 202 goes to {@code acceptMicros}. */
