@@ -21,4 +21,5 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 COPY --from=build /src/app.jar /opt/chatpipe/app.jar
 USER chatpipe
 WORKDIR /var/lib/chatpipe
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--sun-misc-unsafe-memory-access=allow", "-jar", "/opt/chatpipe/app.jar"]
+# the heap is three quarters of the container's memory, all of it from the start (as ./chatpipe run's -Xms = -Xmx)
+ENTRYPOINT ["java", "-XX:InitialRAMPercentage=75", "-XX:MaxRAMPercentage=75", "--sun-misc-unsafe-memory-access=allow", "-jar", "/opt/chatpipe/app.jar"]
