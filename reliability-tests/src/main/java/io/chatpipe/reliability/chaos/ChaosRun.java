@@ -99,7 +99,7 @@ public final class ChaosRun {
         clean(dataDir);
         ApiKey key = ApiKey.generate("chaos", List.of(), 1_000_000);
         var stack = new LocalStack(new LocalStack.Settings(root, dataDir, ports, xmpp, true, List.of(key),
-                randomSecret(32), List.of("--sun-misc-unsafe-memory-access=allow", "-Xmx512m"),
+                randomSecret(32), List.of("--sun-misc-unsafe-memory-access=allow", "-Xms512m", "-Xmx512m"),
                 duration(options, "start-timeout", "180s")));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "chaos-stack-stop"));
         log.info("Chaos run {}: {} messages over {} conversations at {}/s, faults {}; data in {}", settings.runId(),
