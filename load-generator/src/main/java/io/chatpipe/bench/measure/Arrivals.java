@@ -75,25 +75,31 @@ public final class Arrivals {
 
     /** The load as measured, over {@code seconds} of sending; every arrival that did not come counts as an error. */
     public Load load(String name, double seconds) {
-        long missing = due.values().stream().mapToLong(Due::left).sum();
-        String error = firstError != null ? firstError : missing == 0 ? null : missing + " never arrived";
-        return Load.of(name, micros, received.get(), missing + failed.get(), seconds, error);
+        return load(name, seconds, missing());
     }
 
     /** Several loads measured one after the other as one: their latencies together, over their seconds together. */
     public static Load pooled(String name, List<Arrivals> rounds, double seconds) {
-        var micros = new Histogram(3);
-        long received = 0;
-        long errors = 0;
-        String error = null;
+        var all = new Arrivals();
+        long missing = 0;
         for (Arrivals round : rounds) {
-            Load load = round.load(name, seconds);
-            micros.add(round.micros);
-            received += load.items();
-            errors += load.errors();
-            error = error != null ? error : load.firstError();
+            all.micros.add(round.micros);
+            all.received.addAndGet(round.received.get());
+            all.failed.addAndGet(round.failed.get());
+            all.firstError = all.firstError != null ? all.firstError : round.firstError;
+            missing += round.missing();
         }
-        return Load.of(name, micros, received, errors, seconds, error);
+        return all.load(name, seconds, missing);
+    }
+
+    private Load load(String name, double seconds, long missing) {
+        String error = firstError != null ? firstError : missing == 0 ? null : missing + " never arrived";
+        return Load.of(name, micros, received.get(), missing + failed.get(), seconds, error);
+    }
+
+    /** Arrivals still due. */
+    private long missing() {
+        return due.values().stream().mapToLong(Due::left).sum();
     }
 
     /** When a message was due to be sent, and how many of its arrivals are still to come. */
