@@ -22,8 +22,8 @@ import tools.jackson.databind.JsonNode;
  * client the api-service could not be kept busy: against one api-service and Kafka alone, 64 callers posted
  * 4,531 single messages/s through the JDK's HttpClient, 6,685 through OkHttp, and wrk 13,427.
  *
- * <p>The bodies are posted in turn, the same bodies again and again. A script of ours prints wrk's figures as one JSON line at the
- * end; when the answers count items (a batch's {@code accepted}), the script adds them up.
+ * <p>The bodies are posted in turn, the same bodies again and again. A script of ours prints wrk's figures as one
+ * JSON line at the end; when the answers count items (a batch's {@code accepted}), the script adds them up.
  */
 public final class Wrk {
 

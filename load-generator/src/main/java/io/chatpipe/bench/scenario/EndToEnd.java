@@ -146,23 +146,23 @@ public final class EndToEnd implements Scenario {
                      String aim, double... percentiles) throws Exception {
             int count = (int) Math.max(1, Math.round(rate * bench.sizes().endToEnd().toNanos() / 1e9));
             double seconds = count / rate;
-            var viaChatpipe = new ArrayList<Arrivals>();
-            var direct = new ArrayList<Arrivals>();
+            var chatpipeRounds = new ArrayList<Arrivals>();
+            var directRounds = new ArrayList<Arrivals>();
             var ratios = new ArrayList<String>();
             for (int round = 1; round <= rounds; round++) {
                 String of = rounds == 1 ? "" : String.format(", round %d of %d", round, rounds);
                 Arrivals e2e = new Arrivals();
                 Arrivals c2c = new Arrivals();
-                viaChatpipe.add(e2e);
-                direct.add(c2c);
+                chatpipeRounds.add(e2e);
+                directRounds.add(c2c);
                 double p99 = viaChatpipe(result, e2e, rate, count, seconds, suffix + of).p99Ms();
                 ratios.add(String.format("%.2fx", p99 / clientToClient(result, directSenders, c2c, rate, count,
                         seconds, suffix + of).p99Ms()));
             }
             Load e2e = Arrivals.pooled(String.format("REST to XMPP client via chatpipe, %.0f msg/s, %d rounds",
-                    rate, rounds), viaChatpipe, seconds * rounds);
+                    rate, rounds), chatpipeRounds, seconds * rounds);
             Load c2c = Arrivals.pooled(String.format("XMPP client to client, %.0f msg/s, %d rounds", rate, rounds),
-                    direct, seconds * rounds);
+                    directRounds, seconds * rounds);
             if (rounds > 1) {
                 result.load(e2e);
                 result.load(c2c);
