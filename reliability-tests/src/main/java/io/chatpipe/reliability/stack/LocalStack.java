@@ -67,10 +67,9 @@ public final class LocalStack implements AutoCloseable {
         Path logs = logDir();
         Ports ports = settings.ports();
         this.kafka = new ChildJvm("Kafka broker", Jars.kafka(settings.root()),
-                // as ./chatpipe run's broker: Kafka's own heap and G1 settings (those of its start scripts)
-                List.of("--sun-misc-unsafe-memory-access=allow", "-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
-                        "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
-                        "-XX:+ExplicitGCInvokesConcurrent"),
+                // the heap and G1 settings of ./chatpipe run's broker, from the same file
+                List.of("--sun-misc-unsafe-memory-access=allow",
+                        "@" + settings.root().resolve("stack/kafka/jvm.options")),
                 List.of("--data-dir=" + settings.dataDir().resolve("kafka"), "--port=" + ports.kafka(),
                         "--controller-port=" + ports.kafkaController(), "--log-file=" + logs.resolve("kafka.log")),
                 logs.resolve("kafka.console.log"), Map.of());
