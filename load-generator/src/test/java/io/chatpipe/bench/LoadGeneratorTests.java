@@ -83,6 +83,11 @@ class LoadGeneratorTests {
                 .hasSize(2).allSatisfy(load -> assertThat(load.items()).as(load.name())
                         .isEqualTo(load.requests() * Sizes.tiny().batchSize()));
         assertThat(byName.get("drain").getLoads()).allSatisfy(load -> assertThat(load.items()).isEqualTo(60));
+        // the flood, then the worker's warm-up backlog as it starts, then the backlog held to the aim
+        assertThat(byName.get("drain").getLoads()).extracting(Load::name).satisfiesExactly(
+                flood -> assertThat(flood).startsWith("ejabberd send_stanza flood"),
+                warmUp -> assertThat(warmUp).isEqualTo("worker drain of a 60-message warm-up backlog, starting cold"),
+                drain -> assertThat(drain).isEqualTo("worker drain of a 60-message backlog, warm"));
         assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
         // the latencies at half the end-to-end maximum, measured first, and at half the drain rate, measured before
         assertThat(byName.get("e2e").getLoads()).extracting(Load::name).first().asString()

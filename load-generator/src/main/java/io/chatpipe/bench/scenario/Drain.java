@@ -60,7 +60,7 @@ public final class Drain implements Scenario {
                         drainArrivals.arrived();
                     }
                 })) {
-            log.info("Drain 1/2: {} messages straight into ejabberd's send_stanza, {} callers (ejabberd's ceiling)",
+            log.info("Drain 1/3: {} messages straight into ejabberd's send_stanza, {} callers (ejabberd's ceiling)",
                     count, sizes.drainConcurrency());
             bench.ejabberd().emptyArchives();
             long before = recipients.received();
@@ -74,48 +74,35 @@ public final class Drain implements Scenario {
                     }));
             long floodReceived = awaitReceived(recipients, before + flood.items()) - before;
 
-            log.info("Drain 2/2: a backlog of {} messages in chat.messages, then the worker starts", count);
+            // the worker starts cold: through a first backlog its JIT compiler takes as much CPU as its deliveries
+            // (measured in the e2e scenario), so the figure held to the aim is its second backlog, with the worker
+            // warm as a worker in service is, and as the flood's caller (this JVM) is
+            log.info("Drain 2/3: a warm-up backlog of {} messages, then the worker starts (not held to the aim)", count);
             bench.services().stopWorker();
             bench.kafka().skipToEnd(WORKER_GROUP, Topics.MESSAGES.name());
             bench.ejabberd().emptyArchives();
-            List<MessageAccepted> backlog = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                backlog.add(MessageAccepted.of(MessageId.random(), UserId.of(conversations.sender(i)),
-                        UserId.of(conversations.recipient(i)), bench.text("drain " + i), Instant.now(), null));
-            }
-            Set<MessageId> waiting = ConcurrentHashMap.newKeySet();
-            backlog.forEach(message -> waiting.add(message.messageId()));
             before = recipients.received();
-            Instant first = null;
-            Instant last = null;
-            try (Kafka.Deliveries deliveries = bench.kafka().deliveriesFromNow()) {
-                bench.kafka().produce(backlog);
+            Drained warmUp = drain(bench, backlog(bench, conversations, count, "warm-up "), () -> {
                 long requested = System.nanoTime();
                 bench.services().startWorker();
-                double startSeconds = (System.nanoTime() - requested) / 1e9;
-                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-                try (var progress = Progress.show("drain", () -> String.format("%,d of %,d delivered",
-                        count - waiting.size(), count))) {
-                    while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-                        for (DeliveryAttempted outcome : deliveries.poll(Duration.ofMillis(200))) {
-                            if (Kafka.Deliveries.acceptedOneOf(outcome, waiting)) {
-                                waiting.remove(outcome.messageId());
-                                first = first == null || outcome.at().isBefore(first) ? outcome.at() : first;
-                                last = last == null || outcome.at().isAfter(last) ? outcome.at() : last;
-                            }
-                        }
-                    }
-                }
-                result.note(String.format("the worker took %.1f s from the start request to health UP; the drain rate "
-                        + "is timed between the first and the last ACCEPTED outcome's time, so JVM start is not in it",
-                        startSeconds));
-            }
-            long delivered = count - waiting.size();
-            double seconds = first == null ? 0 : Math.max(1e-3, Duration.between(first, last).toNanos() / 1e9);
-            double rate = delivered <= 1 ? 0 : (delivered - 1) / seconds;
-            Load drain = result.load(Load.reported("worker drain of a " + count + "-message backlog", delivered,
-                    seconds, rate, 0, 0, 0, 0));
-            long drainReceived = awaitReceived(recipients, before + delivered) - before;
+                result.note(String.format("the worker took %.1f s from the start request to health UP; each drain "
+                        + "rate is timed between the first and the last ACCEPTED outcome's time, so JVM start is not "
+                        + "in it", (System.nanoTime() - requested) / 1e9));
+            });
+            awaitReceived(recipients, before + warmUp.delivered());
+            result.load(warmUp.load("worker drain of a " + count + "-message warm-up backlog, starting cold"));
+
+            log.info("Drain 3/3: a backlog of {} messages written at once for the running worker", count);
+            bench.ejabberd().emptyArchives();
+            before = recipients.received();
+            long written = System.nanoTime();
+            var writing = new double[1];
+            Drained drained = drain(bench, backlog(bench, conversations, count, "drain "),
+                    () -> writing[0] = (System.nanoTime() - written) / 1e9);
+            result.note(String.format("the measured backlog was written in %.2f s, and the worker delivered it "
+                    + "over %.1f s", writing[0], drained.seconds()));
+            Load drain = result.load(drained.load("worker drain of a " + count + "-message backlog, warm"));
+            long drainReceived = awaitReceived(recipients, before + drained.delivered()) - before;
             bench.measured().put("drainRate", drain.itemsPerSecond());
 
             result.figure(Figure.rate(name(), "worker drain, delivered/s", drain.itemsPerSecond(),
@@ -128,11 +115,69 @@ public final class Drain implements Scenario {
                             + "flooded messages; %d conversations, each delivered in order, its waiting messages sent "
                             + "in rounds with one confirmation each", recipients.size(), drainReceived, count, floodReceived, flood.items(),
                     conversations.senders().size()));
-            if (!waiting.isEmpty()) {
-                result.note(waiting.size() + " backlog messages had no ACCEPTED outcome within 10 minutes");
+            for (Drained missed : List.of(warmUp, drained)) {
+                if (missed.missing() > 0) {
+                    result.note(missed.missing() + " backlog messages had no ACCEPTED outcome within 10 minutes");
+                }
             }
         }
         return result;
+    }
+
+    private static List<MessageAccepted> backlog(BenchContext bench, Conversations conversations, int count,
+            String prefix) {
+        List<MessageAccepted> backlog = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            backlog.add(MessageAccepted.of(MessageId.random(), UserId.of(conversations.sender(i)),
+                    UserId.of(conversations.recipient(i)), bench.text(prefix + i), Instant.now(), null));
+        }
+        return backlog;
+    }
+
+    /** What came of a backlog: delivered and missing messages, over the span of their ACCEPTED outcomes. */
+    record Drained(long delivered, long missing, double seconds) {
+
+        Load load(String name) {
+            double rate = delivered <= 1 ? 0 : (delivered - 1) / seconds;
+            return Load.reported(name, delivered, seconds, rate, 0, 0, 0, 0);
+        }
+    }
+
+    /** An action that may fail, such as starting the worker. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Writes the backlog to chat.messages, runs {@code afterWrite}, then waits up to 10 minutes for each
+     * message's ACCEPTED outcome.
+     */
+    private static Drained drain(BenchContext bench, List<MessageAccepted> backlog, Step afterWrite)
+            throws Exception {
+        Set<MessageId> waiting = ConcurrentHashMap.newKeySet();
+        backlog.forEach(message -> waiting.add(message.messageId()));
+        Instant first = null;
+        Instant last = null;
+        try (Kafka.Deliveries deliveries = bench.kafka().deliveriesFromNow()) {
+            bench.kafka().produce(backlog);
+            afterWrite.run();
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            try (var progress = Progress.show("drain", () -> String.format("%,d of %,d delivered",
+                    backlog.size() - waiting.size(), backlog.size()))) {
+                while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                    for (DeliveryAttempted outcome : deliveries.poll(Duration.ofMillis(200))) {
+                        if (Kafka.Deliveries.acceptedOneOf(outcome, waiting)) {
+                            waiting.remove(outcome.messageId());
+                            first = first == null || outcome.at().isBefore(first) ? outcome.at() : first;
+                            last = last == null || outcome.at().isAfter(last) ? outcome.at() : last;
+                        }
+                    }
+                }
+            }
+        }
+        double seconds = first == null ? 0 : Math.max(1e-3, Duration.between(first, last).toNanos() / 1e9);
+        return new Drained(backlog.size() - waiting.size(), waiting.size(), seconds);
     }
 
     /** Arrivals at the clients: how many, and the time from the first to the last. */
