@@ -88,6 +88,9 @@ class LoadGeneratorTests {
                 flood -> assertThat(flood).startsWith("ejabberd send_stanza flood"),
                 warmUp -> assertThat(warmUp).isEqualTo("worker drain of a 60-message warm-up backlog, starting cold"),
                 drain -> assertThat(drain).isEqualTo("worker drain of a 60-message backlog, warm"));
+        // the aim is held to what the clients received, the yardstick the drain and the flood share
+        assertThat(byName.get("drain").getFigures()).filteredOn(figure -> !figure.aim().isEmpty())
+                .extracting(Figure::name).containsExactly("worker drain, received by the clients/s");
         assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
         // the latencies at half the end-to-end maximum, measured first, and at half the drain rate, measured before
         assertThat(byName.get("e2e").getLoads()).extracting(Load::name).first().asString()

@@ -105,12 +105,13 @@ public final class Drain implements Scenario {
             long drainReceived = awaitReceived(recipients, before + drained.delivered()) - before;
             bench.measured().put("drainRate", drain.itemsPerSecond());
 
-            result.figure(Figure.rate(name(), "worker drain, delivered/s", drain.itemsPerSecond(),
-                    "ejabberd send_stanza flood", flood.itemsPerSecond(), "≥ 0.9x"));
-            // the same yardstick for both: what the online clients received per second (the flood's callers are
-            // done once ejabberd has queued their stanzas; the worker's once the recipients' sessions handled them)
+            // the aim is held to the one yardstick both share: what the online clients received per second. By
+            // their calls the two are not alike: the flood's callers are done once ejabberd has queued their
+            // stanzas, the worker's once the recipients' sessions have handled them
             result.figure(Figure.rate(name(), "worker drain, received by the clients/s", drainArrivals.rate(),
-                    "flood, received by the clients/s", floodArrivals.rate(), ""));
+                    "flood, received by the clients/s", floodArrivals.rate(), "≥ 0.9x"));
+            result.figure(Figure.rate(name(), "worker drain, delivered/s", drain.itemsPerSecond(),
+                    "ejabberd send_stanza flood", flood.itemsPerSecond(), ""));
             result.note(String.format("online recipients (%d XMPP clients) received %,d of %,d drained and %,d of %,d "
                             + "flooded messages; %d conversations, each delivered in order, its waiting messages sent "
                             + "in rounds with one confirmation each", recipients.size(), drainReceived, count, floodReceived, flood.items(),
