@@ -74,10 +74,11 @@ public final class Drain implements Scenario {
                     }));
             long floodReceived = awaitReceived(recipients, before + flood.items()) - before;
 
-            // the worker starts cold: through a first backlog its JIT compiler takes as much CPU as its deliveries
-            // (measured in the e2e scenario), so the figure held to the aim is its second backlog, with the worker
-            // warm as a worker in service is, and as the flood's caller (this JVM) is
-            log.info("Drain 2/3: a warm-up backlog of {} messages, then the worker starts (not held to the aim)", count);
+            // the worker starts cold: through a first backlog its JIT compiler takes about as much CPU as its
+            // deliveries (per-thread sampling in an e2e run), so the figure held to the aim is its second backlog,
+            // with the worker warm, as a worker in service is
+            log.info("Drain 2/3: a warm-up backlog of {} messages, then the worker starts (not held to the aim)",
+                    count);
             bench.services().stopWorker();
             bench.kafka().skipToEnd(WORKER_GROUP, Topics.MESSAGES.name());
             bench.ejabberd().emptyArchives();
@@ -95,12 +96,10 @@ public final class Drain implements Scenario {
             log.info("Drain 3/3: a backlog of {} messages written at once for the running worker", count);
             bench.ejabberd().emptyArchives();
             before = recipients.received();
-            long written = System.nanoTime();
-            var writing = new double[1];
-            Drained drained = drain(bench, backlog(bench, conversations, count, "drain "),
-                    () -> writing[0] = (System.nanoTime() - written) / 1e9);
+            Drained drained = drain(bench, backlog(bench, conversations, count, "drain "), () -> {
+            });
             result.note(String.format("the measured backlog was written in %.2f s, and the worker delivered it "
-                    + "over %.1f s", writing[0], drained.seconds()));
+                    + "over %.1f s", drained.writeSeconds(), drained.seconds()));
             Load drain = result.load(drained.load("worker drain of a " + count + "-message backlog, warm"));
             long drainReceived = awaitReceived(recipients, before + drained.delivered()) - before;
             bench.measured().put("drainRate", drain.itemsPerSecond());
@@ -114,8 +113,8 @@ public final class Drain implements Scenario {
                     "ejabberd send_stanza flood", flood.itemsPerSecond(), ""));
             result.note(String.format("online recipients (%d XMPP clients) received %,d of %,d drained and %,d of %,d "
                             + "flooded messages; %d conversations, each delivered in order, its waiting messages sent "
-                            + "in rounds with one confirmation each", recipients.size(), drainReceived, count, floodReceived, flood.items(),
-                    conversations.senders().size()));
+                            + "in rounds with one confirmation each", recipients.size(), drainReceived, count,
+                    floodReceived, flood.items(), conversations.senders().size()));
             for (Drained missed : List.of(warmUp, drained)) {
                 if (missed.missing() > 0) {
                     result.note(missed.missing() + " backlog messages had no ACCEPTED outcome within 10 minutes");
@@ -135,8 +134,11 @@ public final class Drain implements Scenario {
         return backlog;
     }
 
-    /** What came of a backlog: delivered and missing messages, over the span of their ACCEPTED outcomes. */
-    record Drained(long delivered, long missing, double seconds) {
+    /**
+     * What came of a backlog: how long writing it took, and its delivered and missing messages, over the span
+     * of their ACCEPTED outcomes.
+     */
+    record Drained(double writeSeconds, long delivered, long missing, double seconds) {
 
         Load load(String name) {
             double rate = delivered <= 1 ? 0 : (delivered - 1) / seconds;
@@ -160,8 +162,11 @@ public final class Drain implements Scenario {
         backlog.forEach(message -> waiting.add(message.messageId()));
         Instant first = null;
         Instant last = null;
+        double writeSeconds;
         try (Kafka.Deliveries deliveries = bench.kafka().deliveriesFromNow()) {
+            long writing = System.nanoTime();
             bench.kafka().produce(backlog);
+            writeSeconds = (System.nanoTime() - writing) / 1e9;
             afterWrite.run();
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             try (var progress = Progress.show("drain", () -> String.format("%,d of %,d delivered",
@@ -178,7 +183,7 @@ public final class Drain implements Scenario {
             }
         }
         double seconds = first == null ? 0 : Math.max(1e-3, Duration.between(first, last).toNanos() / 1e9);
-        return new Drained(backlog.size() - waiting.size(), waiting.size(), seconds);
+        return new Drained(writeSeconds, backlog.size() - waiting.size(), waiting.size(), seconds);
     }
 
     /** Arrivals at the clients: how many, and the time from the first to the last. */
