@@ -121,11 +121,8 @@ public final class EndToEnd implements Scenario {
             var next = new AtomicInteger();
             log.info("End to end: the maximum, {} messages in flight, each posted once the last on its caller arrived",
                     inFlight);
-            // run alone, the scenario starts every JVM on the path cold, and their JIT compilers took about half
-            // of each one's CPU through the first minutes: the loop's warm-up is four measurements long (a minute)
-            Duration warmUp = bench.sizes().warmup().plus(bench.sizes().measure().multipliedBy(4));
             return ClosedLoop.forDuration("end-to-end maximum: REST to XMPP client, " + inFlight + " in flight",
-                    inFlight, warmUp, bench.sizes().measure(), caller -> {
+                    inFlight, bench.sizes().warmup(), bench.sizes().measure(), caller -> {
                         int i = next.getAndIncrement();
                         var receipt = new CompletableFuture<Void>();
                         receipts.put(i, receipt);
