@@ -146,18 +146,11 @@ public final class Drain implements Scenario {
         }
     }
 
-    /** An action that may fail, such as starting the worker. */
-    @FunctionalInterface
-    interface Step {
-        void run() throws Exception;
-    }
-
     /**
      * Writes the backlog to chat.messages, runs {@code afterWrite}, then waits up to 10 minutes for each
      * message's ACCEPTED outcome.
      */
-    private static Drained drain(BenchContext bench, List<MessageAccepted> backlog, Step afterWrite)
-            throws Exception {
+    private static Drained drain(BenchContext bench, List<MessageAccepted> backlog, Runnable afterWrite) {
         Set<MessageId> waiting = ConcurrentHashMap.newKeySet();
         backlog.forEach(message -> waiting.add(message.messageId()));
         Instant first = null;
