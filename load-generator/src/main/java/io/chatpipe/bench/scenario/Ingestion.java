@@ -36,6 +36,9 @@ public final class Ingestion implements Scenario {
     /** The api-service's message endpoint that writes nothing (chatpipe.api.bench.no-op-endpoint=true). */
     static final String NO_OP = "/api/v1/messages/no-op";
 
+    /** The single-message endpoint. */
+    static final String SINGLE = "/api/v1/messages";
+
     @Override
     public String name() {
         return "ingest";
@@ -67,23 +70,17 @@ public final class Ingestion implements Scenario {
         try {
             // the first pass is too short, and too slow with history-service alongside, to finish the api-service's
             // JIT compilation: a no-op measured next ran while C2 still compiled, at half the rate it reaches warm,
-            // and flattered the ratio. So both endpoints run at full load first, unmeasured.
-            URI single = bench.targets().api("/api/v1/messages");
-            log.info("Ingestion: warming the api-service: {} s of POST /api/v1/messages, {} s of the no-op, {} "
-                    + "connections (not measured)", 2 * sizes.measure().toSeconds(), sizes.measure().toSeconds(),
-                    connections);
-            bench.wrk().closedLoop("warm-up, POST /api/v1/messages", single,
-                    messages(senders, recipients, connections, text), connections, Duration.ZERO,
-                    sizes.measure().multipliedBy(2), false);
-            if (hasNoOp) {
-                bench.wrk().closedLoop("warm-up, " + baseline, noOpEndpoint,
-                        messages(senders, recipients, connections, text), connections, Duration.ZERO, sizes.measure(),
-                        false);
-            }
+            // and flattered the ratio. So single messages run at full load first, unmeasured, and the no-op's own
+            // warm-up is a measurement longer.
+            List<String> bodies = messages(senders, recipients, connections, text);
+            log.info("Ingestion: warming the api-service: {} s of POST {}, {} connections (not measured)",
+                    2 * sizes.measure().toSeconds(), SINGLE, connections);
+            bench.wrk().closedLoop("warm-up, POST " + SINGLE, bench.targets().api(SINGLE), bodies, connections,
+                    Duration.ZERO, sizes.measure().multipliedBy(2), false);
             log.info("Ingestion 3/7: {}, {} connections (no-op baseline)", baseline, connections);
             noop = result.load(bench.wrk().closedLoop(baseline + " (no-op baseline)", hasNoOp ? noOpEndpoint : health,
-                    hasNoOp ? messages(senders, recipients, connections, text) : List.of(), connections,
-                    sizes.warmup(), sizes.measure(), false));
+                    hasNoOp ? bodies : List.of(), connections, sizes.warmup().plus(sizes.measure()), sizes.measure(),
+                    false));
             alone = accepting(bench, result, "history-service stopped", senders, recipients, text, 4);
         } finally {
             bench.services().startHistory(false);
@@ -91,7 +88,8 @@ public final class Ingestion implements Scenario {
         long restarted = System.nanoTime();
         History.awaitCaughtUp(bench.kafka(), "history-service catching up after ingestion", Duration.ofMinutes(10));
         result.note(String.format("history-service was stopped for the warm-up, the no-op and the second pass, then "
-                + "caught up on what it missed in %.0f s, before the next measurement", (System.nanoTime() - restarted) / 1e9));
+                + "caught up on what it missed in %.0f s, before the next measurement",
+                (System.nanoTime() - restarted) / 1e9));
         Load rest = alone.single();
         Load batches = alone.batches();
 
@@ -169,7 +167,7 @@ public final class Ingestion implements Scenario {
         Sizes sizes = bench.sizes();
         Http http = bench.http();
         int connections = sizes.connections();
-        URI single = bench.targets().api("/api/v1/messages");
+        URI single = bench.targets().api(SINGLE);
         URI batch = bench.targets().api("/api/v1/messages/batch");
         log.info("Ingestion {}/7: POST /api/v1/messages, one message a request, {} connections, {}", step,
                 connections, pass);
