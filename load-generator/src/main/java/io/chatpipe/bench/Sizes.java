@@ -3,7 +3,7 @@ package io.chatpipe.bench;
 import java.time.Duration;
 
 /**
- * How big each scenario runs. {@link #standard()} finishes the whole bench in about fifteen minutes on a
+ * How big each scenario runs. {@link #standard()} finishes the whole bench in about thirty minutes on a
  * 2-core machine; {@link #quick()} is a smoke run of a minute or two; {@link #tiny()} is for the tests.
  *
  * @param connections         keep-alive connections of the single-message REST load and its baselines
