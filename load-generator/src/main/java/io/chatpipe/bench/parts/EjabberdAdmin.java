@@ -34,16 +34,6 @@ public final class EjabberdAdmin {
         }
     }
 
-    /**
-     * Empties every message archive (XEP-0313), so that two loads measured one after the other start alike.
-     * Since the archive moved from Mnesia to SQLite, storing a message costs about the same at any archive
-     * size; in Mnesia, where a user's archive was one bag on disk, it cost more the more the user had archived.
-     */
-    public void emptyArchives() throws IOException, InterruptedException {
-        Http.expect(http.postJson(command("delete_old_mam_messages"), ChatJson.MAPPER.writeValueAsString(
-                Map.of("type", "all", "days", 0))), 200);
-    }
-
     /** Seed 000's delivery: a chat message with a body, as ejabberd builds it. */
     public void sendMessage(String from, String to, String body) throws IOException, InterruptedException {
         Http.expect(http.postJson(command("send_message"), json(Map.of("type", "chat", "from", jid(from),

@@ -62,7 +62,6 @@ public final class Drain implements Scenario {
                 })) {
             log.info("Drain 1/3: {} messages straight into ejabberd's send_stanza, {} callers (ejabberd's ceiling)",
                     count, sizes.drainConcurrency());
-            bench.ejabberd().emptyArchives();
             long before = recipients.received();
             var next = new AtomicInteger();
             Load flood = result.load(ClosedLoop.forItems("ejabberd send_stanza flood, " + sizes.drainConcurrency()
@@ -81,7 +80,6 @@ public final class Drain implements Scenario {
                     count);
             bench.services().stopWorker();
             bench.kafka().skipToEnd(WORKER_GROUP, Topics.MESSAGES.name());
-            bench.ejabberd().emptyArchives();
             before = recipients.received();
             Drained warmUp = drain(bench, backlog(bench, conversations, count, "warm-up "), () -> {
                 long requested = System.nanoTime();
@@ -94,7 +92,6 @@ public final class Drain implements Scenario {
             result.load(warmUp.load("worker drain of a " + count + "-message warm-up backlog, starting cold"));
 
             log.info("Drain 3/3: a backlog of {} messages written at once for the running worker", count);
-            bench.ejabberd().emptyArchives();
             before = recipients.received();
             Drained drained = drain(bench, backlog(bench, conversations, count, "drain "), () -> {
             });

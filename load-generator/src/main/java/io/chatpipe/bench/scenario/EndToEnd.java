@@ -184,7 +184,6 @@ public final class EndToEnd implements Scenario {
             routes.put(label, arrivals::received);
             log.info("End to end{}: {} messages at {} msg/s, POST /api/v1/messages to the recipient's XMPP client",
                     suffix, count, Math.round(rate));
-            bench.ejabberd().emptyArchives();
             Histogram acceptMicros = new ConcurrentHistogram(3);
             Load e2e = result.load(measure(String.format("REST to XMPP client via chatpipe, %.0f msg/s%s", rate,
                     suffix), arrivals, count, rate, seconds, i -> post(label, i, arrivals, acceptMicros)));
@@ -201,7 +200,6 @@ public final class EndToEnd implements Scenario {
             routes.put(label, arrivals::received);
             log.info("End to end{}: {} messages at {} msg/s, XMPP client to XMPP client through ejabberd",
                     suffix, count, Math.round(rate));
-            bench.ejabberd().emptyArchives();
             List<String> recipients = conversations.recipients();
             return result.load(measure(String.format("XMPP client to client, %.0f msg/s%s", rate, suffix), arrivals,
                     count, rate, seconds, i -> {
