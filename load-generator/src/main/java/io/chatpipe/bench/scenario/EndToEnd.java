@@ -84,7 +84,8 @@ public final class EndToEnd implements Scenario {
             if (drainRate != null && drainRate > 0) {
                 run.compare(result, directSenders, Math.max(1, drainRate / 2), 1, " at half the drain rate", "", 99);
                 result.note(String.format("also at %.0f msg/s, half the drain rate measured in this run (the worker "
-                        + "alone against a backlog), as runs before 2026-11-22 were; no aim", drainRate / 2));
+                        + "against a backlog, history-service reading it alongside), as runs before 2026-11-22 were; "
+                        + "no aim", drainRate / 2));
             }
             result.note("latency runs from when each request was due (open loop, no coordinated omission) to the "
                     + "recipient client's receipt; sender and receiver share this JVM's clock");
