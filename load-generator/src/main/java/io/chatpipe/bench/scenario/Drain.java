@@ -110,20 +110,14 @@ public final class Drain implements Scenario {
             // that is no part of the worker's path to ejabberd, so, as in the ingestion, the figure held to the
             // aim is measured with history-service stopped, and the one with it alongside is kept beside it
             log.info("Drain 4/4: history-service stopped, a backlog of {} messages for the running worker", count);
-            bench.services().stopHistory();
-            Drained drained;
-            try {
-                drained = drain(bench, recipients, conversations, count, DRAIN, () -> { });
-            } finally {
-                bench.services().startHistory(false);
-            }
+            var stopped = History.whileStopped(bench, "the drain",
+                    () -> drain(bench, recipients, conversations, count, DRAIN, () -> { }));
+            Drained drained = stopped.result();
             Load drain = result.load(drained.load("worker drain of a " + count + "-message backlog, warm, "
                     + "history-service stopped"));
-            long restarted = System.nanoTime();
-            History.awaitCaughtUp(bench.kafka(), "history-service catching up after the drain", Duration.ofMinutes(10));
             result.note(String.format("history-service was stopped for the last backlog, then caught up on what it "
                     + "missed in %.0f s; the last backlog was written in %.2f s, and the worker delivered it over "
-                    + "%.1f s", (System.nanoTime() - restarted) / 1e9, drained.writeSeconds(), drained.seconds()));
+                    + "%.1f s", stopped.catchUpSeconds(), drained.writeSeconds(), drained.seconds()));
 
             // the aim is held to the one yardstick both share: what the online clients received per second. By
             // their calls the two are not alike: the flood's callers are done once ejabberd has queued their

@@ -207,6 +207,34 @@ public final class History implements Scenario {
         return Load.reported("history-service rebuild from chat.messages", read, seconds, read / seconds, 0, 0, 0, 0);
     }
 
+    /** What a measurement taken with history-service stopped gave, and how long history then took to catch up. */
+    record WhileStopped<T>(T result, double catchUpSeconds) {
+    }
+
+    /** A measurement that runs while history-service is stopped. */
+    interface Measurement<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Takes {@code measurement} with history-service stopped, so that what it writes is not read on the same
+     * cores meanwhile; then starts history-service again and waits, outside the measurement, until it has caught
+     * up on what it missed ({@code what} names the wait's progress line).
+     */
+    static <T> WhileStopped<T> whileStopped(BenchContext bench, String what, Measurement<T> measurement)
+            throws Exception {
+        bench.services().stopHistory();
+        T result;
+        try {
+            result = measurement.run();
+        } finally {
+            bench.services().startHistory(false);
+        }
+        long restarted = System.nanoTime();
+        awaitCaughtUp(bench.kafka(), "history-service catching up after " + what, Duration.ofMinutes(10));
+        return new WhileStopped<>(result, (System.nanoTime() - restarted) / 1e9);
+    }
+
     /**
      * Waits until history-service has committed everything in chat.messages and in its own inbox repartition
      * topic; returns when (nanoTime). Each message becomes two inbox entries, which history reads back from

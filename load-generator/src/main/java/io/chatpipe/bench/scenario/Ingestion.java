@@ -64,10 +64,7 @@ public final class Ingestion implements Scenario {
         // ProducerPerformance has Kafka to itself; so, for the no-op and the figures held to the aims, has the
         // api-service: the history-service would read (and catch up on) what it accepts on the same two cores
         log.info("Ingestion: stopping history-service, so that the api-service and Kafka have the machine to themselves");
-        bench.services().stopHistory();
-        Accepting alone;
-        Load noop;
-        try {
+        var secondPass = History.whileStopped(bench, "ingestion", () -> {
             // the first pass is too short, and too slow with history-service alongside, to finish the api-service's
             // JIT compilation: a no-op measured next ran while C2 still compiled, at half the rate it reaches warm,
             // and flattered the ratio. So single messages run at full load first, unmeasured, and the no-op's own
@@ -78,18 +75,16 @@ public final class Ingestion implements Scenario {
             bench.wrk().closedLoop("warm-up, POST " + SINGLE, bench.targets().api(SINGLE), bodies, connections,
                     Duration.ZERO, sizes.measure().multipliedBy(2), false);
             log.info("Ingestion 3/7: {}, {} connections (no-op baseline)", baseline, connections);
-            noop = result.load(bench.wrk().closedLoop(baseline + " (no-op baseline)", hasNoOp ? noOpEndpoint : health,
-                    hasNoOp ? bodies : List.of(), connections, sizes.warmup().plus(sizes.measure()), sizes.measure(),
-                    false));
-            alone = accepting(bench, result, "history-service stopped", senders, recipients, text, 4);
-        } finally {
-            bench.services().startHistory(false);
-        }
-        long restarted = System.nanoTime();
-        History.awaitCaughtUp(bench.kafka(), "history-service catching up after ingestion", Duration.ofMinutes(10));
+            Load noOp = result.load(bench.wrk().closedLoop(baseline + " (no-op baseline)",
+                    hasNoOp ? noOpEndpoint : health, hasNoOp ? bodies : List.of(), connections,
+                    sizes.warmup().plus(sizes.measure()), sizes.measure(), false));
+            return new SecondPass(noOp, accepting(bench, result, "history-service stopped", senders, recipients,
+                    text, 4));
+        });
         result.note(String.format("history-service was stopped for the warm-up, the no-op and the second pass, then "
-                + "caught up on what it missed in %.0f s, before the next measurement",
-                (System.nanoTime() - restarted) / 1e9));
+                + "caught up on what it missed in %.0f s, before the next measurement", secondPass.catchUpSeconds()));
+        Load noop = secondPass.result().noop();
+        Accepting alone = secondPass.result().alone();
         Load rest = alone.single();
         Load batches = alone.batches();
 
@@ -159,6 +154,10 @@ public final class Ingestion implements Scenario {
     }
 
     /** Single messages and batches, accepted by the api-service, in one pass; batches null when not mapped. */
+    /** The no-op baseline and the pass held to the aims, both taken with history-service stopped. */
+    private record SecondPass(Load noop, Accepting alone) {
+    }
+
     private record Accepting(Load single, Load batches) {
     }
 
