@@ -104,6 +104,22 @@ public final class BenchContext implements AutoCloseable {
         }
     }
 
+    /** The label a {@link #text} begins with, its first word: {@code "e2e1"} of {@code "e2e1 17 lorem"}. */
+    public static String label(String text) {
+        int space = text.indexOf(' ');
+        return space < 0 ? text : text.substring(0, space);
+    }
+
+    /** The message number after a {@link #text}'s label: {@code 17} of {@code "e2e1 17 lorem"}; -1 when none. */
+    public static int number(String text) {
+        String[] words = text.split(" ", 3);
+        try {
+            return words.length > 1 ? Integer.parseInt(words[1]) : -1;
+        } catch (NumberFormatException e) {
+            return -1;   // not one of ours
+        }
+    }
+
     /** A message text of the configured size: a label, then padding. ASCII only, so it needs no escaping. */
     public String text(String label) {
         var text = new StringBuilder(label);

@@ -64,7 +64,7 @@ public final class Drain implements Scenario {
                 DRAIN, new ReceiptSpan());
         try (XmppClients recipients = XmppClients.login(bench.targets().xmpp(), conversations.recipients(),
                 BenchContext.PASSWORD, body -> {
-                    ReceiptSpan span = receipts.get(body.substring(0, Math.max(0, body.indexOf(' '))));
+                    ReceiptSpan span = receipts.get(BenchContext.label(body));
                     if (span != null) {
                         span.arrived();
                     }

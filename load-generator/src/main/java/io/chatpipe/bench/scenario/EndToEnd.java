@@ -241,14 +241,10 @@ public final class EndToEnd implements Scenario {
 
     /** A body is a label, a message number, then padding: {@code e2e1 17 lorem lorem}. */
     private static void arrived(String body, Map<String, IntConsumer> routes) {
-        String[] words = body.split(" ", 3);
-        IntConsumer route = routes.get(words[0]);
-        if (route != null && words.length > 1) {
-            try {
-                route.accept(Integer.parseInt(words[1]));
-            } catch (NumberFormatException e) {
-                // not one of ours
-            }
+        IntConsumer route = routes.get(BenchContext.label(body));
+        int number = BenchContext.number(body);
+        if (route != null && number >= 0) {
+            route.accept(number);
         }
     }
 

@@ -174,13 +174,9 @@ public final class WebSocket implements Scenario {
     }
 
     private static void arrived(String content, Arrivals arrivals) {
-        String[] words = content.split(" ", 3);
-        if (words.length > 1 && words[0].equals("ws")) {
-            try {
-                arrivals.received(Integer.parseInt(words[1]));
-            } catch (NumberFormatException e) {
-                // not one of ours
-            }
+        int number = BenchContext.number(content);
+        if (number >= 0 && BenchContext.label(content).equals("ws")) {
+            arrivals.received(number);
         }
     }
 
