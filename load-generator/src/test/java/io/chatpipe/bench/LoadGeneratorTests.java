@@ -83,14 +83,14 @@ class LoadGeneratorTests {
                 .hasSize(2).allSatisfy(load -> assertThat(load.items()).as(load.name())
                         .isEqualTo(load.requests() * Sizes.tiny().batchSize()));
         assertThat(byName.get("drain").getLoads()).allSatisfy(load -> assertThat(load.items()).isEqualTo(60));
-        // the flood, then the worker's warm-up backlog as it starts, the backlog held to the aim, with
-        // history-service stopped as the flood has it, and a backlog with history-service reading it alongside
+        // the flood, then the worker's warm-up backlog as it starts, a backlog with history-service reading it
+        // alongside, and the backlog held to the aim, with history-service stopped as the flood has it
         assertThat(byName.get("drain").getLoads()).extracting(Load::name).satisfiesExactly(
                 flood -> assertThat(flood).startsWith("ejabberd send_stanza flood"),
                 warmUp -> assertThat(warmUp).isEqualTo("worker drain of a 60-message warm-up backlog, starting cold"),
-                drain -> assertThat(drain).isEqualTo("worker drain of a 60-message backlog, warm, history-service stopped"),
                 alongside -> assertThat(alongside).isEqualTo(
-                        "worker drain of a 60-message backlog, warm, history-service reading alongside"));
+                        "worker drain of a 60-message backlog, warm, history-service reading alongside"),
+                drain -> assertThat(drain).isEqualTo("worker drain of a 60-message backlog, warm, history-service stopped"));
         // the aim is held to what the clients received, the yardstick the drain and the flood share
         assertThat(byName.get("drain").getFigures()).filteredOn(figure -> !figure.aim().isEmpty())
                 .extracting(Figure::name).containsExactly("worker drain, received by the clients/s");
@@ -98,10 +98,9 @@ class LoadGeneratorTests {
                 .contains("worker drain, history-service reading alongside, received by the clients/s");
         // every backlog reached the clients, and history-service caught up on the one it missed
         assertThat(byName.get("drain").getNotes()).anySatisfy(note -> assertThat(note)
-                .contains("received 60 of 60 flooded messages, and of the three backlogs of 60 (warm-up, history-service "
-                        + "stopped, alongside): 60, 60 and 60;"));
+                .contains("received 60 of 60 flooded messages, and of the three backlogs of 60: 60, 60 and 60;"));
         assertThat(byName.get("drain").getNotes()).anySatisfy(note -> assertThat(note)
-                .startsWith("history-service was stopped for the second backlog, then caught up on what it missed"));
+                .startsWith("history-service was stopped for the last backlog, then caught up on what it missed"));
         assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
         // the latencies at half the end-to-end maximum, measured first, and at half the drain rate, measured before
         assertThat(byName.get("e2e").getLoads()).extracting(Load::name).first().asString()

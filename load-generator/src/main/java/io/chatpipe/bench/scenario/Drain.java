@@ -98,27 +98,26 @@ public final class Drain implements Scenario {
             });
             result.load(warmUp.load("worker drain of a " + count + "-message warm-up backlog, starting cold"));
 
-            // the flood has ejabberd and the two cores to itself. The history-service reads every message of a
-            // backlog too, exactly once, on the same cores (35-66% of a core while the worker drained, sampled):
-            // that is no part of the worker's path to ejabberd, so, as in the ingestion, the figure held to the
-            // aim is measured with history-service stopped, and the one with it alongside is kept beside it. The
-            // stopped one comes first: history-service, started again, then reads the alongside backlog warm, as
-            // it reads the end-to-end scenario's messages after this one
-            log.info("Drain 3/4: history-service stopped, a backlog of {} messages for the running worker", count);
-            var stopped = History.whileStopped(bench, "the drain",
-                    () -> drain(bench, recipients, conversations, count, DRAIN, () -> { }));
-            Drained drained = stopped.result();
-            Load drain = result.load(drained.load("worker drain of a " + count + "-message backlog, warm, "
-                    + "history-service stopped"));
-            result.note(String.format("history-service was stopped for the second backlog, then caught up on what it "
-                    + "missed in %.0f s; that backlog was written in %.2f s, and the worker delivered it over %.1f s", stopped.catchUpSeconds(), drained.writeSeconds(), drained.seconds()));
-
-            log.info("Drain 4/4: a backlog of {} messages for the running worker, history-service reading it "
+            log.info("Drain 3/4: a backlog of {} messages for the running worker, history-service reading it "
                     + "alongside (not held to the aim)", count);
             Drained alongside = drain(bench, recipients, conversations, count, ALONGSIDE, () -> { });
             Load withHistory = result.load(alongside.load("worker drain of a " + count
                     + "-message backlog, warm, history-service reading alongside"));
             bench.measured().put("drainRate", withHistory.itemsPerSecond());
+
+            // the flood has ejabberd and the two cores to itself. The history-service reads every message of a
+            // backlog too, exactly once, on the same cores (35-66% of a core while the worker drained, sampled):
+            // that is no part of the worker's path to ejabberd, so, as in the ingestion, the figure held to the
+            // aim is measured with history-service stopped, and the one with it alongside is kept beside it
+            log.info("Drain 4/4: history-service stopped, a backlog of {} messages for the running worker", count);
+            var stopped = History.whileStopped(bench, "the drain",
+                    () -> drain(bench, recipients, conversations, count, DRAIN, () -> { }));
+            Drained drained = stopped.result();
+            Load drain = result.load(drained.load("worker drain of a " + count + "-message backlog, warm, "
+                    + "history-service stopped"));
+            result.note(String.format("history-service was stopped for the last backlog, then caught up on what it "
+                    + "missed in %.0f s; the last backlog was written in %.2f s, and the worker delivered it over "
+                    + "%.1f s", stopped.catchUpSeconds(), drained.writeSeconds(), drained.seconds()));
 
             // the aim is held to the one yardstick both share: what the online clients received per second. By
             // their calls the two are not alike: the flood's callers are done once ejabberd has queued their
@@ -132,12 +131,11 @@ public final class Drain implements Scenario {
             result.figure(Figure.rate(name(), "worker drain, delivered/s", drain.itemsPerSecond(),
                     "ejabberd send_stanza flood", flood.itemsPerSecond(), ""));
             result.note(String.format("online recipients (%d XMPP clients) received %,d of %,d flooded messages, and "
-                            + "of the three backlogs of %,d (warm-up, history-service stopped, alongside): %,d, %,d "
-                            + "and %,d; %d conversations, each delivered in order, its waiting messages sent in rounds "
-                            + "with one confirmation each",
-                    recipients.size(), floodReceived, flood.items(), count, warmUp.received(), drained.received(),
-                    alongside.received(), conversations.senders().size()));
-            for (Drained missed : List.of(warmUp, drained, alongside)) {
+                            + "of the three backlogs of %,d: %,d, %,d and %,d; %d conversations, each delivered in "
+                            + "order, its waiting messages sent in rounds with one confirmation each",
+                    recipients.size(), floodReceived, flood.items(), count, warmUp.received(), alongside.received(),
+                    drained.received(), conversations.senders().size()));
+            for (Drained missed : List.of(warmUp, alongside, drained)) {
                 if (missed.missing() > 0) {
                     result.note(missed.missing() + " backlog messages had no ACCEPTED outcome within 10 minutes");
                 }
