@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -211,22 +212,17 @@ public final class History implements Scenario {
     record WhileStopped<T>(T result, double catchUpSeconds) {
     }
 
-    /** A measurement that runs while history-service is stopped. */
-    interface Measurement<T> {
-        T run() throws Exception;
-    }
-
     /**
      * Takes {@code measurement} with history-service stopped, so that what it writes is not read on the same
      * cores meanwhile; then starts history-service again and waits, outside the measurement, until it has caught
      * up on what it missed ({@code what} names the wait's progress line).
      */
-    static <T> WhileStopped<T> whileStopped(BenchContext bench, String what, Measurement<T> measurement)
+    static <T> WhileStopped<T> whileStopped(BenchContext bench, String what, Callable<T> measurement)
             throws Exception {
         bench.services().stopHistory();
         T result;
         try {
-            result = measurement.run();
+            result = measurement.call();
         } finally {
             bench.services().startHistory(false);
         }

@@ -153,11 +153,11 @@ public final class Ingestion implements Scenario {
         return result;
     }
 
-    /** Single messages and batches, accepted by the api-service, in one pass; batches null when not mapped. */
     /** The no-op baseline and the pass held to the aims, both taken with history-service stopped. */
     private record SecondPass(Load noop, Accepting alone) {
     }
 
+    /** Single messages and batches, accepted by the api-service, in one pass; batches null when not mapped. */
     private record Accepting(Load single, Load batches) {
     }
 
