@@ -164,17 +164,21 @@ public final class EndToEnd implements Scenario {
             var settlingRatios = new ArrayList<String>();
             var ratios = new ArrayList<String>();
             for (int round = 1 - settling; round <= rounds; round++) {
-                String of = round < 1 ? String.format(", settling round %d of %d", round + settling, settling)
+                boolean settles = round < 1;
+                String of = settles ? String.format(", settling round %d of %d", round + settling, settling)
                         : rounds == 1 ? "" : String.format(", round %d of %d", round, rounds);
                 Arrivals e2e = new Arrivals();
                 Arrivals c2c = new Arrivals();
-                if (round >= 1) {
+                double e2eP99 = viaChatpipe(result, e2e, rate, count, seconds, suffix + of).p99Ms();
+                double c2cP99 = clientToClient(result, directSenders, c2c, rate, count, seconds, suffix + of).p99Ms();
+                String ratio = String.format("%.2fx", e2eP99 / c2cP99);
+                if (settles) {
+                    settlingRatios.add(ratio);
+                } else {
+                    ratios.add(ratio);
                     chatpipeRounds.add(e2e);
                     directRounds.add(c2c);
                 }
-                double p99 = viaChatpipe(result, e2e, rate, count, seconds, suffix + of).p99Ms();
-                (round < 1 ? settlingRatios : ratios).add(String.format("%.2fx", p99 / clientToClient(result,
-                        directSenders, c2c, rate, count, seconds, suffix + of).p99Ms()));
             }
             Load e2e = Arrivals.pooled(String.format("REST to XMPP client via chatpipe, %.0f msg/s, %d rounds",
                     rate, rounds), chatpipeRounds, seconds * rounds);
