@@ -106,22 +106,30 @@ class LoadGeneratorTests {
         assertThat(byName.get("e2e").getLoads()).extracting(Load::name).first().asString()
                 .startsWith("end-to-end maximum: REST to XMPP client");
         assertThat(byName.get("e2e").getFigures()).extracting(Figure::name).contains("REST to XMPP client, p99",
-                "REST to XMPP client at half the drain rate, p99");
-        // the aim's figure pools three rounds each way, taken in turns, after two settling rounds it leaves out
+                "REST to XMPP client at a quarter of the maximum, p99", "REST to XMPP client at half the drain rate, p99");
+        // the aim's figure pools three rounds each way, taken in turns, after two settling rounds it leaves out;
+        // the figure at a quarter of the maximum pools three more, without settling rounds
+        String quarter = " at a quarter of the maximum";
         for (String way : List.of("REST to XMPP client via chatpipe", "XMPP client to client")) {
-            List<Load> rounds = byName.get("e2e").getLoads().stream()
-                    .filter(load -> load.name().startsWith(way) && load.name().contains(" of 3")).toList();
-            assertThat(rounds).as(way).hasSize(3);
+            for (boolean atQuarter : List.of(false, true)) {
+                List<Load> rounds = byName.get("e2e").getLoads().stream()
+                        .filter(load -> load.name().startsWith(way) && load.name().contains(" of 3")
+                                && load.name().contains(quarter) == atQuarter).toList();
+                assertThat(rounds).as(way + atQuarter).hasSize(3);
+                assertThat(byName.get("e2e").getLoads()).filteredOn(load -> load.name().startsWith(way)
+                                && load.name().endsWith(", 3 rounds") && load.name().contains(quarter) == atQuarter)
+                        .singleElement()
+                        .satisfies(pooled -> assertThat(pooled.requests())
+                                .isEqualTo(rounds.stream().mapToLong(Load::requests).sum()).isPositive());
+            }
             assertThat(byName.get("e2e").getLoads()).extracting(Load::name).filteredOn(name -> name.startsWith(way))
                     .filteredOn(name -> name.contains(", settling round ")).as(way)
                     .hasSize(2).allSatisfy(name -> assertThat(name).matches(".*, settling round [12] of 2"));
-            assertThat(byName.get("e2e").getLoads()).filteredOn(load -> load.name().startsWith(way)
-                            && load.name().endsWith(", 3 rounds")).singleElement()
-                    .satisfies(pooled -> assertThat(pooled.requests())
-                            .isEqualTo(rounds.stream().mapToLong(Load::requests).sum()).isPositive());
         }
         assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note)
                 .matches("REST to XMPP client: 3 rounds of .* the p99 ratio round by round: [0-9.]+x, [0-9.]+x, [0-9.]+x"));
+        assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note).matches("REST to XMPP client"
+                + quarter + ": 3 rounds of .* the p99 ratio round by round: [0-9.]+x, [0-9.]+x, [0-9.]+x"));
         assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note)
                 .matches("before them, 2 settling rounds each way at the same rate, not in the figures; their p99 "
                         + "ratios: [0-9.]+x, [0-9.]+x"));
