@@ -9,6 +9,7 @@ import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.ping.PingManager;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
@@ -51,6 +52,14 @@ public final class XmppClients implements AutoCloseable {
                 connection.connect();
                 connection.login();
                 clients.connections.add(connection);
+                // login() returns before the server has taken the initial presence, and until it has, a message
+                // to the bare JID finds no available resource and goes to offline storage (in one smoke run, 2
+                // of the 60 messages flooded right after the logins never reached the clients). The server
+                // answers this ping after the presence, so from here on the client is available, as
+                // test-support's XmppTestClient does it.
+                if (!PingManager.getInstanceFor(connection).pingMyServer(true)) {
+                    throw new IllegalStateException("the server did not answer " + user + "'s ping after login");
+                }
             }
             return clients;
         } catch (Exception e) {
