@@ -106,7 +106,8 @@ class LoadGeneratorTests {
         assertThat(byName.get("e2e").getLoads()).extracting(Load::name).first().asString()
                 .startsWith("end-to-end maximum: REST to XMPP client");
         assertThat(byName.get("e2e").getFigures()).extracting(Figure::name).contains("REST to XMPP client, p99",
-                "REST to XMPP client at a quarter of the maximum, p99", "REST to XMPP client at half the drain rate, p99");
+                "REST to XMPP client at a quarter of the maximum, p99",
+                "REST to XMPP client at half the drain rate, p99");
         // the aim's figure pools three rounds each way, taken in turns, after two settling rounds it leaves out;
         // the figure at a quarter of the maximum pools three more, without settling rounds
         String quarter = " at a quarter of the maximum";

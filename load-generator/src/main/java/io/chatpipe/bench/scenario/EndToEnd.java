@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * REST and read by the history-service, on the same cores. The latency is then taken at half the maximum, in rounds
  * each way, after settling rounds that are reported but not pooled, as a JMH benchmark's warm-up iterations are;
  * and again at a quarter of the maximum (without an aim), which shows how the ratio follows the load on the
- * machine. When the drain ran before, the latency is measured at half its rate too (without an aim), the rate earlier runs
- * used.
+ * machine. When the drain ran before, the latency is measured at half its rate too (without an aim), the rate
+ * earlier runs used.
  */
 public final class EndToEnd implements Scenario {
 
@@ -91,10 +91,10 @@ public final class EndToEnd implements Scenario {
                     maximum.itemsPerSecond(), inFlight, IN_FLIGHT_PER_CONVERSATION));
             run.compare(result, directSenders, rate, SETTLING_ROUNDS, ROUNDS, "", "≤ 3x", 50, 99, 99.9);
             // the same at half that rate, warm from the rounds before: how the ratio follows the machine's load
-            run.compare(result, directSenders, Math.max(1, rate / 2), 0, ROUNDS, " at a quarter of the maximum", "",
-                    99);
+            double quarter = Math.max(1, rate / 2);
+            run.compare(result, directSenders, quarter, 0, ROUNDS, " at a quarter of the maximum", "", 99);
             result.note(String.format("also at %.0f msg/s, a quarter of the end-to-end maximum, right after the "
-                    + "rounds at half of it; no aim", Math.max(1, rate / 2)));
+                    + "rounds at half of it; no aim", quarter));
 
             Double drainRate = bench.measured().get("drainRate");
             if (drainRate != null && drainRate > 0) {
