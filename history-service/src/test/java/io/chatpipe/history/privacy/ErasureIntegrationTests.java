@@ -94,8 +94,6 @@ class ErasureIntegrationTests {
             assertThat(bobsInbox.status()).isEqualTo(200);
             assertThat(bobsInbox.json().get("conversations").valueStream().map(c -> c.get("with").asString()))
                     .containsExactly(carol.value());
-        });
-        await().atMost(PATIENCE).untilAsserted(() -> {
             Answer alicesInbox = get(history, inbox(alice));
             assertThat(alicesInbox.status()).isEqualTo(200);
             assertThat(alicesInbox.json().get("conversations").size()).isZero();
