@@ -1,5 +1,6 @@
 package io.chatpipe.bench;
 
+import io.chatpipe.bench.measure.GcPauses;
 import io.chatpipe.bench.report.ResultFiles;
 import io.chatpipe.bench.report.Results;
 import io.chatpipe.bench.scenario.Bench;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ./chatpipe bench}'s load generator. Started by the script against the stack it started, as
  * {@code java -jar load-generator.jar --api-url=... [--quick] [scenario...]}; it runs the scenarios (all by
- * default: ingest, drain, e2e, history, websocket) and writes the results into {@code --out}.
+ * default: ingest, drain, e2e, history, websocket) and writes the results into {@code --out}. With
+ * {@code --gc-logs=DIR}, where the stack's JVMs write their GC logs, the end-to-end rounds say whose pauses fell in
+ * each.
  */
 public final class LoadGenerator {
 
@@ -54,6 +57,7 @@ public final class LoadGenerator {
         var targets = new Targets(
                 URI.create(option(options, "api-url", "http://127.0.0.1:8080")),
                 URI.create(option(options, "history-url", "http://127.0.0.1:8081")),
+                URI.create(option(options, "worker-url", "http://127.0.0.1:8082")),
                 option(options, "kafka", "127.0.0.1:9092"),
                 URI.create(option(options, "ejabberd-api", "http://127.0.0.1:5280/api")),
                 option(options, "xmpp-host", "127.0.0.1"),
@@ -72,7 +76,9 @@ public final class LoadGenerator {
 
         log.info("chatpipe bench: {} size, scenarios {}", sizes.name(), scenarios.stream().map(Scenario::name).toList());
         Results results;
-        try (var bench = new BenchContext(targets, sizes, services, work)) {
+        GcPauses gcPauses = options.containsKey("gc-logs") ? GcPauses.in(Path.of(options.get("gc-logs")))
+                : GcPauses.none();
+        try (var bench = new BenchContext(targets, sizes, services, work, gcPauses)) {
             results = Bench.run(bench, scenarios, option(options, "command", "./chatpipe bench"));
         }
         List<Path> files = ResultFiles.write(results, out);

@@ -6,11 +6,13 @@ import java.net.URI;
 /**
  * Where the stack under test listens.
  *
+ * @param worker      the xmpp-delivery-worker's base URL, for its actuator
  * @param ejabberdApi mod_http_api's base URL, like {@code http://127.0.0.1:5280/api}
  */
 public record Targets(
         URI api,
         URI history,
+        URI worker,
         String kafka,
         URI ejabberdApi,
         String xmppHost,

@@ -13,15 +13,18 @@ final class InJvmServices implements Services, AutoCloseable {
     private final String xmppDomain;
     private final String ejabberdApi;
     private final int historyPort;
+    private final int workerPort;
     private final Path historyState;
     private ConfigurableApplicationContext worker;
     private ConfigurableApplicationContext history;
 
-    InJvmServices(String kafka, String xmppDomain, String ejabberdApi, int historyPort, Path historyState) {
+    InJvmServices(String kafka, String xmppDomain, String ejabberdApi, int historyPort, int workerPort,
+                  Path historyState) {
         this.kafka = kafka;
         this.xmppDomain = xmppDomain;
         this.ejabberdApi = ejabberdApi;
         this.historyPort = historyPort;
+        this.workerPort = workerPort;
         this.historyState = historyState;
     }
 
@@ -35,7 +38,7 @@ final class InJvmServices implements Services, AutoCloseable {
     @Override
     public synchronized void startWorker() {
         if (worker == null) {
-            worker = DeliveryWorkerApplication.application().run("--server.port=0",
+            worker = DeliveryWorkerApplication.application().run("--server.port=" + workerPort,
                     "--spring.kafka.bootstrap-servers=" + kafka, "--chatpipe.worker.xmpp-domain=" + xmppDomain,
                     "--chatpipe.worker.ejabberd.api-url=" + ejabberdApi);
         }

@@ -3,6 +3,7 @@ package io.chatpipe.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatpipe.api.ApiServiceApplication;
+import io.chatpipe.bench.measure.GcPauses;
 import io.chatpipe.bench.measure.Load;
 import io.chatpipe.bench.report.Figure;
 import io.chatpipe.bench.report.ResultFiles;
@@ -14,6 +15,7 @@ import io.chatpipe.events.ChatJson;
 import io.chatpipe.testsupport.Ejabberd;
 import io.chatpipe.testsupport.KafkaBroker;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,19 +48,26 @@ class LoadGeneratorTests {
         Ejabberd ejabberd = Ejabberd.shared();
         int apiPort = freePort();
         int historyPort = freePort();
+        int workerPort = freePort();
         var targets = new Targets(URI.create("http://127.0.0.1:" + apiPort),
-                URI.create("http://127.0.0.1:" + historyPort), kafka, URI.create(ejabberd.apiUrl()),
-                ejabberd.host(), ejabberd.clientPort(), ejabberd.domain());
+                URI.create("http://127.0.0.1:" + historyPort), URI.create("http://127.0.0.1:" + workerPort), kafka,
+                URI.create(ejabberd.apiUrl()), ejabberd.host(), ejabberd.clientPort(), ejabberd.domain());
 
+        // this JVM runs the services and the load generator here: it logs its GC pauses as the bench's JVMs do
+        Path gcLogs = Files.createDirectories(dir.resolve("gc"));
+        Path gcLog = gcLogs.resolve("load-generator-tests-" + ProcessHandle.current().pid() + ".log");
+        logGc(gcLog, "gc");
         Results results;
         try (ConfigurableApplicationContext api = ApiServiceApplication.application().run(
                 "--server.port=" + apiPort, "--spring.kafka.bootstrap-servers=" + kafka,
                 "--chatpipe.api.bench.no-op-endpoint=true");
-             var services = new InJvmServices(kafka, ejabberd.domain(), ejabberd.apiUrl(), historyPort,
+             var services = new InJvmServices(kafka, ejabberd.domain(), ejabberd.apiUrl(), historyPort, workerPort,
                      dir.resolve("history"));
-             var bench = new BenchContext(targets, Sizes.tiny(), services, dir.resolve("work"))) {
+             var bench = new BenchContext(targets, Sizes.tiny(), services, dir.resolve("work"), GcPauses.in(gcLogs))) {
             services.startHistory(false);
             results = Bench.run(bench, Bench.ALL, "./chatpipe bench (smoke test)");
+        } finally {
+            logGc(gcLog, "all=off");
         }
 
         Map<String, ScenarioResult> byName = results.scenarios().stream()
@@ -131,6 +141,22 @@ class LoadGeneratorTests {
                 .matches("REST to XMPP client: 3 rounds of .* the p99 ratio round by round: [0-9.]+x, [0-9.]+x, [0-9.]+x"));
         assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note).matches("REST to XMPP client"
                 + quarter + ": 3 rounds of .* the p99 ratio round by round: [0-9.]+x, [0-9.]+x, [0-9.]+x"));
+        // how long each round's messages took to reach the worker's call to ejabberd, by the worker's own timer
+        String lag = "≤ [0-9.]+ ms; ";
+        assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note + "; ").matches("the worker's own "
+                + "lag, from acceptance to its call to ejabberd, p99 round by round \\(the upper bound of its timer's "
+                + "bucket\\): settling 1: " + lag + "settling 2: " + lag + "1: " + lag + "2: " + lag + "3: " + lag));
+        assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note + "; ").matches("the worker's own "
+                + "lag" + quarter + ", .*: 1: " + lag + "2: " + lag + "3: " + lag));
+        // whose GC pauses fell in each round: here this JVM's, or none
+        String pauses = "(none|load-generator-tests \\d+ \\(\\d+ ms\\))";
+        String round = " / " + pauses + "; ";
+        assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note + "; ").matches("GC pauses round by "
+                + "round, via chatpipe / client to client \\(from the GC logs of the stack's JVMs: process, pauses, their "
+                + "sum\\): settling 1: " + pauses + round + "settling 2: " + pauses + round + "1: " + pauses + round
+                + "2: " + pauses + round + "3: " + pauses + round));
+        assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note + "; ").matches("GC pauses" + quarter
+                + " round by round, .*: 1: " + pauses + round + "2: " + pauses + round + "3: " + pauses + round));
         assertThat(byName.get("e2e").getNotes()).anySatisfy(note -> assertThat(note)
                 .matches("before them, 2 settling rounds each way at the same rate, not in the figures; their p99 "
                         + "ratios: [0-9.]+x, [0-9.]+x"));
@@ -153,6 +179,13 @@ class LoadGeneratorTests {
         var png = ImageIO.read(files.get(2).toFile());
         assertThat(png.getWidth()).isPositive();
         assertThat(dir.resolve("results/latest.md")).exists();
+    }
+
+    /** Has this JVM log its GC pauses into {@code file} as {@code ./chatpipe bench}'s JVMs do, or ({@code all=off}) stop. */
+    private static void logGc(Path file, String what) throws Exception {
+        ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                "vmLog", new Object[] {new String[] {"output=file=" + file, "what=" + what, "decorators=timemillis"}},
+                new String[] {String[].class.getName()});
     }
 
     private static int freePort() throws IOException {

@@ -3,6 +3,7 @@ package io.chatpipe.bench.scenario;
 import io.chatpipe.bench.Services;
 import io.chatpipe.bench.Sizes;
 import io.chatpipe.bench.Targets;
+import io.chatpipe.bench.measure.GcPauses;
 import io.chatpipe.bench.parts.EjabberdAdmin;
 import io.chatpipe.bench.parts.Http;
 import io.chatpipe.bench.parts.Kafka;
@@ -32,9 +33,10 @@ public final class BenchContext implements AutoCloseable {
     private final Kafka kafka;
     private final KafkaTools kafkaTools;
     private final Wrk wrk;
+    private final GcPauses gcPauses;
     private final Map<String, Double> measured = new ConcurrentHashMap<>();
 
-    public BenchContext(Targets targets, Sizes sizes, Services services, Path workDir) {
+    public BenchContext(Targets targets, Sizes sizes, Services services, Path workDir, GcPauses gcPauses) {
         this.targets = targets;
         this.sizes = sizes;
         this.services = services;
@@ -42,6 +44,7 @@ public final class BenchContext implements AutoCloseable {
         this.kafka = new Kafka(targets.kafka());
         this.kafkaTools = new KafkaTools(targets.kafka(), workDir);
         this.wrk = new Wrk(workDir);
+        this.gcPauses = gcPauses;
     }
 
     public Targets targets() {
@@ -74,6 +77,11 @@ public final class BenchContext implements AutoCloseable {
 
     public Wrk wrk() {
         return wrk;
+    }
+
+    /** The pauses of the stack's JVMs, from their GC logs. */
+    public GcPauses gcPauses() {
+        return gcPauses;
     }
 
     public Map<String, Double> measured() {

@@ -3,9 +3,11 @@ package io.chatpipe.bench.scenario;
 import io.chatpipe.bench.measure.Arrivals;
 import io.chatpipe.bench.measure.ClosedLoop;
 import io.chatpipe.bench.measure.FixedRate;
+import io.chatpipe.bench.measure.GcPauses;
 import io.chatpipe.bench.measure.Load;
 import io.chatpipe.bench.measure.Progress;
 import io.chatpipe.bench.parts.Http;
+import io.chatpipe.bench.parts.WorkerLag;
 import io.chatpipe.bench.parts.XmppClients;
 import io.chatpipe.bench.report.Figure;
 import io.chatpipe.bench.report.ScenarioResult;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +121,7 @@ public final class EndToEnd implements Scenario {
         private final URI messages;
         /** Where a received message goes, by the first word of its body. */
         private final Map<String, IntConsumer> routes;
+        private final WorkerLag workerLag;
         private int measurements;
 
         Run(BenchContext bench, Drain.Conversations conversations, URI messages, Map<String, IntConsumer> routes) {
@@ -125,6 +129,7 @@ public final class EndToEnd implements Scenario {
             this.conversations = conversations;
             this.messages = messages;
             this.routes = routes;
+            this.workerLag = new WorkerLag(bench.http(), bench.targets().worker());
         }
 
         /** A closed loop of {@code inFlight} callers, each posting its next message once its last one arrived. */
@@ -169,14 +174,28 @@ public final class EndToEnd implements Scenario {
             var directRounds = new ArrayList<Arrivals>();
             var settlingRatios = new ArrayList<String>();
             var ratios = new ArrayList<String>();
+            var lags = new ArrayList<String>();
+            var pauses = new ArrayList<String>();
+            GcPauses gc = bench.gcPauses();
             for (int round = 1 - settling; round <= rounds; round++) {
                 boolean settles = round < 1;
                 String of = settles ? String.format(", settling round %d of %d", round + settling, settling)
                         : rounds == 1 ? "" : String.format(", round %d of %d", round, rounds);
+                String named = settles ? "settling " + (round + settling) : Integer.toString(round);
                 Arrivals e2e = new Arrivals();
                 Arrivals c2c = new Arrivals();
+                long start = System.currentTimeMillis();
+                WorkerLag.Snapshot lagBefore = workerLag.read();
                 double e2eP99 = viaChatpipe(result, e2e, rate, count, seconds, suffix + of).p99Ms();
+                OptionalDouble lagP99 = workerLag.read().percentileSince(lagBefore, 99);
+                lags.add(named + ": " + (lagP99.isPresent() ? String.format("≤ %.1f ms", lagP99.getAsDouble())
+                        : "beyond its buckets"));
+                long turn = System.currentTimeMillis();
                 double c2cP99 = clientToClient(result, directSenders, c2c, rate, count, seconds, suffix + of).p99Ms();
+                if (gc.logged()) {
+                    pauses.add(String.format("%s: %s / %s", named, GcPauses.describe(gc.between(start, turn)),
+                            GcPauses.describe(gc.between(turn, System.currentTimeMillis()))));
+                }
                 String ratio = String.format("%.2fx", e2eP99 / c2cP99);
                 if (settles) {
                     settlingRatios.add(ratio);
@@ -200,6 +219,15 @@ public final class EndToEnd implements Scenario {
             if (settling > 0) {
                 result.note(String.format("before them, %d settling rounds each way at the same rate, not in the "
                         + "figures; their p99 ratios: %s", settling, String.join(", ", settlingRatios)));
+            }
+            // where a round's tail formed: before the worker's call to ejabberd, or after it
+            result.note(String.format("the worker's own lag%s, from acceptance to its call to ejabberd, p99 round by "
+                    + "round (the upper bound of its timer's bucket): %s", suffix, String.join("; ", lags)));
+            if (!pauses.isEmpty()) {
+                // a pause in any process holds both cores: the likeliest cause of a round's tail
+                result.note(String.format("GC pauses%s round by round, via chatpipe / client to client (from the GC "
+                        + "logs of the stack's JVMs: process, pauses, their sum): %s", suffix,
+                        String.join("; ", pauses)));
             }
             for (double percentile : percentiles) {
                 result.figure(Figure.latency(name(), "REST to XMPP client" + suffix + ", p" + label(percentile),
