@@ -13,11 +13,9 @@ import io.chatpipe.bench.scenario.Bench;
 import io.chatpipe.bench.scenario.BenchContext;
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.testsupport.Ejabberd;
+import io.chatpipe.testsupport.FreePorts;
 import io.chatpipe.testsupport.KafkaBroker;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,9 +44,9 @@ class LoadGeneratorTests {
         System.setProperty("java.awt.headless", "true");
         String kafka = KafkaBroker.bootstrapServers();
         Ejabberd ejabberd = Ejabberd.shared();
-        int apiPort = freePort();
-        int historyPort = freePort();
-        int workerPort = freePort();
+        int apiPort = FreePorts.pick();
+        int historyPort = FreePorts.pick();
+        int workerPort = FreePorts.pick();
         var targets = new Targets(URI.create("http://127.0.0.1:" + apiPort),
                 URI.create("http://127.0.0.1:" + historyPort), URI.create("http://127.0.0.1:" + workerPort), kafka,
                 URI.create(ejabberd.apiUrl()), ejabberd.host(), ejabberd.clientPort(), ejabberd.domain());
@@ -186,11 +184,5 @@ class LoadGeneratorTests {
         ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
                 "vmLog", new Object[] {new String[] {"output=file=" + file, "what=" + what, "decorators=timemillis"}},
                 new String[] {String[].class.getName()});
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

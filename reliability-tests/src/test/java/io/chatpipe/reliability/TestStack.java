@@ -6,6 +6,7 @@ import io.chatpipe.reliability.stack.Ports;
 import io.chatpipe.reliability.stack.Service;
 import io.chatpipe.reliability.stack.XmppServerControl;
 import io.chatpipe.testsupport.Ejabberd;
+import io.chatpipe.testsupport.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public final class TestStack {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        stack = new LocalStack(new LocalStack.Settings(LocalStack.Settings.repositoryRoot(), dataDir, Ports.free(),
+        stack = new LocalStack(new LocalStack.Settings(LocalStack.Settings.repositoryRoot(), dataDir, freePorts(),
                 xmpp(ejabberd), false, List.of(corpusKey, limitedKey, floodKey), passwordKey,
                 // small and quick to start: the machine is shared, the load is light
                 List.of("--sun-misc-unsafe-memory-access=allow", "-Xmx384m", "-XX:+UseSerialGC",
@@ -60,6 +61,12 @@ public final class TestStack {
                         // well within the corpus's wait for an answer, so that a stalled WebSocket is seen closed
                         "-Dchatpipe.api.websocket.idle-timeout=10s"),
                 Duration.ofMinutes(4)));
+    }
+
+    /** Distinct ports nothing listens on right now, for a stack of a test. */
+    public static Ports freePorts() {
+        return new Ports(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
+                FreePorts.pick(), FreePorts.pick());
     }
 
     /** The shared stack, started on first use and stopped when the JVM exits. */

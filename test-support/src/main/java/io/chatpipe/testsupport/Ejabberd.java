@@ -11,8 +11,8 @@ public final class Ejabberd extends LocalXmppServer {
 
     private static Ejabberd shared;
 
-    private final int clientPort = LocalStackScript.freePort();
-    private final int httpPort = LocalStackScript.freePort();
+    private final int clientPort = FreePorts.pick();
+    private final int httpPort = FreePorts.pick();
 
     private Ejabberd() {
         super("stack/ejabberd/ejabberd-local", "ejabberd");

@@ -10,7 +10,7 @@ public final class Prosody extends LocalXmppServer {
 
     private static Prosody shared;
 
-    private final int clientPort = LocalStackScript.freePort();
+    private final int clientPort = FreePorts.pick();
 
     private Prosody() {
         super("stack/prosody/prosody-local", "prosody");

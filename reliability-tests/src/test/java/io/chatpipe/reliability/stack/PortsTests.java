@@ -2,6 +2,8 @@ package io.chatpipe.reliability.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatpipe.reliability.TestStack;
+import io.chatpipe.testsupport.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
@@ -13,22 +15,23 @@ class PortsTests {
     @Test
     void picksSevenDistinctFreePortsBelowTheEphemeralRange() throws Exception {
         for (int i = 0; i < 50; i++) {
-            Ports ports = Ports.free();
+            Ports ports = TestStack.freePorts();
             List<Integer> all = List.of(ports.kafka(), ports.kafkaController(), ports.xmppClient(), ports.xmppHttp(),
                     ports.api(), ports.history(), ports.worker());
 
-            assertThat(all).doesNotHaveDuplicates().allSatisfy(port -> assertThat(port).isBetween(Ports.FIRST, Ports.LAST));
+            assertThat(all).doesNotHaveDuplicates()
+                    .allSatisfy(port -> assertThat(port).isBetween(FreePorts.FIRST, FreePorts.LAST));
             assertThat(ports.taken()).isEmpty();
         }
     }
 
     @Test
     void skipsAPortSomethingListensOn() throws Exception {
-        try (var held = new ServerSocket(Ports.FIRST, 1, InetAddress.getLoopbackAddress())) {
+        try (var held = new ServerSocket(FreePorts.FIRST, 1, InetAddress.getLoopbackAddress())) {
             // enough picks that the held port would come up in them were it not skipped
-            assertThat(IntStream.range(0, 3000).mapToObj(i -> Ports.free()).flatMapToInt(p -> IntStream.of(p.kafka(),
+            assertThat(IntStream.range(0, 3000).mapToObj(i -> TestStack.freePorts()).flatMapToInt(p -> IntStream.of(p.kafka(),
                     p.kafkaController(), p.xmppClient(), p.xmppHttp(), p.api(), p.history(), p.worker())))
-                    .doesNotContain(Ports.FIRST);
+                    .doesNotContain(FreePorts.FIRST);
         }
     }
 }
