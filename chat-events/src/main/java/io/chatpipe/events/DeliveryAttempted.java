@@ -3,9 +3,12 @@ package io.chatpipe.events;
 import java.time.Instant;
 
 /**
- * One attempt to hand a message to the XMPP server, and how it went.
+ * Where a message's delivery stands: the outcome of one attempt to hand it to the XMPP server (written
+ * by the worker), or evidence seen later in the XMPP server's archive (written by capture): the row
+ * that stores it for its recipient, the recipient's receipt, their read marker.
  *
- * @param backend which delivery path tried: ejabberd-api, smack, openfire
+ * @param backend which delivery path tried (ejabberd-api, smack, openfire), or for evidence where it was
+ *                seen ({@link #ARCHIVE})
  * @param error   what went wrong, or null when the server accepted the message
  */
 public record DeliveryAttempted(
@@ -24,12 +27,35 @@ public record DeliveryAttempted(
         /** A transient failure; another attempt follows. */
         RETRYING,
         /** A permanent failure; the message went to the dead-letter topic. */
-        FAILED
+        FAILED,
+        /** Evidence: the recipient's archive stores the message, so every client of theirs can sync it. */
+        STORED,
+        /** Evidence: a client of the recipient said it received the message (XEP-0184, XEP-0333 received). */
+        RECEIVED,
+        /** Evidence: the recipient displayed the message and those before it (XEP-0333 displayed). */
+        READ;
+
+        /** Whether this is evidence from the recipient's side rather than the outcome of an attempt. */
+        public boolean evidence() {
+            return this == STORED || this == RECEIVED || this == READ;
+        }
     }
+
+    /** The {@code backend} of evidence seen in the XMPP server's archive. */
+    public static final String ARCHIVE = "xmpp-archive";
 
     public static DeliveryAttempted of(
             MessageAccepted message, int attempt, Outcome outcome, String backend, String error, Instant at) {
         return new DeliveryAttempted(SCHEMA_VERSION, message.messageId(), message.conversationId(), attempt,
                 outcome, backend, error, at);
+    }
+
+    /** Evidence from the XMPP server's archive about a message; attempt 0, since no attempt made it. */
+    public static DeliveryAttempted evidence(
+            MessageId messageId, ConversationId conversationId, Outcome outcome, Instant at) {
+        if (!outcome.evidence()) {
+            throw new IllegalArgumentException(outcome + " is the outcome of an attempt, not evidence");
+        }
+        return new DeliveryAttempted(SCHEMA_VERSION, messageId, conversationId, 0, outcome, ARCHIVE, null, at);
     }
 }

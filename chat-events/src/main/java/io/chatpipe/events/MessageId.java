@@ -30,6 +30,14 @@ public record MessageId(UUID value) {
         return new MessageId(UUID.nameUUIDFromBytes(name));
     }
 
+    /**
+     * The id of a message captured from the XMPP server, from what identifies its stanza there (the
+     * sender's JID and origin-id, or the archive's own id): capturing the same stanza twice gives one id.
+     */
+    public static MessageId forCapturedStanza(String stanzaKey) {
+        return new MessageId(UUID.nameUUIDFromBytes(("xmpp\u0000" + stanzaKey).getBytes(StandardCharsets.UTF_8)));
+    }
+
     @JsonCreator
     public static MessageId of(String value) {
         try {
