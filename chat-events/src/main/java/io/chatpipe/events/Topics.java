@@ -49,6 +49,23 @@ public final class Topics {
     public static final Topic<UserId, UserErased> ERASURES =
             new Topic<>("chat.erasures", userIds(), new JsonSerde<>(UserErased.class));
 
+    /** Compacted: integrators' webhook endpoints, keyed by endpoint id; a deleted endpoint is a tombstone. */
+    public static final Topic<String, WebhookEndpoint> WEBHOOKS =
+            new Topic<>("chat.webhooks", Serdes.String(), new JsonSerde<>(WebhookEndpoint.class));
+
+    /** Webhook events given up after their retries, keyed by endpoint id, with the reason: replayable. */
+    public static final Topic<String, WebhookDelivery> WEBHOOK_DEAD_LETTERS =
+            new Topic<>("chat.webhooks.dlq", Serdes.String(), new JsonSerde<>(WebhookDelivery.class));
+
+    /** Compacted: where each webhook endpoint's deliveries stand (last success, last failure, backlog), by id. */
+    public static final Topic<String, WebhookEndpointState> WEBHOOK_STATES =
+            new Topic<>("chat.webhooks.state", Serdes.String(), new JsonSerde<>(WebhookEndpointState.class));
+
+    /** The outbox of one webhook endpoint: its events waiting to be sent, in order, keyed by conversation id. */
+    public static Topic<String, WebhookDelivery> webhookOutbox(String endpointId) {
+        return new Topic<>("chat.webhooks.outbox." + endpointId, Serdes.String(), new JsonSerde<>(WebhookDelivery.class));
+    }
+
     private Topics() {
     }
 
