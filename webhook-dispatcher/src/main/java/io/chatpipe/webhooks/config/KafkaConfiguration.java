@@ -1,0 +1,117 @@
+package io.chatpipe.webhooks.config;
+
+import io.chatpipe.events.Topic;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.WebhookDelivery;
+import io.chatpipe.events.WebhookEndpointState;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * The dispatcher's Kafka: the fan-out's listener container (chat.messages and chat.deliveries into each
+ * endpoint's outbox), the producers of outboxes, dead letters and states, and the topics it owns.
+ */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+    /** The fan-out's listener containers: raw records in batches, committed once the batch's outbox writes are acknowledged. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> fanOutContainerFactory(
+            KafkaProperties kafka, DispatcherProperties properties,
+            ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.consumer().groupId());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a new group reads everything; endpoints skip what was written before they were created
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        var consumers = new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        customizers.orderedStream().forEach(customizer -> customizer.customize(consumers));
+        var factory = new ConcurrentKafkaListenerContainerFactory<byte[], byte[]>();
+        factory.setConsumerFactory(consumers);
+        factory.setBatchListener(true);
+        // a batch whose outbox writes fail (Kafka away) is tried again until they succeed: never skipped
+        factory.setCommonErrorHandler(new DefaultErrorHandler(new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS)));
+        // started by the endpoint book once it has read every endpoint
+        factory.setAutoStartup(false);
+        return factory;
+    }
+
+    @Bean
+    ProducerFactory<String, WebhookDelivery> deliveryProducerFactory(KafkaProperties kafka,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return producerFactory(kafka, Topics.WEBHOOK_DEAD_LETTERS, customizers);
+    }
+
+    /** Writes outboxes and dead letters (both hold {@link WebhookDelivery} records). */
+    @Bean
+    KafkaTemplate<String, WebhookDelivery> deliveryTemplate(ProducerFactory<String, WebhookDelivery> deliveryProducerFactory) {
+        return new KafkaTemplate<>(deliveryProducerFactory);
+    }
+
+    @Bean
+    ProducerFactory<String, WebhookEndpointState> stateProducerFactory(KafkaProperties kafka,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return producerFactory(kafka, Topics.WEBHOOK_STATES, customizers);
+    }
+
+    @Bean
+    KafkaTemplate<String, WebhookEndpointState> stateTemplate(
+            ProducerFactory<String, WebhookEndpointState> stateProducerFactory) {
+        return new KafkaTemplate<>(stateProducerFactory);
+    }
+
+    @Bean
+    NewTopic webhooksTopic(DispatcherProperties properties) {
+        return topic(Topics.WEBHOOKS, properties)
+                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build();
+    }
+
+    @Bean
+    NewTopic webhookStatesTopic(DispatcherProperties properties) {
+        return topic(Topics.WEBHOOK_STATES, properties)
+                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build();
+    }
+
+    @Bean
+    NewTopic webhookDeadLettersTopic(DispatcherProperties properties) {
+        // kept until replayed or looked at
+        return topic(Topics.WEBHOOK_DEAD_LETTERS, properties).config(TopicConfig.RETENTION_MS_CONFIG, "-1").build();
+    }
+
+    private static TopicBuilder topic(Topic<?, ?> topic, DispatcherProperties properties) {
+        return TopicBuilder.name(topic.name())
+                .partitions(properties.topics().partitions())
+                .replicas(properties.topics().replicas());
+    }
+
+    /** Idempotent, acks=all, whatever spring.kafka.producer.* says. */
+    private static <K, V> ProducerFactory<K, V> producerFactory(KafkaProperties kafka, Topic<K, V> topic,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        var factory = new DefaultKafkaProducerFactory<>(config, topic.keys().serializer(), topic.values().serializer());
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        return factory;
+    }
+}

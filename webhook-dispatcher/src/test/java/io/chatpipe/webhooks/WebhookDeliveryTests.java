@@ -1,0 +1,154 @@
+package io.chatpipe.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.chatpipe.events.DeliveryAttempted;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserId;
+import io.chatpipe.events.WebhookDelivery;
+import io.chatpipe.events.WebhookEndpoint;
+import io.chatpipe.events.WebhookEvent;
+import io.chatpipe.events.WebhookEventType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dispatcher on the real broker, sending to a real HTTP receiver started by the test. */
+class WebhookDeliveryTests {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    private static RunningDispatcher dispatcher;
+
+    @BeforeAll
+    static void start() {
+        // a short retry window, so that a failing endpoint's events reach the dead letters within the test
+        dispatcher = RunningDispatcher.start("--chatpipe.webhooks.retry.give-up-after=3s");
+    }
+
+    @AfterAll
+    static void stop() {
+        dispatcher.close();
+    }
+
+    @Test
+    void aCapturedReplyReachesItsEndpointOnceAsASignedMessageReceived() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            UserId alice = UserId.of(Chat.unique("alice"));
+            UserId bob = UserId.of(Chat.unique("bob"));
+            WebhookEndpoint endpoint = Chat.subscribe(receiver.url(), Set.of(WebhookEventType.MESSAGE_RECEIVED), Set.of(alice));
+
+            // what alice sent over REST is not an event this endpoint asked for; bob's reply from XMPP is
+            MessageAccepted sent = MessageAccepted.of(MessageId.random(), alice, bob, "hello bob", Instant.now(), null);
+            MessageAccepted reply = Chat.captured(bob, alice, "hello <alice> & all");
+            Chat.writeMessages(List.of(sent, reply));
+
+            await().atMost(PATIENCE).until(() -> !receiver.accepted().isEmpty());
+            Receiver.Request request = receiver.accepted().getFirst();
+            assertThat(request.verifies(Chat.SECRET)).isTrue();
+            assertThat(request.verifies("another secret of at least thirty-two characters")).isFalse();
+            assertThat(request.eventId()).isEqualTo(WebhookEvent.of(reply).id()).isEqualTo(request.json().get("id"));
+            assertThat(request.attempt()).isEqualTo(1);
+            assertThat(request.json()).containsEntry("type", "message.received");
+            assertThat(request.data()).containsEntry("messageId", reply.messageId().toString())
+                    .containsEntry("fromId", bob.value()).containsEntry("toId", alice.value())
+                    .containsEntry("message", "hello <alice> & all").containsEntry("source", "xmpp")
+                    .containsEntry("senderJid", bob.jid("localhost") + "/phone");
+            // the endpoint's events go in order: had the REST message been sent, it would have come first
+            assertThat(receiver.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aReceiverDownForAWhileGetsEveryEventInOrderOnceBack() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            UserId carol = UserId.of(Chat.unique("carol"));
+            UserId dave = UserId.of(Chat.unique("dave"));
+            UserId erin = UserId.of(Chat.unique("erin"));
+            WebhookEndpoint endpoint = Chat.subscribe(receiver.url(),
+                    Set.of(WebhookEventType.MESSAGE_RECEIVED, WebhookEventType.MESSAGE_STATUS), Set.of(carol));
+            receiver.status.set(503);
+
+            List<MessageAccepted> replies = new ArrayList<>();
+            IntStream.range(0, 20).forEach(i -> replies.add(Chat.captured(i % 2 == 0 ? dave : erin, carol, "reply " + i)));
+            Chat.writeMessages(replies);
+            MessageAccepted first = replies.getFirst();
+            DeliveryAttempted read = DeliveryAttempted.evidence(first.messageId(), first.conversationId(),
+                    DeliveryAttempted.Outcome.READ, Instant.now());
+            Chat.write(Topics.DELIVERIES, first.conversationId(), read);
+
+            await().atMost(PATIENCE).until(() -> receiver.requests().size() >= 4);
+            receiver.status.set(200);
+
+            List<String> expected = new ArrayList<>(replies.stream().map(reply -> WebhookEvent.of(reply).id()).toList());
+            expected.add(WebhookEvent.of(read).orElseThrow().id());
+            await().atMost(PATIENCE).untilAsserted(() ->
+                    assertThat(receiver.acceptedIdsOnce()).hasSizeGreaterThanOrEqualTo(expected.size()));
+            assertThat(receiver.acceptedIdsOnce()).containsExactlyElementsOf(expected);
+            assertThat(receiver.requests()).allMatch(request -> request.verifies(Chat.SECRET));
+            // the first event was tried while the receiver was down, every time with the same id
+            List<Receiver.Request> firstEvent = receiver.requests().stream()
+                    .filter(request -> request.eventId().equals(expected.getFirst())).toList();
+            assertThat(firstEvent.size()).isGreaterThan(1);
+            assertThat(firstEvent.getLast().attempt()).isEqualTo(firstEvent.size());
+            assertThat(receiver.accepted().getLast().data()).containsEntry("status", "read");
+        }
+    }
+
+    @Test
+    void aPermanentlyFailingEndpointsEventsLandInItsDeadLettersAndReplayFromThere() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            UserId frank = UserId.of(Chat.unique("frank"));
+            UserId grace = UserId.of(Chat.unique("grace"));
+            WebhookEndpoint endpoint = Chat.subscribe(receiver.url(), Set.of(WebhookEventType.MESSAGE_RECEIVED), Set.of(frank));
+            receiver.status.set(500);
+            List<MessageAccepted> replies = List.of(Chat.captured(grace, frank, "one"), Chat.captured(grace, frank, "two"),
+                    Chat.captured(grace, frank, "three"));
+            Chat.writeMessages(replies);
+
+            await().atMost(PATIENCE).until(() -> Chat.deadLetters(endpoint.id()).size() >= 3);
+            List<WebhookDelivery> dead = Chat.deadLetters(endpoint.id());
+            assertThat(dead).extracting(WebhookDelivery::eventId)
+                    .containsExactlyElementsOf(replies.stream().map(reply -> WebhookEvent.of(reply).id()).toList());
+            assertThat(dead).allSatisfy(letter -> assertThat(letter.error()).isEqualTo("HTTP 500"));
+            // the first was retried for the whole window; those queued with it had used it up waiting behind it
+            assertThat(dead.getFirst().attempts()).isGreaterThan(1);
+            assertThat(receiver.accepted()).isEmpty();
+
+            receiver.status.set(200);
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + dispatcher.port() + "/api/v1/webhooks/" + endpoint.id() + "/replay"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"replayed\":3");
+
+            await().atMost(PATIENCE).until(() -> receiver.acceptedIdsOnce().size() >= 3);
+            assertThat(receiver.acceptedIdsOnce()).containsExactlyElementsOf(dead.stream().map(WebhookDelivery::eventId).toList());
+            assertThat(receiver.accepted()).allMatch(request -> request.verifies(Chat.SECRET));
+        }
+    }
+
+    @Test
+    void aReplayOfAnUnknownEndpointIsNotFound() throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + dispatcher.port() + "/api/v1/webhooks/nobody/replay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).contains("problem+json"));
+    }
+}
