@@ -12,6 +12,8 @@ import java.util.Set;
  * @param owner     the name of the API key that registered it: only that key sees and changes it
  * @param users     the users whose messages it hears (sender or recipient); empty for all
  * @param createdAt events written to Kafka before this moment are not sent to it (unless replayed)
+ * @param deletedAt when it was deleted, or null. A deletion is written as this record and then a tombstone: readers
+ *                  that skip tombstones learn of it too, and compaction leaves nothing behind.
  */
 public record WebhookEndpoint(
         int schema,
@@ -22,7 +24,8 @@ public record WebhookEndpoint(
         Set<WebhookEventType> events,
         Set<UserId> users,
         boolean paused,
-        Instant createdAt) {
+        Instant createdAt,
+        Instant deletedAt) {
 
     /** The shortest secret accepted: 32 characters, as many bits as a random 24-byte key in base64. */
     public static final int MIN_SECRET_LENGTH = 32;
@@ -43,11 +46,20 @@ public record WebhookEndpoint(
     }
 
     public WebhookEndpoint withSecret(String newSecret) {
-        return new WebhookEndpoint(schema, id, owner, url, newSecret, events, users, paused, createdAt);
+        return new WebhookEndpoint(schema, id, owner, url, newSecret, events, users, paused, createdAt, deletedAt);
     }
 
     public WebhookEndpoint withPaused(boolean nowPaused) {
-        return new WebhookEndpoint(schema, id, owner, url, secret, events, users, nowPaused, createdAt);
+        return new WebhookEndpoint(schema, id, owner, url, secret, events, users, nowPaused, createdAt, deletedAt);
+    }
+
+    /** This endpoint deleted: the record written before its tombstone, without its secret. */
+    public WebhookEndpoint deleted(Instant at) {
+        return new WebhookEndpoint(schema, id, owner, url, null, events, users, true, createdAt, at);
+    }
+
+    public boolean isDeleted() {
+        return deletedAt != null;
     }
 
     @Override

@@ -60,7 +60,7 @@ class WebhookEventTests {
     @Test
     void anEndpointHearsItsTypesAboutItsUsersOnly() {
         WebhookEndpoint endpoint = new WebhookEndpoint(1, "e1", "shop", URI.create("https://example.com/hook"),
-                "s".repeat(32), Set.of(WebhookEventType.MESSAGE_RECEIVED), Set.of(UserId.of("alice")), false, AT);
+                "s".repeat(32), Set.of(WebhookEventType.MESSAGE_RECEIVED), Set.of(UserId.of("alice")), false, AT, null);
         WebhookEvent toAlice = WebhookEvent.of(MessageAccepted.captured(ID, UserId.of("bob"), UserId.of("alice"),
                 "hi", AT, "bob@localhost/x"));
         WebhookEvent toCarol = WebhookEvent.of(MessageAccepted.captured(ID, UserId.of("bob"), UserId.of("carol"),

@@ -41,7 +41,7 @@ final class Chat {
     /** Registers an endpoint as the api-service does: a record of chat.webhooks. */
     static WebhookEndpoint subscribe(URI url, Set<WebhookEventType> events, Set<UserId> users) {
         WebhookEndpoint endpoint = new WebhookEndpoint(ChatEvent.SCHEMA_VERSION, unique("ep"), "test", url, SECRET,
-                events, users, false, Instant.now());
+                events, users, false, Instant.now(), null);
         write(Topics.WEBHOOKS, endpoint.id(), endpoint);
         return endpoint;
     }

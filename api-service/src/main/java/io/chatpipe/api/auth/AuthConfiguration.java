@@ -8,8 +8,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 class AuthConfiguration implements WebMvcConfigurer {
 
-    /** The endpoints that take messages from applications. */
-    static final String[] MESSAGE_API = {"/api/v1/message", "/api/v1/messages", "/api/v1/messages/**"};
+    /** The endpoints that take messages from applications, and their webhook subscriptions. */
+    static final String[] MESSAGE_API = {"/api/v1/message", "/api/v1/messages", "/api/v1/messages/**",
+            "/api/v1/webhooks", "/api/v1/webhooks/**"};
 
     private final ApiKeys keys;
 

@@ -163,7 +163,7 @@ class EndpointBook implements SmartLifecycle {
     }
 
     private void apply(String id, WebhookEndpoint endpoint) {
-        if (endpoint == null) {
+        if (endpoint == null || endpoint.isDeleted()) {
             if (endpoints.remove(id) != null || senders.containsKey(id)) {
                 stopSender(id);
                 states.forget(id);
