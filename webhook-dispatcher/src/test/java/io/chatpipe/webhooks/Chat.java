@@ -8,6 +8,7 @@ import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.WebhookDelivery;
 import io.chatpipe.events.WebhookEndpoint;
+import io.chatpipe.events.WebhookEndpointState;
 import io.chatpipe.events.WebhookEventType;
 import io.chatpipe.testsupport.KafkaBroker;
 import java.net.URI;
@@ -75,9 +76,19 @@ final class Chat {
 
     /** The endpoint's dead letters in chat.webhooks.dlq, as far as the topic goes now. */
     static List<WebhookDelivery> deadLetters(String endpointId) {
+        return read(Topics.WEBHOOK_DEAD_LETTERS, endpointId);
+    }
+
+    /** The endpoint's latest state in chat.webhooks.state, or null. */
+    static WebhookEndpointState latestState(String endpointId) {
+        List<WebhookEndpointState> states = read(Topics.WEBHOOK_STATES, endpointId);
+        return states.isEmpty() ? null : states.getLast();
+    }
+
+    /** Every value under this key, in order, as far as the topic goes now. */
+    static <V> List<V> read(Topic<String, V> topic, String key) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-        var topic = Topics.WEBHOOK_DEAD_LETTERS;
-        List<WebhookDelivery> found = new ArrayList<>();
+        List<V> found = new ArrayList<>();
         try (var reader = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer())) {
             var partitions = reader.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
@@ -86,7 +97,7 @@ final class Chat {
             Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
             while (partitions.stream().anyMatch(partition -> reader.position(partition) < ends.get(partition))) {
                 reader.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (endpointId.equals(record.key())) {
+                    if (key.equals(record.key())) {
                         found.add(record.value());
                     }
                 });

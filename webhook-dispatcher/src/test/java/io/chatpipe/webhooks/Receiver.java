@@ -56,6 +56,8 @@ final class Receiver implements AutoCloseable {
     }
 
     final AtomicInteger status = new AtomicInteger(200);
+    /** How long each answer takes, in milliseconds: a slow integrator. */
+    final AtomicInteger delayMillis = new AtomicInteger(0);
     private final List<Request> requests = new ArrayList<>();
     private final HttpServer server;
 
@@ -73,6 +75,11 @@ final class Receiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         int answer = status.get();
+        try {
+            Thread.sleep(delayMillis.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (requests) {
             requests.add(new Request(exchange.getRequestHeaders().getFirst("Chatpipe-Event-Id"),
                     Integer.parseInt(exchange.getRequestHeaders().getFirst("Chatpipe-Attempt")),

@@ -98,14 +98,23 @@ class WebhookDeliveryTests {
             expected.add(WebhookEvent.of(read).orElseThrow().id());
             await().atMost(PATIENCE).untilAsserted(() ->
                     assertThat(receiver.acceptedIdsOnce()).hasSizeGreaterThanOrEqualTo(expected.size()));
-            assertThat(receiver.acceptedIdsOnce()).containsExactlyElementsOf(expected);
+            assertThat(receiver.acceptedIdsOnce()).containsExactlyInAnyOrderElementsOf(expected);
+            // in order within each conversation (two conversations are two partitions, read side by side)
+            for (UserId other : List.of(dave, erin)) {
+                List<String> conversation = replies.stream().filter(reply -> reply.fromId().equals(other))
+                        .map(reply -> WebhookEvent.of(reply).id()).toList();
+                assertThat(receiver.acceptedIdsOnce()).filteredOn(conversation::contains)
+                        .containsExactlyElementsOf(conversation);
+            }
             assertThat(receiver.requests()).allMatch(request -> request.verifies(Chat.SECRET));
             // the first event was tried while the receiver was down, every time with the same id
             List<Receiver.Request> firstEvent = receiver.requests().stream()
                     .filter(request -> request.eventId().equals(expected.getFirst())).toList();
             assertThat(firstEvent.size()).isGreaterThan(1);
             assertThat(firstEvent.getLast().attempt()).isEqualTo(firstEvent.size());
-            assertThat(receiver.accepted().getLast().data()).containsEntry("status", "read");
+            assertThat(receiver.accepted()).filteredOn(request -> request.eventId().equals(expected.getLast()))
+                    .allSatisfy(request -> assertThat(request.data()).containsEntry("status", "read")
+                            .containsEntry("messageId", first.messageId().toString()));
         }
     }
 
@@ -128,6 +137,12 @@ class WebhookDeliveryTests {
             // the first was retried for the whole window; those queued with it had used it up waiting behind it
             assertThat(dead.getFirst().attempts()).isGreaterThan(1);
             assertThat(receiver.accepted()).isEmpty();
+            // the endpoint's state says so, where the api-service reads it
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(Chat.latestState(endpoint.id())).satisfies(state -> {
+                assertThat(state.deadLetters()).isEqualTo(3);
+                assertThat(state.lastFailure()).isEqualTo("HTTP 500");
+                assertThat(state.lastSuccessAt()).isNull();
+            }));
 
             receiver.status.set(200);
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
