@@ -11,20 +11,16 @@ import io.chatpipe.events.WebhookEndpoint;
 import io.chatpipe.events.WebhookEndpointState;
 import io.chatpipe.events.WebhookEventType;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.TopicContents;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /** The chat's side of the tests: what the api-service and the capture service would write to Kafka, and readers. */
 final class Chat {
@@ -76,33 +72,12 @@ final class Chat {
 
     /** The endpoint's dead letters in chat.webhooks.dlq, as far as the topic goes now. */
     static List<WebhookDelivery> deadLetters(String endpointId) {
-        return read(Topics.WEBHOOK_DEAD_LETTERS, endpointId);
+        return TopicContents.valuesUnder(Topics.WEBHOOK_DEAD_LETTERS, endpointId);
     }
 
     /** The endpoint's latest state in chat.webhooks.state, or null. */
     static WebhookEndpointState latestState(String endpointId) {
-        List<WebhookEndpointState> states = read(Topics.WEBHOOK_STATES, endpointId);
+        List<WebhookEndpointState> states = TopicContents.valuesUnder(Topics.WEBHOOK_STATES, endpointId);
         return states.isEmpty() ? null : states.getLast();
-    }
-
-    /** Every value under this key, in order, as far as the topic goes now. */
-    static <V> List<V> read(Topic<String, V> topic, String key) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-        List<V> found = new ArrayList<>();
-        try (var reader = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer())) {
-            var partitions = reader.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            reader.assign(partitions);
-            reader.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> reader.position(partition) < ends.get(partition))) {
-                reader.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (key.equals(record.key())) {
-                        found.add(record.value());
-                    }
-                });
-            }
-        }
-        return found;
     }
 }

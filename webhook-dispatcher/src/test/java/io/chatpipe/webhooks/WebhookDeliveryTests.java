@@ -158,6 +158,26 @@ class WebhookDeliveryTests {
     }
 
     @Test
+    void aPausedEndpointsEventsWaitAndGoOutSignedWithTheRotatedSecretOnceResumed() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            UserId judy = UserId.of(Chat.unique("judy"));
+            UserId kim = UserId.of(Chat.unique("kim"));
+            WebhookEndpoint endpoint = Chat.subscribe(receiver.url(), Set.of(WebhookEventType.MESSAGE_RECEIVED), Set.of(judy));
+            Chat.write(Topics.WEBHOOKS, endpoint.id(), endpoint.withPaused(true));
+            List<MessageAccepted> replies = List.of(Chat.captured(kim, judy, "one"), Chat.captured(kim, judy, "two"));
+            Chat.writeMessages(replies);
+
+            String rotated = "whsec-rotated-0123456789abcdefghijklmnopqrstuv";
+            Chat.write(Topics.WEBHOOKS, endpoint.id(), endpoint.withSecret(rotated).withPaused(false));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.acceptedIdsOnce()).hasSize(2));
+            assertThat(receiver.acceptedIdsOnce())
+                    .containsExactlyElementsOf(replies.stream().map(reply -> WebhookEvent.of(reply).id()).toList());
+            // nothing went out while paused: every request was signed with the secret it was resumed with
+            assertThat(receiver.requests()).allMatch(request -> request.verifies(rotated));
+        }
+    }
+
+    @Test
     void aReplayOfAnUnknownEndpointIsNotFound() throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + dispatcher.port() + "/api/v1/webhooks/nobody/replay"))

@@ -27,7 +27,7 @@ import org.springframework.kafka.support.ProducerListener;
  * from the deadlines' lengths.
  */
 @Configuration(proxyBeanMethods = false)
-class KafkaConfiguration {
+public class KafkaConfiguration {
 
     /**
      * {@code linger.ms} unless configured otherwise: none. Every request waits for Kafka's acknowledgement,
@@ -64,7 +64,7 @@ class KafkaConfiguration {
      * then ours, which configuration may not weaken: acks=all, idempotent, each wait bounded, and no linger
      * unless configured.
      */
-    static Map<String, Object> durableProducer(KafkaProperties kafka, KafkaConnectionDetails connection,
+    public static Map<String, Object> durableProducer(KafkaProperties kafka, KafkaConnectionDetails connection,
             Duration maxBlock, Duration deliveryTimeout) {
         Map<String, Object> config = kafka.buildProducerProperties();
         KafkaConnectionDetails.Configuration producer = connection.getProducer();

@@ -1,10 +1,10 @@
 package io.chatpipe.api.webhook;
 
+import io.chatpipe.api.config.KafkaConfiguration;
 import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookEndpoint;
 import java.util.Map;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -39,23 +39,12 @@ class WebhookConfiguration {
                 .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build();
     }
 
-    /** acks=all and idempotent, whatever spring.kafka.producer.* says; every wait bounded by the request timeout. */
+    /** The api-service's durable producer (acks=all, idempotent), every wait bounded by the request timeout. */
     @Bean
     KafkaTemplate<String, WebhookEndpoint> webhookTemplate(KafkaProperties kafka, KafkaConnectionDetails connection,
             WebhookProperties properties) {
-        Map<String, Object> config = kafka.buildProducerProperties();
-        KafkaConnectionDetails.Configuration producer = connection.getProducer();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, producer.getBootstrapServers());
-        if (producer.getSecurityProtocol() != null) {
-            config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, producer.getSecurityProtocol());
-        }
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        long timeout = properties.requestTimeout().toMillis();
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout));
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeout));
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(timeout));
+        Map<String, Object> config = KafkaConfiguration.durableProducer(kafka, connection, properties.requestTimeout(),
+                properties.requestTimeout());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, config.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "api-service")
                 + "-webhooks");
         var factory = new DefaultKafkaProducerFactory<>(config, Topics.WEBHOOKS.keys().serializer(),

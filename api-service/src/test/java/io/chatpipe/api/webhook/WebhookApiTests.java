@@ -1,24 +1,28 @@
 package io.chatpipe.api.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chatpipe.api.ApiServiceOnKafka;
 import io.chatpipe.api.Http;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookEndpoint;
+import io.chatpipe.events.WebhookEndpointState;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.TopicContents;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -88,6 +92,28 @@ class WebhookApiTests extends ApiServiceOnKafka {
     }
 
     @Test
+    void showsWhereTheDispatcherSaysAnEndpointsDeliveriesStand() throws Exception {
+        String id = Http.json(call("POST", "/api/v1/webhooks", OWNER, """
+                {"url":"http://127.0.0.1:9/hook","secret":"%s","events":["message.status"]}""".formatted(SECRET)))
+                .path("id").asString();
+        Instant failed = Instant.parse("2026-12-07T10:00:00Z");
+        var state = new WebhookEndpointState(1, id, 7, null, failed, "HTTP 500", 2, failed);
+        var topic = Topics.WEBHOOK_STATES;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.bootstrapServers()), topic.keys().serializer(), topic.values().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), id, state)).get();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode delivery = Http.json(call("GET", "/api/v1/webhooks/" + id, OWNER, null)).path("delivery");
+            assertThat(delivery.path("backlog").asLong()).isEqualTo(7);
+            assertThat(delivery.path("lastFailure").asString()).isEqualTo("HTTP 500");
+            assertThat(delivery.path("lastFailureAt").asString()).isEqualTo("2026-12-07T10:00:00Z");
+            assertThat(delivery.path("deadLetters").asLong()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void refusesBadSubscriptionsWith400NamingTheField() {
         String good = "\"secret\":\"" + SECRET + "\",\"events\":[\"message.received\"]";
         Map<String, String> cases = Map.of(
@@ -118,24 +144,7 @@ class WebhookApiTests extends ApiServiceOnKafka {
 
     /** Every record of chat.webhooks under this endpoint id, in order (a tombstone is null). */
     private static List<WebhookEndpoint> endpointRecords(String id) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-        var topic = Topics.WEBHOOKS;
-        List<WebhookEndpoint> found = new ArrayList<>();
-        try (var reader = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer())) {
-            var partitions = reader.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            reader.assign(partitions);
-            reader.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> reader.position(partition) < ends.get(partition))) {
-                reader.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (id.equals(record.key())) {
-                        found.add(record.value());
-                    }
-                });
-            }
-        }
-        return found;
+        return TopicContents.valuesUnder(Topics.WEBHOOKS, id);
     }
 
     private HttpResponse<String> call(String method, String path, String key, String json) {
