@@ -172,8 +172,8 @@ class EndpointBook implements SmartLifecycle {
             }
             return;
         }
-        if (!endpoints.containsKey(id)) {
-            createOutbox(id);
+        if (!endpoints.containsKey(id) && !createOutbox(id)) {
+            return;
         }
         endpoints.put(id, endpoint);
         if (endpoint.paused()) {
@@ -197,13 +197,29 @@ class EndpointBook implements SmartLifecycle {
         }
     }
 
-    private void createOutbox(String id) {
+    /** Creates the endpoint's outbox, trying again while Kafka does not answer; false when stopped first. */
+    private boolean createOutbox(String id) {
         // one partition: the endpoint's events in one order
-        admin.createOrModifyTopics(TopicBuilder.name(Topics.webhookOutbox(id).name())
+        var outbox = TopicBuilder.name(Topics.webhookOutbox(id).name())
                 .partitions(1)
                 .replicas(properties.topics().replicas())
                 .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(properties.topics().outboxRetention().toMillis()))
-                .build());
+                .build();
+        while (running) {
+            try {
+                admin.createOrModifyTopics(outbox);
+                return true;
+            } catch (RuntimeException e) {
+                log.warn("Could not create the outbox of webhook endpoint {}, retrying: {}", id, e.toString());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     private void removeOutbox(String id) {

@@ -30,8 +30,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 /**
  * Sends one endpoint's outbox, in order, on a thread of its own: a slow or failing endpoint holds up only itself.
  * The outbox is read by a consumer group of its own, whose offset moves past an event only once the endpoint
- * answered 2xx or the event is in the dead letters, so a dispatcher killed at any moment sends the event again
- * after its restart (same id) and loses none. Another dispatcher instance takes the outbox over when this one dies.
+ * answered 2xx or the event is in the dead letters (committed every 100 ms), so a dispatcher killed at any moment
+ * sends the events since its last commit again after its restart (same ids) and loses none. Another dispatcher instance takes the outbox over when this one dies.
  *
  * <p>A failed attempt is retried after a {@link Backoff}, as long as the retry window since the event was queued
  * allows; then the event goes to {@code chat.webhooks.dlq} and the next one is sent. While it waits the sender
@@ -42,6 +42,7 @@ final class EndpointSender {
     private static final Logger log = LoggerFactory.getLogger(EndpointSender.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration KEEP_ALIVE = Duration.ofMillis(200);
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
     private final String endpointId;
     private final Supplier<Optional<WebhookEndpoint>> endpoint;
@@ -55,6 +56,9 @@ final class EndpointSender {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, WebhookDelivery> consumer;
     private final Thread thread;
+    /** Where the outbox is done with and not yet committed, or null; the sender's thread only. */
+    private Map<TopicPartition, OffsetAndMetadata> done;
+    private long committedAt = System.nanoTime();
 
     EndpointSender(String endpointId, Supplier<Optional<WebhookEndpoint>> endpoint, Map<String, Object> consumerConfig,
             WebhookPost post, Backoff backoff, Duration giveUpAfter, KafkaTemplate<String, WebhookDelivery> deadLetters,
@@ -114,8 +118,14 @@ final class EndpointSender {
                     pause(Duration.ofSeconds(1));
                 }
             } finally {
-                // a stop interrupts a request or a wait; the consumer still leaves its group cleanly
+                // a stop interrupts a request or a wait; the consumer still commits and leaves its group cleanly
                 Thread.interrupted();
+                try {
+                    commit(reader, true);
+                } catch (KafkaException e) {
+                    log.debug("The last commit of webhook endpoint {} failed (its events may be sent again): {}",
+                            endpointId, e.toString());
+                }
                 reader.close(Duration.ofSeconds(5));
             }
         }
@@ -134,7 +144,10 @@ final class EndpointSender {
         for (ConsumerRecord<String, WebhookDelivery> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             if (record.value() == null || deliver(reader, record)) {
-                reader.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+                done = Map.of(partition, new OffsetAndMetadata(record.offset() + 1));
+                if (System.nanoTime() - committedAt >= COMMIT_INTERVAL.toNanos()) {
+                    commit(reader, false);
+                }
             } else {
                 // not done with: read it again (paused, stopping, or the outbox went to another instance)
                 if (reader.assignment().contains(partition)) {
@@ -144,8 +157,35 @@ final class EndpointSender {
                 return;
             }
         }
+        if (records.isEmpty()) {
+            commit(reader, false);   // idle: nothing more to batch the commit with
+        }
         reader.assignment().forEach(partition ->
                 reader.currentLag(partition).ifPresent(lag -> states.backlog(endpointId, lag)));
+    }
+
+    /**
+     * Commits past the events done with. Asynchronously while sending (a commit per event cost more than the POST:
+     * a dispatcher killed between two commits sends the events since the last one again, under the same ids),
+     * synchronously before a wait and when the sender stops.
+     */
+    private void commit(KafkaConsumer<String, WebhookDelivery> reader, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = done;
+        if (offsets == null) {
+            return;
+        }
+        done = null;
+        committedAt = System.nanoTime();
+        if (sync) {
+            reader.commitSync(offsets);
+        } else {
+            reader.commitAsync(offsets, (committed, failure) -> {
+                if (failure != null) {
+                    log.debug("A commit of webhook endpoint {} failed (its events may be sent again): {}", endpointId,
+                            failure.toString());
+                }
+            });
+        }
     }
 
     /** @return whether the event is done with (sent, given up, or its endpoint deleted); false when stopping */
@@ -212,6 +252,7 @@ final class EndpointSender {
      * outbox was taken away meanwhile (another instance sends it now).
      */
     private boolean waitKeepingPlace(KafkaConsumer<String, WebhookDelivery> reader, Duration wait) {
+        commit(reader, true);
         Set<TopicPartition> held = reader.assignment();
         reader.pause(held);
         try {

@@ -46,6 +46,9 @@ class FanOut {
         if (!endpoints.awaitCaughtUp(Duration.ofSeconds(30))) {
             throw new TimeoutException("the webhook endpoints could not be read up to date; the batch is read again");
         }
+        if (endpoints.all().isEmpty()) {
+            return;   // no endpoint: no event to make
+        }
         List<CompletableFuture<?>> writes = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             Optional<WebhookEvent> event = read(record);
