@@ -55,6 +55,7 @@ class WebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
     private static final int MAX_SECRET_LENGTH = 256;
+    private static final int MAX_USERS = 1000;
 
     private final WebhookBook book;
     private final WebhookStateBook states;
@@ -214,6 +215,10 @@ class WebhookController {
     private static Set<UserId> users(List<String> ids, List<FieldProblem> problems) {
         Set<UserId> users = new LinkedHashSet<>();
         if (ids == null) {
+            return users;
+        }
+        if (ids.size() > MAX_USERS) {
+            problems.add(new FieldProblem("users", "must list at most " + MAX_USERS + " users"));
             return users;
         }
         for (String id : ids) {

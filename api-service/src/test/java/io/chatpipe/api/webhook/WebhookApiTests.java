@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -124,7 +126,9 @@ class WebhookApiTests extends ApiServiceOnKafka {
                 "{\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"" + SECRET + "\",\"events\":[\"message.sent\"]}", "events",
                 "{\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"" + SECRET + "\",\"events\":[]}", "events",
                 "{\"url\":\"http://127.0.0.1:9/hook\"," + good + ",\"users\":[\"bad\\u0007user\"]}", "users",
-                "{\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"" + SECRET + "\",\"events\":{\"a\":1}}", "events");
+                "{\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"" + SECRET + "\",\"events\":{\"a\":1}}", "events",
+                "{\"url\":\"http://127.0.0.1:9/hook\"," + good + ",\"users\":[" + IntStream.range(0, 1001)
+                        .mapToObj(i -> "\"u" + i + "\"").collect(Collectors.joining(",")) + "]}", "users");
         cases.forEach((body, field) -> {
             HttpResponse<String> answer = call("POST", "/api/v1/webhooks", OWNER, body);
             assertProblem(answer, 400);
