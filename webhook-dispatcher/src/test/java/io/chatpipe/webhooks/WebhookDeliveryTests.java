@@ -181,6 +181,42 @@ class WebhookDeliveryTests {
     }
 
     @Test
+    void aTimeRangeReplaysToALateSubscriberWhatWasWrittenBeforeIt() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            UserId lee = UserId.of(Chat.unique("lee"));
+            UserId max = UserId.of(Chat.unique("max"));
+            Instant before = Instant.now().minusSeconds(1);
+            List<MessageAccepted> earlier = List.of(Chat.captured(max, lee, "before one"), Chat.captured(max, lee, "before two"));
+            Chat.writeMessages(earlier);
+            WebhookEndpoint endpoint = Chat.subscribe(receiver.url(), Set.of(WebhookEventType.MESSAGE_RECEIVED), Set.of(lee));
+            MessageAccepted later = Chat.captured(max, lee, "after");
+            Chat.writeMessages(List.of(later));
+            await().atMost(PATIENCE).until(() -> !receiver.accepted().isEmpty());
+            // registered after them: the earlier replies are not its events
+            assertThat(receiver.acceptedIdsOnce()).containsExactly(WebhookEvent.of(later).id());
+
+            HttpResponse<String> missingFrom = post("/api/v1/webhooks/" + endpoint.id() + "/replay-events");
+            assertThat(missingFrom.statusCode()).isEqualTo(400);
+            HttpResponse<String> answer = post("/api/v1/webhooks/" + endpoint.id() + "/replay-events?from=" + before);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"replayed\":3");
+
+            List<String> all = new ArrayList<>(earlier.stream().map(reply -> WebhookEvent.of(reply).id()).toList());
+            all.add(WebhookEvent.of(later).id());
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.acceptedIdsOnce()).hasSize(3));
+            // a de-duplicating receiver: the one it had, then the two it had not, in the conversation's order
+            assertThat(receiver.acceptedIdsOnce()).containsExactly(all.get(2), all.get(0), all.get(1));
+            assertThat(receiver.accepted()).extracting(Receiver.Request::eventId).containsExactly(all.get(2),
+                    all.get(0), all.get(1), all.get(2));
+        }
+    }
+
+    private static HttpResponse<String> post(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dispatcher.port() + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aReplayOfAnUnknownEndpointIsNotFound() throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + dispatcher.port() + "/api/v1/webhooks/nobody/replay"))

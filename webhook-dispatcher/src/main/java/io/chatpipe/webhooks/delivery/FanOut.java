@@ -66,7 +66,8 @@ class FanOut {
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }
 
-    private static Optional<WebhookEvent> read(ConsumerRecord<byte[], byte[]> record) {
+    /** The webhook event a record of chat.messages or chat.deliveries makes, if any (a record it cannot read makes none). */
+    static Optional<WebhookEvent> read(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
             return Optional.empty();
         }
