@@ -24,13 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ReplayController {
 
     private final EndpointBook endpoints;
-    private final DeadLetterReplay replay;
-    private final EventReplay events;
+    private final Replayer replayer;
 
-    ReplayController(EndpointBook endpoints, DeadLetterReplay replay, EventReplay events) {
+    ReplayController(EndpointBook endpoints, Replayer replayer) {
         this.endpoints = endpoints;
-        this.replay = replay;
-        this.events = events;
+        this.replayer = replayer;
     }
 
     @PostMapping("/api/v1/webhooks/{id}/replay")
@@ -42,7 +40,7 @@ class ReplayController {
             return notFound(id);
         }
         try {
-            return ResponseEntity.ok(Map.of("endpoint", id, "replayed", replay.replay(id, from, to)));
+            return ResponseEntity.ok(Map.of("endpoint", id, "replayed", replayer.deadLetters(id, from, to)));
         } catch (ExecutionException | TimeoutException e) {
             return unavailable();
         }
@@ -58,7 +56,7 @@ class ReplayController {
             return notFound(id);
         }
         try {
-            return ResponseEntity.ok(Map.of("endpoint", id, "replayed", events.replay(endpoint.get(), from, to)));
+            return ResponseEntity.ok(Map.of("endpoint", id, "replayed", replayer.events(endpoint.get(), from, to)));
         } catch (ExecutionException | TimeoutException e) {
             return unavailable();
         }

@@ -4,6 +4,7 @@ import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookDelivery;
 import io.chatpipe.events.WebhookEndpoint;
 import io.chatpipe.events.WebhookEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,52 +29,78 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Queues for one endpoint, again, every event it hears that was written to {@code chat.messages} and
- * {@code chat.deliveries} in a time range (before it was registered too): for an integrator that lost what it had
- * received, or subscribed late. The same records make the same event ids, so a receiver that de-duplicates sees
- * only what it had not seen.
+ * Puts events back into an endpoint's outbox, where they are sent afresh (a new retry window) under their old ids:
+ * its dead letters, or every event of its types and users written in a time range (before its registration too,
+ * for an integrator that lost what it had received or subscribed late). Each reads its topics up to where they end
+ * when the replay starts, or to the end of the range.
  */
 @Component
-class EventReplay {
+class Replayer {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaProperties kafka;
     private final KafkaTemplate<String, WebhookDelivery> outboxes;
 
-    EventReplay(KafkaProperties kafka, KafkaTemplate<String, WebhookDelivery> deliveryTemplate) {
+    Replayer(KafkaProperties kafka, KafkaTemplate<String, WebhookDelivery> deliveryTemplate) {
         this.kafka = kafka;
         this.outboxes = deliveryTemplate;
     }
 
-    /** @return how many events went into the outbox */
-    int replay(WebhookEndpoint endpoint, Instant from, Instant to)
+    /** The endpoint's dead letters given up in {@code [from, to)} (either end open when null); how many. */
+    int deadLetters(String endpointId, Instant from, Instant to)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        var topic = Topics.WEBHOOK_DEAD_LETTERS;
+        String outbox = Topics.webhookOutbox(endpointId).name();
+        // dead letters are written when given up, so the range of their record times is the range asked for
+        return replay(List.of(topic.name()), from, to, (record, writes) -> {
+            WebhookDelivery dead = topic.values().deserializer().deserialize(record.topic(), record.value());
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            if (dead != null && endpointId.equals(key)) {
+                writes.add(outboxes.send(outbox, dead.conversationId(), dead.replayed()));
+            }
+        });
+    }
+
+    /** Every event the endpoint hears written to chat.messages and chat.deliveries in {@code [from, to)}; how many. */
+    int events(WebhookEndpoint endpoint, Instant from, Instant to)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return replay(List.of(Topics.MESSAGES.name(), Topics.DELIVERIES.name()), from, to, (record, writes) -> {
+            Optional<WebhookEvent> event = FanOut.read(record);
+            if (event.isPresent() && event.get().isFor(endpoint)) {
+                writes.add(outboxes.send(endpoint.outbox().name(), event.get().conversationId(),
+                        WebhookDelivery.queued(endpoint.id(), event.get())));
+            }
+        });
+    }
+
+    private int replay(List<String> topics, Instant from, Instant to,
+            BiConsumer<ConsumerRecord<byte[], byte[]>, List<CompletableFuture<?>>> each)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "webhook-event-replay-" + UUID.randomUUID());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "webhook-replay-" + UUID.randomUUID());
         List<CompletableFuture<?>> writes = new ArrayList<>();
         try (var reader = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(Topics.MESSAGES.name(), Topics.DELIVERIES.name())) {
+            for (String topic : topics) {
                 reader.partitionsFor(topic, TIMEOUT).forEach(info ->
                         partitions.add(new TopicPartition(info.topic(), info.partition())));
             }
             reader.assign(partitions);
             Map<TopicPartition, Long> ends = reader.endOffsets(partitions, TIMEOUT);
-            Map<TopicPartition, Long> starts = offsetsAt(reader, partitions, from, ends);
             Map<TopicPartition, Long> stops = to == null ? ends : offsetsAt(reader, partitions, to, ends);
-            starts.forEach(reader::seek);
+            if (from == null) {
+                reader.seekToBeginning(partitions);
+            } else {
+                offsetsAt(reader, partitions, from, ends).forEach(reader::seek);
+            }
             while (partitions.stream().anyMatch(partition -> reader.position(partition, TIMEOUT) < stops.get(partition))) {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(500))) {
-                    if (record.offset() >= stops.get(new TopicPartition(record.topic(), record.partition()))) {
-                        continue;
-                    }
-                    Optional<WebhookEvent> event = FanOut.read(record);
-                    if (event.isPresent() && event.get().isFor(endpoint)) {
-                        writes.add(outboxes.send(endpoint.outbox().name(), event.get().conversationId(),
-                                WebhookDelivery.queued(endpoint.id(), event.get())));
+                    if (record.value() != null
+                            && record.offset() < stops.get(new TopicPartition(record.topic(), record.partition()))) {
+                        each.accept(record, writes);
                     }
                 }
             }
