@@ -23,6 +23,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
@@ -64,7 +65,11 @@ class KafkaConfiguration {
     /** Writes outboxes and dead letters (both hold {@link WebhookDelivery} records). */
     @Bean
     KafkaTemplate<String, WebhookDelivery> deliveryTemplate(ProducerFactory<String, WebhookDelivery> deliveryProducerFactory) {
-        return new KafkaTemplate<>(deliveryProducerFactory);
+        KafkaTemplate<String, WebhookDelivery> template = new KafkaTemplate<>(deliveryProducerFactory);
+        // failures are logged once, where they are handled, without the record: it holds a chat message
+        template.setProducerListener(new ProducerListener<>() {
+        });
+        return template;
     }
 
     @Bean
