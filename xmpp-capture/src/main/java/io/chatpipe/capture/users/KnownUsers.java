@@ -50,6 +50,11 @@ public class KnownUsers implements Predicate<UserId>, SmartLifecycle {
 
     private volatile boolean running;
 
+    private volatile boolean caughtUpOnce;
+
+    /** The topics' ends when capture started: read up to them, it knows every user it can be asked about. */
+    private Map<TopicPartition, Long> endsAtStart = Map.of();
+
     KnownUsers(KafkaProperties kafka) {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -97,14 +102,16 @@ public class KnownUsers implements Predicate<UserId>, SmartLifecycle {
         return ends.entrySet().stream().allMatch(end -> read.getOrDefault(end.getKey(), 0L) >= end.getValue());
     }
 
+    /** Whether everything the topics held when capture started has been read. */
     public boolean caughtUpOnce() {
-        return !positions.isEmpty();
+        return caughtUpOnce;
     }
 
     @Override
     public void start() {
         synchronized (consumer) {
             assignNewPartitions();
+            endsAtStart = consumer.endOffsets(consumer.assignment());
         }
         running = true;
         reader = Thread.ofPlatform().daemon().name("known-users").start(this::read);
@@ -138,7 +145,10 @@ public class KnownUsers implements Predicate<UserId>, SmartLifecycle {
                         assignNewPartitions();
                         nextLookForPartitions = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                     }
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    var records = consumer.assignment().isEmpty()
+                            ? org.apache.kafka.clients.consumer.ConsumerRecords.<byte[], byte[]>empty()
+                            : consumer.poll(Duration.ofMillis(200));
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
                         if (record.key() != null && record.value() != null) {
                             try {
                                 users.add(Topics.USERS.keys().deserializer().deserialize(record.topic(), record.key())
@@ -155,11 +165,15 @@ public class KnownUsers implements Predicate<UserId>, SmartLifecycle {
                     }
                 }
                 positions = Map.copyOf(read);
+                if (read.isEmpty()) {
+                    Thread.sleep(200);   // no topic to read yet
+                }
+                caughtUpOnce = caughtUpOnce || reached(endsAtStart);
                 synchronized (progress) {
                     progress.notifyAll();
                 }
             }
-        } catch (WakeupException | InterruptException e) {
+        } catch (WakeupException | InterruptException | InterruptedException e) {
             // stopping
         } catch (RuntimeException e) {
             log.error("Known users: reading {} failed; capture cannot tell chatpipe's users any more", TOPICS, e);
