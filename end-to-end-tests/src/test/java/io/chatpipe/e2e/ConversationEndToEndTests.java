@@ -96,28 +96,28 @@ class ConversationEndToEndTests {
             bob.sendChat(aliceJid, "what's up? <b>&", "bob-reply-2");
 
             // alice's WebSocket: the replies live, from bob; her message's status up to read
-            JsonNode second = alice.await(f -> f.path("messageType").asString().equals("NEW_MESSAGE")
+            JsonNode second = alice.awaitFrame(f -> f.path("messageType").asString().equals("NEW_MESSAGE")
                     && f.path("content").asString().equals("what's up? <b>&"));
             assertThat(second.path("from").asString()).isEqualTo("bob2way");
             assertThat(alice.frames()).anySatisfy(f -> {
                 assertThat(f.path("messageType").asString()).isEqualTo("NEW_MESSAGE");
                 assertThat(f.path("content").asString()).isEqualTo("yes, on my phone");
             });
-            alice.await(f -> f.path("messageType").asString().equals("DELIVERY_STATUS")
+            alice.awaitFrame(f -> f.path("messageType").asString().equals("DELIVERY_STATUS")
                     && f.path("messageId").asString().equals(messageId) && f.path("status").asString().equals("READ"));
 
             // the history, either way round: both directions in one order, alice's message read
             for (String path : List.of("/api/v1/conversations/alice2way/bob2way/messages",
                     "/api/v1/conversations/bob2way/alice2way/messages")) {
-                List<?> messages = await().atMost(Duration.ofSeconds(60))
+                List<Map<?, ?>> messages = await().atMost(Duration.ofSeconds(60))
                         .ignoreException(HttpServerErrorException.ServiceUnavailable.class).until(
-                        () -> (List<?>) client(history).get().uri(path).retrieve().body(Map.class).get("messages"),
-                        list -> list.size() == 3 && "read".equals(((Map<?, ?>) list.getFirst()).get("status")));
-                assertThat(messages).extracting(m -> ((Map<?, ?>) m).get("message"))
+                        () -> messages(path),
+                        list -> list.size() == 3 && "read".equals(list.getFirst().get("status")));
+                assertThat(messages).extracting(m -> (Object) m.get("message"))
                         .containsExactly("are you there?", "yes, on my phone", "what's up? <b>&");
-                assertThat(messages).extracting(m -> ((Map<?, ?>) m).get("fromId"))
+                assertThat(messages).extracting(m -> (Object) m.get("fromId"))
                         .containsExactly("alice2way", "bob2way", "bob2way");
-                assertThat(messages).extracting(m -> ((Map<?, ?>) m).get("source"))
+                assertThat(messages).extracting(m -> (Object) m.get("source"))
                         .containsExactly("api", "xmpp", "xmpp");
             }
 
@@ -125,6 +125,11 @@ class ConversationEndToEndTests {
             assertThat(bob.received()).filteredOn(m -> m.getBody() != null).extracting(Message::getBody)
                     .containsExactly("are you there?");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<?, ?>> messages(String path) {
+        return (List<Map<?, ?>>) client(history).get().uri(path).retrieve().body(Map.class).get("messages");
     }
 
     private static RestClient client(ConfigurableApplicationContext context) {
@@ -149,11 +154,11 @@ class ConversationEndToEndTests {
             chat.socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + port(api) + session.get("webSocket")), chat)
                     .get();
-            chat.await(f -> f.path("messageType").asString().equals("JOIN_SUCCESS"));
+            chat.awaitFrame(f -> f.path("messageType").asString().equals("JOIN_SUCCESS"));
             return chat;
         }
 
-        JsonNode await(java.util.function.Predicate<JsonNode> match) {
+        JsonNode awaitFrame(java.util.function.Predicate<JsonNode> match) {
             return await().atMost(Duration.ofSeconds(60)).until(
                     () -> frames.stream().filter(match).findFirst(), java.util.Optional::isPresent).orElseThrow();
         }
