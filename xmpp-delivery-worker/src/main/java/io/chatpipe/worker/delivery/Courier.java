@@ -4,6 +4,7 @@ import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topics;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.contacts.Introducer;
 import io.chatpipe.worker.provisioning.UserProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,11 +24,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes the records of {@code chat.messages} to their outcomes: both users provisioned, the stanza
- * handed to the XMPP server and ACCEPTED recorded; or, when the server refuses it for good (or it is
+ * Takes the records of {@code chat.messages} to their outcomes: both users provisioned and made
+ * contacts of each other, the stanza handed to the XMPP server and ACCEPTED recorded; or, when the server refuses it for good (or it is
  * no message at all), a dead letter and FAILED. Transient failures are retried with backoff for as
  * long as it takes, each attempt recorded as RETRYING, until the records are taken away (their
- * partition revoked, the worker stopping).
+ * partition revoked, the worker stopping). A message captured from XMPP ({@link MessageAccepted#toDeliver()}
+ * false) is done at once, unsent and without an outcome: its recipient has it already.
  *
  * <p>A conversation's messages go in order, in rounds: those waiting are sent one after the other,
  * then confirmed together ({@link DeliveryBackend#confirm}), then their outcomes written at once. While
@@ -50,6 +52,8 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
 
     private final UserProvisioner provisioner;
 
+    private final Introducer introducer;
+
     private final DeliveryBackend backend;
 
     private final DeliveryOutcomes outcomes;
@@ -66,9 +70,10 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
     /** How long the server took to confirm a round. */
     private final Timer confirmations;
 
-    Courier(UserProvisioner provisioner, DeliveryBackend backend, DeliveryOutcomes outcomes, DeadLetters deadLetters,
-            WorkerProperties properties, MeterRegistry meters) {
+    Courier(UserProvisioner provisioner, Introducer introducer, DeliveryBackend backend, DeliveryOutcomes outcomes,
+            DeadLetters deadLetters, WorkerProperties properties, MeterRegistry meters) {
         this.provisioner = provisioner;
+        this.introducer = introducer;
         this.backend = backend;
         this.outcomes = outcomes;
         this.deadLetters = deadLetters;
@@ -161,6 +166,7 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                 try {
                     provisioner.provision(message.fromId());
                     provisioner.provision(message.toId());
+                    introducer.introduce(message.fromId(), message.toId());
                     var stanza = ChatStanza.of(message);
                     backend.send(message.fromId(), message.toId(), stanza);
                     if (pending.attempts == 1) {
@@ -227,12 +233,15 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
         return KeyOrderedDispatcher.pause(retry.backoff(first.attempts()), abandoned);
     }
 
-    /** Reads each record's message into {@code waiting}; one that has none is dead-lettered and done. */
+    /**
+     * Reads each record's message into {@code waiting}; one that has none is dead-lettered and done, and so
+     * is one captured from XMPP: it is there already, and delivering it would echo it back to its sender.
+     */
     private void read(List<ConsumerRecord<byte[], byte[]>> records, List<Pending> waiting,
                       Consumer<ConsumerRecord<byte[], byte[]>> done) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             MessageAccepted message = read(record);
-            if (message == null) {
+            if (message == null || !message.toDeliver()) {
                 done.accept(record);
             } else {
                 waiting.add(new Pending(record, message));
