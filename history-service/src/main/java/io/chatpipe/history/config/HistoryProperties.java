@@ -6,10 +6,17 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,6 +55,12 @@ public record HistoryProperties(
      * @param rebuild           on start, reset the application (consumer group, changelog and repartition topics)
      *                          and wipe local state, so that the stores are rebuilt from the topics; refused while
      *                          any instance of the application runs
+     * @param instanceId        this instance's static identity in the consumer group ({@code group.instance.id}):
+     *                          an instance restarted under the same id, even after a kill -9, takes its partitions
+     *                          back at once instead of waiting for its old self's session to time out. Empty: this
+     *                          machine's name and a digest of the state directory's absolute path, stable across
+     *                          restarts and distinct for every instance (each has its own state directory);
+     *                          {@code none}: dynamic membership
      */
     public record Streams(
             @DefaultValue("chatpipe-history") @NotBlank String applicationId,
@@ -55,7 +68,32 @@ public record HistoryProperties(
             @DefaultValue("1") @Min(1) short replicationFactor,
             @DefaultValue("") @Pattern(regexp = "|[^:\\s]+:\\d{1,5}") String applicationServer,
             @DefaultValue("0") @Min(0) int standbyReplicas,
-            @DefaultValue("false") boolean rebuild) {
+            @DefaultValue("false") boolean rebuild,
+            @DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]{0,200}") String instanceId) {
+
+        /** The {@code group.instance.id} to use, or empty for dynamic membership. */
+        public Optional<String> groupInstanceId() {
+            if (instanceId.equals("none")) {
+                return Optional.empty();
+            }
+            return Optional.of(instanceId.isEmpty() ? derivedInstanceId() : instanceId);
+        }
+
+        private String derivedInstanceId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            String where = stateDir.toAbsolutePath().normalize().toString();
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(where.getBytes(StandardCharsets.UTF_8));
+                return host.replaceAll("[^A-Za-z0-9.-]", "_") + "-" + HexFormat.of().formatHex(digest, 0, 6);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+        }
     }
 
     /**
