@@ -38,7 +38,8 @@ class MessageFeed implements ConversationFeed<MessageAccepted> {
         ChatFrame frame = new ChatFrame(message.fromId().value(), message.toId().value(), message.message(),
                 ChatFrame.NEW_MESSAGE, message.messageId().toString(), null, message.conversationId().value(),
                 null, message.acceptedAt(), null);
-        sessions.sendToSender(message.fromId(), message.messageId(), frame.withClientMessageId(message.clientMessageId()));
+        sessions.sendToSender(message.fromId(), message.messageId(),
+                frame.withClientMessageId(message.clientMessageId()));
         if (!message.toId().equals(message.fromId())) {
             sessions.send(message.toId(), frame);
         }
