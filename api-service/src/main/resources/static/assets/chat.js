@@ -189,6 +189,18 @@
     }
   }
 
+  // this page's own message, taken by the service: drawn on send, now known by its messageId (the service
+  // sends the sending page this instead of the message itself)
+  function sent(frame) {
+    const entry = frame.clientMessageId && state.byKey.get(`client:${frame.clientMessageId}`);
+    if (entry && inThisConversation(frame.from, frame.to)) {
+      known({
+        messageId: frame.messageId, clientMessageId: frame.clientMessageId, from: frame.from, to: frame.to,
+        content: entry.content, at: Date.parse(frame.at),
+      });
+    }
+  }
+
   function history(frame) {
     if (frame.status === 'UNAVAILABLE') {
       historyNotice(`Earlier messages are unavailable right now: ${frame.content}. New messages still arrive.`);
@@ -258,15 +270,11 @@
   function onFrame(frame) {
     switch (frame.messageType) {
       case 'JOIN_SUCCESS':
-        if (!frame.from) {
-          joined();
-        } else if (frame.from === peer) {
-          setPresence(true);
-        }
+        joined();
         break;
-      case 'LEAVE':
+      case 'PRESENCE':
         if (frame.from === peer) {
-          setPresence(false);
+          setPresence(frame.content === 'online');
         }
         break;
       case 'NEW_MESSAGE':
@@ -278,7 +286,11 @@
         }
         break;
       case 'DELIVERY_STATUS':
-        delivery(frame);
+        if (frame.status === 'SENT') {
+          sent(frame);
+        } else {
+          delivery(frame);
+        }
         break;
       case 'HISTORY':
         if (frame.to === peer) {

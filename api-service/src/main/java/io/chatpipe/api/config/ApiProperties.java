@@ -181,9 +181,12 @@ public record ApiProperties(
      * The chat WebSocket: seed 003's protocol at {@code /ws/chat?token=...} (and, when enabled, at seed 003's
      * own {@code /chat/{username}/{password}}).
      *
-     * @param allowedOrigins     the pages that may open it: a browser's {@code Origin} must be one of these
-     *                           ({@code {port}} stands for the port this instance listens on); a client that
-     *                           sends no Origin is not a browser and is let through to authenticate
+     * @param allowedOrigins     pages of other sites that may open it too, such as seed 003's React client at
+     *                           {@code http://localhost:3000}; the service's own pages (http on 127.0.0.1 or
+     *                           localhost at this instance's port) always may. A browser's {@code Origin} must be
+     *                           one of them ({@code {port}} stands for this instance's port; localhost and
+     *                           127.0.0.1 count as the same host); a client that sends no Origin is not a browser
+     *                           and is let through to authenticate
      * @param legacyPasswordPath serve seed 003's endpoint, which puts the password in the URL (and so in
      *                           access logs and browser history); off unless a seed 003 client needs it
      * @param maxFrameSize       a larger frame is discarded unread and answered with ERROR
@@ -198,7 +201,7 @@ public record ApiProperties(
      *                           connection quiet for half of it, so an open browser page stays connected
      */
     public record WebSocket(
-            @DefaultValue({"http://127.0.0.1:{port}", "http://localhost:{port}"}) List<String> allowedOrigins,
+            List<String> allowedOrigins,
             @DefaultValue("false") boolean legacyPasswordPath,
             @DefaultValue("256KB") DataSize maxFrameSize,
             @DefaultValue("20") @Min(1) int framesPerSecond,
@@ -210,7 +213,7 @@ public record ApiProperties(
             @DefaultValue("5m") Duration idleTimeout) {
 
         public WebSocket {
-            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
             if (idleTimeout.toMillis() < 100) {
                 throw new IllegalArgumentException("chatpipe.api.websocket.idle-timeout must be at least 100ms");
             }

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Who is online, on which instances, as {@code chat.presence} has said since this instance started. When a
  * user comes online anywhere (their first session on any instance) or goes offline everywhere, the users
- * who have them as a contact and have sessions here are told: JOIN_SUCCESS or LEAVE, from that user.
+ * who have them as a contact and have sessions here are told: a PRESENCE frame from that user, "online" or
+ * "offline" (never seed 003's JOIN_SUCCESS or LEAVE, which its client takes as its own login and logout).
  */
 @Component
 public class PresenceBook implements TopicFollower<UserId, PresenceChanged> {
@@ -59,9 +60,8 @@ public class PresenceBook implements TopicFollower<UserId, PresenceChanged> {
             after = instances.containsKey(user);
         }
         if (before != after) {
-            String type = after ? ChatFrame.JOIN_SUCCESS : ChatFrame.LEAVE;
             for (UserId owner : contacts.ownersOf(user)) {
-                sessions.send(owner, ChatFrame.of(type, user.value(), owner.value(), null));
+                sessions.send(owner, ChatFrame.presence(user, owner, after));
             }
         }
     }

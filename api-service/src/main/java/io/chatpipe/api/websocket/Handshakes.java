@@ -7,7 +7,10 @@ import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.UserId;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -42,15 +45,21 @@ final class Handshakes {
 
     /**
      * Cross-site WebSocket hijacking protection: a browser names the page that opens a socket in Origin, and
-     * only the configured pages may. {@code {port}} in an allowed origin is this instance's port. A client
-     * that sends no Origin is not a browser page; it still has to log in.
+     * only the service's own pages and the configured ones may. {@code {port}} in an allowed origin is this
+     * instance's port. localhost and 127.0.0.1 are one host here: the same port on either is the same server,
+     * so a page opened by either name is the same page. A client that sends no Origin is not a browser page;
+     * it still has to log in.
      */
     static final class OriginCheck implements HandshakeInterceptor {
+
+        /** The service's own pages, as a browser names them when it opened them from this instance. */
+        static final List<String> OWN = List.of("http://127.0.0.1:{port}", "http://localhost:{port}");
+        private static final Pattern LOCALHOST = Pattern.compile("^([a-z][a-z0-9+.-]*://)localhost(?=:|$)");
 
         private final List<String> allowed;
 
         OriginCheck(ApiProperties.WebSocket settings) {
-            this.allowed = settings.allowedOrigins();
+            this.allowed = Stream.concat(OWN.stream(), settings.allowedOrigins().stream()).toList();
         }
 
         @Override
@@ -61,7 +70,8 @@ final class Handshakes {
                 return true;
             }
             String port = String.valueOf(request.getLocalAddress().getPort());
-            if (allowed.stream().map(entry -> entry.replace("{port}", port)).anyMatch(origin::equalsIgnoreCase)) {
+            String asked = loopbackAsOne(origin);
+            if (allowed.stream().map(entry -> loopbackAsOne(entry.replace("{port}", port))).anyMatch(asked::equals)) {
                 return true;
             }
             log.info("Refused a chat WebSocket from origin {}; allowed: {}", origin, allowed);
@@ -72,6 +82,11 @@ final class Handshakes {
         @Override
         public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
                 WebSocketHandler handler, Exception exception) {
+        }
+
+        /** An origin in lower case, its host localhost named 127.0.0.1. */
+        static String loopbackAsOne(String origin) {
+            return LOCALHOST.matcher(origin.strip().toLowerCase(Locale.ROOT)).replaceFirst("$1127.0.0.1");
         }
     }
 

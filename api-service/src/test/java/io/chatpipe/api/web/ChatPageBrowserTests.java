@@ -36,8 +36,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The chat page of {@code /chat/{from}/{to}} in a real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}): two pages, two users, each sees what the other writes. History-service is not
- * running here, and the page says so and works all the same. What the XMPP side says (a reply from an XMPP
- * client, evidence that a message was stored, received, read) is put on the real topics as capture puts it.
+ * running here, and the page says so and works all the same. A page of another site is allowed too (as for seed
+ * 003's React client), which takes nothing from the service's own pages under either loopback name. What the
+ * XMPP side says (a reply from an XMPP client, evidence that a message was stored, received, read) is put on the
+ * real topics as capture puts it.
  */
 class ChatPageBrowserTests {
 
@@ -46,6 +48,7 @@ class ChatPageBrowserTests {
 
     static ConfigurableApplicationContext service;
     static String base;
+    static int port;
 
     private final List<WebDriver> browsers = new java.util.ArrayList<>();
 
@@ -53,8 +56,10 @@ class ChatPageBrowserTests {
     static void start() {
         service = ApiServiceApplication.application().run("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + KafkaBroker.bootstrapServers(),
-                "--chatpipe.api.history.url=http://127.0.0.1:9");
-        base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
+                "--chatpipe.api.history.url=http://127.0.0.1:9",
+                "--chatpipe.api.websocket.allowed-origins=http://localhost:3000");
+        port = ((WebServerApplicationContext) service).getWebServer().getPort();
+        base = "http://127.0.0.1:" + port;
     }
 
     @AfterAll
@@ -72,7 +77,7 @@ class ChatPageBrowserTests {
         String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
         String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
         WebDriver alicePage = open(alice, bob, "alice's password");
-        WebDriver bobPage = open(bob, alice, "bob's password");
+        WebDriver bobPage = open("http://localhost:" + port, bob, alice, "bob's password");
 
         assertThat(text(alicePage, By.id("history-notice"))).contains("Earlier messages are unavailable");
         waitFor(alicePage, By.cssSelector("#presence.online"));
@@ -85,7 +90,12 @@ class ChatPageBrowserTests {
 
         write(bobPage, "Hi Alice!");
         assertThat(waitFor(alicePage, By.cssSelector(".message.theirs .text")).getText()).isEqualTo("Hi Alice!");
-        assertThat(alicePage.findElements(By.cssSelector(".message"))).hasSize(2);
+        assertThat(alicePage.findElements(By.cssSelector(".message"))).as("her own message once, his once")
+                .hasSize(2);
+        assertThat(bobPage.findElements(By.cssSelector(".message"))).hasSize(2);
+
+        bobPage.quit();
+        waitFor(alicePage, By.cssSelector("#presence.offline"));
     }
 
     @Test
@@ -159,8 +169,12 @@ class ChatPageBrowserTests {
     }
 
     private WebDriver open(String me, String peer, String password) {
+        return open(base, me, peer, password);
+    }
+
+    private WebDriver open(String site, String me, String peer, String password) {
         WebDriver page = browser();
-        page.get(base + "/chat/" + me + "/" + peer);
+        page.get(site + "/chat/" + me + "/" + peer);
         assertThat(page.findElement(By.id("me")).getText()).isEqualTo(me);
         page.findElement(By.id("password")).sendKeys(password);
         page.findElement(By.id("login-button")).click();
