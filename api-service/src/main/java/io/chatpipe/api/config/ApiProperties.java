@@ -35,6 +35,7 @@ public record ApiProperties(
         @Valid @DefaultValue Chat chat,
         @Valid @DefaultValue History history,
         @Valid @DefaultValue Xmpp xmpp,
+        @Valid @DefaultValue Logins logins,
         @Valid @DefaultValue Bench bench) {
 
     /**
@@ -301,6 +302,41 @@ public record ApiProperties(
         public String toString() {
             return "Xmpp[passwordKey=" + (passwordKey == null ? "none" : "******") + ", domain=" + domain
                     + ", host=" + host + ", port=" + port + "]";
+        }
+    }
+
+    /**
+     * Every door that checks a chat password ({@code POST /api/v1/sessions}, {@code POST /api/v1/xmpp-credentials},
+     * the legacy WebSocket path): failed logins are counted by account and by client address, and beyond the bound
+     * a login is refused with 429 and {@code Retry-After} before any hash is computed (see
+     * {@code io.chatpipe.events.auth.LoginThrottle}); and BCrypt runs only so many at once. The counts are each
+     * instance's own: N instances let a guesser try N times the bound.
+     *
+     * @param accountFailures  failed logins of one account let through within {@code window}; the one that reaches
+     *                         the bound locks the account for {@code window / account-failures}, each failure after a
+     *                         lock locks it again for twice as long
+     * @param addressFailures  the same for one client address (the TCP peer, or what a trusted proxy says with
+     *                         {@code server.forward-headers-strategy}); higher, as many users may share an address
+     * @param window           over which failures are counted
+     * @param maxDelay         the longest a lock grows to
+     * @param concurrentHashes BCrypt hashes computed at once; 0 for one per core
+     * @param queuedHashes     hashes that may wait for a turn; a login beyond them is refused with 503 and
+     *                         {@code Retry-After}, so that a flood of logins cannot take the request threads
+     * @param busyRetryAfter   what that 503 tells the client to wait
+     */
+    public record Logins(
+            @DefaultValue("10") @Min(1) int accountFailures,
+            @DefaultValue("50") @Min(1) int addressFailures,
+            @DefaultValue("5m") Duration window,
+            @DefaultValue("1h") Duration maxDelay,
+            @DefaultValue("0") @Min(0) int concurrentHashes,
+            @DefaultValue("4") @Min(0) int queuedHashes,
+            @DefaultValue("1s") Duration busyRetryAfter) {
+
+        public Logins {
+            if (window.isNegative() || window.isZero() || maxDelay.isNegative() || maxDelay.isZero()) {
+                throw new IllegalArgumentException("chatpipe.api.logins.window and .max-delay must be positive");
+            }
         }
     }
 
