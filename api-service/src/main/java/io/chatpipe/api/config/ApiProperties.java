@@ -229,13 +229,26 @@ public record ApiProperties(
      *                          (messages, deliveries) at all; when one opens, it reads them again from this long
      *                          (by record time) before the last moment it saw none open, so that nothing written
      *                          since is missed even from a producer whose clock is behind by up to this much
+     * @param presenceHeartbeat how often each instance says again, on {@code chat.presence}, who is online on it
+     * @param presenceLease     a user's presence on an instance not said again for this long is over: the instance
+     *                          is taken for dead (killed, cut off), and the user's contacts are told LEAVE unless the
+     *                          user is online elsewhere; three heartbeats or more, so that one late one is no LEAVE
      */
     public record Chat(
             @DefaultValue("4") @Min(1) int partitions,
             @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int replicas,
             @DefaultValue("1d") Duration presenceRetention,
             @DefaultValue("10s") Duration requestTimeout,
-            @DefaultValue("5s") Duration liveLookBack) {
+            @DefaultValue("5s") Duration liveLookBack,
+            @DefaultValue("10s") Duration presenceHeartbeat,
+            @DefaultValue("30s") Duration presenceLease) {
+
+        public Chat {
+            if (presenceHeartbeat.toMillis() < 10 || presenceLease.compareTo(presenceHeartbeat.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("chatpipe.api.chat.presence-heartbeat must be at least 10ms and "
+                        + "presence-lease at least twice as long");
+            }
+        }
     }
 
     /**
