@@ -332,7 +332,7 @@ public record ApiProperties(
      *                         {@code server.forward-headers-strategy}); higher, as many users may share an address
      * @param window           over which failures are counted
      * @param maxDelay         the longest a lock grows to
-     * @param concurrentHashes BCrypt hashes computed at once; 0 for one per core
+     * @param concurrentHashes BCrypt hashes computed at once; 0 for half the cores (at least one)
      * @param queuedHashes     hashes that may wait for a turn; a login beyond them is refused with 503 and
      *                         {@code Retry-After}, so that a flood of logins cannot take the request threads
      * @param busyRetryAfter   what that 503 tells the client to wait

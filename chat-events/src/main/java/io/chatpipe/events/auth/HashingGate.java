@@ -20,14 +20,15 @@ public final class HashingGate {
     private final LongAdder refused = new LongAdder();
 
     /**
-     * @param concurrent hashes computed at once; 0 for one per core this JVM has
+     * @param concurrent hashes computed at once; 0 for half the cores this JVM has, at least one: a flood from many
+     *                   addresses, which no count of failures stops, then leaves the other half to the rest
      * @param queued     hashes that may wait for a turn; beyond that they are refused at once
      */
     public HashingGate(int concurrent, int queued) {
         if (concurrent < 0 || queued < 0) {
             throw new IllegalArgumentException("concurrent and queued must not be negative");
         }
-        int permits = concurrent == 0 ? Runtime.getRuntime().availableProcessors() : concurrent;
+        int permits = concurrent == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : concurrent;
         this.running = new Semaphore(permits, true);
         this.admitted = new Semaphore(permits + queued);
     }

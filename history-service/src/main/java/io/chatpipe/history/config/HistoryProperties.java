@@ -136,7 +136,7 @@ public record HistoryProperties(
      * @param addressFailures  the same for one client address
      * @param window           over which failures are counted
      * @param maxDelay         the longest a lock grows to
-     * @param concurrentHashes BCrypt checks at once; 0 for one per core
+     * @param concurrentHashes BCrypt checks at once; 0 for half the cores (at least one)
      * @param queuedHashes     checks that may wait for a turn; a request beyond them is refused with 503 and
      *                         {@code Retry-After}
      * @param busyRetryAfter   what that 503 tells the client to wait
