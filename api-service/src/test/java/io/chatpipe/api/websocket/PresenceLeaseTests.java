@@ -29,8 +29,9 @@ import tools.jackson.databind.JsonNode;
  */
 class PresenceLeaseTests {
 
-    static final String[] LEASE = {"--chatpipe.api.chat.presence-heartbeat=500ms",
-            "--chatpipe.api.chat.presence-lease=2s"};
+    /** Short, and five heartbeats long, so that a machine busy for a moment ends no live presence. */
+    static final String[] LEASE = {"--chatpipe.api.chat.presence-heartbeat=1s",
+            "--chatpipe.api.chat.presence-lease=5s"};
 
     @Test
     void aUserOfAKilledInstanceGoesOfflineOnTheOthersWithinTheLease() throws Exception {
