@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every message accepted after this instance started, however it came in (REST or WebSocket, on any
- * instance), to every session here of its sender and its recipient: a NEW_MESSAGE frame with its ids. The
- * sender's frame carries the sender's own client message id too.
+ * instance, or captured from the XMPP server: a reply written in an XMPP client), to every session here of
+ * its sender and its recipient: a NEW_MESSAGE frame with its ids. The sender's frame carries the sender's own
+ * client message id too.
  */
 @Component
 class MessageFeed implements ConversationFeed<MessageAccepted> {

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
  * @param messageId       the message a NEW_MESSAGE or DELIVERY_STATUS frame is about
  * @param clientMessageId the sender's own id of a message, on frames to the sender only
  * @param conversationId  the conversation of a message
- * @param status          DELIVERY_STATUS: ACCEPTED (the XMPP server took it), RETRYING or FAILED; HISTORY:
+ * @param status          DELIVERY_STATUS: ACCEPTED (the XMPP server took it) or STORED (the recipient's
+ *                        archive holds it), both delivered; RECEIVED, READ, RETRYING or FAILED; HISTORY:
  *                        UNAVAILABLE when history could not be had
  * @param at              when the message was accepted, or the delivery attempted
  * @param messages        HISTORY: the conversation's messages, oldest first, as history-service shows them
@@ -37,7 +38,7 @@ public record ChatFrame(
     public static final String ADD_CONTACT = "ADD_CONTACT";
     public static final String GET_CONTACTS = "GET_CONTACTS";
     public static final String UNSUBSCRIBE = "UNSUBSCRIBE";
-    /** Ours: the outcome of one attempt to hand a message to the XMPP server. */
+    /** Ours: how far a message got: an attempt's outcome, or evidence from the recipient's side. */
     public static final String DELIVERY_STATUS = "DELIVERY_STATUS";
     /** Ours: asks for (and answers with) the history of the conversation with {@code to}. */
     public static final String GET_HISTORY = "GET_HISTORY";
