@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Presence is a lease: an api-service instance killed with SIGKILL (a process of its own, which cannot say that
- * its users went offline) leaves no user online for ever. Its users' contacts on another instance see them go offline (PRESENCE)
- * within the lease, while users of live instances stay online through the heartbeats.
+ * its users went offline) leaves no user online for ever. Its users' contacts on another instance see them go
+ * offline (PRESENCE) within the lease, while users of live instances stay online through the heartbeats.
  */
 class PresenceLeaseTests {
 
