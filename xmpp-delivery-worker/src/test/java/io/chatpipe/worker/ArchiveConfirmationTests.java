@@ -53,8 +53,9 @@ class ArchiveConfirmationTests {
             assertThat(outcomes.values()).allSatisfy(attempts -> assertThat(attempts).containsExactly("ACCEPTED 1"));
             // each is done: nothing is left to send it again
             assertThat(chat.arrivals(messages)).containsExactlyElementsOf(ids(messages));
-            assertThat(worker.context.getEnvironment().getProperty("chatpipe.worker.ejabberd.confirm-by"))
-                    .isEqualTo("archive");
+            // each timed from its send to its evidence
+            assertThat(worker.context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                    .get("chatpipe.worker.evidence.wait").timer().count()).isEqualTo(messages.size());
         } finally {
             chat.close();
         }
