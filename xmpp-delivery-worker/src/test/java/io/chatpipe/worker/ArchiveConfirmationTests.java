@@ -12,6 +12,7 @@ import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.ServiceProcess;
 import io.chatpipe.testsupport.XmppTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ class ArchiveConfirmationTests {
             // a worker that commits nothing before it is killed: its successor reads the same records again
             String[] first = RunningWorker.arguments(concat(ARCHIVE, WorkerCrashTests.QUICK_GROUP,
                     "--chatpipe.worker.consumer.commit-interval=1h"));
-            try (var killed = WorkerProcess.start(output, first)) {
+            try (var killed = ServiceProcess.start(DeliveryWorkerApplication.class, output, first)) {
                 RunningWorker.publishAll(messages);
                 outcomes(messages, 1);
                 killed.kill();
