@@ -250,7 +250,7 @@ class BacklogRoundsTests {
         }
 
         @Override
-        public void confirm(List<Sent> sent) throws DeliveryException {
+        public List<Sent> confirm(List<Sent> sent) throws DeliveryException, InterruptedException {
             confirmed.add(sent.stream().map(s -> s.stanza().getStanzaId()).toList());
             if (holding.getCount() > 0) {
                 holding.countDown();
@@ -265,7 +265,7 @@ class BacklogRoundsTests {
             } else if (released.getAndSet(false) && failNextAfterHold.getAndSet(false)) {
                 throw new DeliveryException.Transient("confirmation failed on purpose, after the round was sent");
             }
-            real.confirm(sent);
+            return real.confirm(sent);
         }
 
         /** Each confirmation that covered any of {@code ids}, with those of its messages, in order. */

@@ -24,7 +24,7 @@ class WorkerCrashTests {
     private static final Logger log = LoggerFactory.getLogger(WorkerCrashTests.class);
 
     /** So that the group notices the killed member in seconds rather than Kafka's default 45. */
-    private static final String[] QUICK_GROUP = {
+    static final String[] QUICK_GROUP = {
             "--spring.kafka.consumer.properties.session.timeout.ms=6000",
             "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000"};
 

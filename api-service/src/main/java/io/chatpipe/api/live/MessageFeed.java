@@ -10,9 +10,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every message accepted after this instance started, however it came in (REST or WebSocket, on any
- * instance), to every session here of its sender and its recipient: a NEW_MESSAGE frame with its ids. The
- * sender's frame carries the sender's own client message id too. The session that sent it gets none: it was
- * told SENT (DELIVERY_STATUS) when Kafka took it, and seed 003's client would draw its own message as received.
+ * instance, or captured from the XMPP server: a reply written in an XMPP client), to every session here of
+ * its sender and its recipient: a NEW_MESSAGE frame with its ids. The sender's frame carries the sender's own
+ * client message id too. The session that sent it gets none: it was told SENT (DELIVERY_STATUS) when Kafka took
+ * it, and seed 003's client would draw its own message as received.
  */
 @Component
 class MessageFeed implements ConversationFeed<MessageAccepted> {
