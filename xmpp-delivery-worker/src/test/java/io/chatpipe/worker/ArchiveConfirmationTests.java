@@ -21,9 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,8 +53,9 @@ class ArchiveConfirmationTests {
             assertThat(outcomes.values()).allSatisfy(attempts -> assertThat(attempts).containsExactly("ACCEPTED 1"));
             // each is done: nothing is left to send it again
             assertThat(chat.arrivals(messages)).containsExactlyElementsOf(ids(messages));
-            assertThat(worker.context.getEnvironment().getProperty("chatpipe.worker.ejabberd.confirm-by"))
-                    .isEqualTo("archive");
+            // each timed from its send to its evidence
+            assertThat(worker.context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                    .get("chatpipe.worker.evidence.wait").timer().count()).isEqualTo(messages.size());
         } finally {
             chat.close();
         }
@@ -122,19 +121,9 @@ class ArchiveConfirmationTests {
         return messages.stream().map(m -> m.messageId().toString()).toList();
     }
 
-    /**
-     * Each message's attempts in chat.deliveries (evidence left out), as "OUTCOME attempt", once each has
-     * {@code accepted} ACCEPTED outcomes.
-     */
+    /** Each message's attempts, once each has {@code accepted} ACCEPTED outcomes. */
     private static Map<String, List<String>> outcomes(List<MessageAccepted> messages, int accepted) {
-        Set<MessageId> wanted = messages.stream().map(MessageAccepted::messageId).collect(Collectors.toSet());
-        List<DeliveryAttempted> found = TopicReader.await(Topics.DELIVERIES,
-                r -> wanted.contains(r.value().messageId()) && !r.value().outcome().evidence(),
-                all -> all.stream().filter(r -> r.value().outcome() == Outcome.ACCEPTED).count()
-                        >= (long) accepted * messages.size(),
-                DELIVERY_TIMEOUT.multipliedBy(2)).stream().map(ConsumerRecord::value).toList();
-        return found.stream().collect(Collectors.groupingBy(d -> d.messageId().toString(),
-                Collectors.mapping(d -> d.outcome() + " " + d.attempt(), Collectors.toList())));
+        return TopicReader.attempts(ids(messages), accepted, DELIVERY_TIMEOUT.multipliedBy(2));
     }
 
     /** A sender and an online recipient (their own XMPP client). */

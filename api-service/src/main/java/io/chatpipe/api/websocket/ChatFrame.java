@@ -12,10 +12,10 @@ import tools.jackson.databind.JsonNode;
  * @param messageId       the message a NEW_MESSAGE or DELIVERY_STATUS frame is about
  * @param clientMessageId the sender's own id of a message, on frames to the sender only
  * @param conversationId  the conversation of a message
- * @param status          DELIVERY_STATUS: SENT (chatpipe took it: Kafka has it; to the session that sent it only),
+ * @param status          DELIVERY_STATUS: SENT (chatpipe took it: Kafka has it; to the session that sent it),
  *                        ACCEPTED (the XMPP server took it) or STORED (the recipient's archive holds it), both
- *                        delivered; RECEIVED, READ, RETRYING or FAILED; HISTORY: UNAVAILABLE when history could not
- *                        be had
+ *                        delivered; RECEIVED, READ, RETRYING or FAILED; HISTORY: UNAVAILABLE when history could
+ *                        not be had
  * @param at              when the message was accepted, or the delivery attempted
  * @param messages        HISTORY: the conversation's messages, oldest first, as history-service shows them
  */
@@ -41,8 +41,8 @@ public record ChatFrame(
     public static final String GET_CONTACTS = "GET_CONTACTS";
     public static final String UNSUBSCRIBE = "UNSUBSCRIBE";
     /**
-     * Ours: how far a message got: an attempt's outcome, or evidence from the recipient's side; and first, to the
-     * session that sent it, that chatpipe took it (SENT), in place of the message itself, which seed 003's client
+     * Ours: where a message stands: an attempt's outcome, or evidence from the recipient's side; to the session
+     * that sent it, first that chatpipe took it (SENT), in place of the message itself, which seed 003's client
      * would draw a second time.
      */
     public static final String DELIVERY_STATUS = "DELIVERY_STATUS";

@@ -118,7 +118,8 @@ final class Handshakes {
 
     /**
      * Seed 003's {@code /chat/{username}/{password}}, served only when
-     * {@code chatpipe.api.websocket.legacy-password-path} is on: a wrong password gets FORBIDDEN.
+     * {@code chatpipe.api.websocket.legacy-password-path} is on: a wrong password gets FORBIDDEN; too many failed
+     * logins of the account or from the address get FORBIDDEN saying when to retry, unchecked.
      */
     static final class PasswordPathLogin implements HandshakeInterceptor {
 
@@ -139,7 +140,9 @@ final class Handshakes {
             }
             String username = UriUtils.decode(parts[0], StandardCharsets.UTF_8);
             String password = UriUtils.decode(parts[1], StandardCharsets.UTF_8);
-            switch (accounts.login(username, password)) {
+            var peer = request.getRemoteAddress();
+            String address = peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
+            switch (accounts.login(username, password, Accounts.Door.LEGACY_WEBSOCKET, address)) {
                 case Login.Success success -> attributes.put(USER, success.user());
                 case Login.WrongPassword wrong -> attributes.put(REFUSAL, new Refusal(
                         ChatFrame.of(ChatFrame.FORBIDDEN, null, wrong.user().value(), "the password is wrong"),
@@ -148,6 +151,13 @@ final class Handshakes {
                         ChatFrame.error(invalid.field() + " " + invalid.detail()), CloseStatus.POLICY_VIOLATION));
                 case Login.Unavailable unavailable -> attributes.put(REFUSAL, new Refusal(
                         ChatFrame.error(unavailable.detail()), CloseStatus.SERVICE_RESTARTED));
+                // refused unchecked, no hash computed; 1013: try again later
+                case Login.Throttled throttled -> attributes.put(REFUSAL, new Refusal(ChatFrame.of(ChatFrame.FORBIDDEN,
+                        null, username, "too many failed logins; retry after " + throttled.retryAfter().toSeconds()
+                                + " s"), CloseStatus.SERVICE_OVERLOAD));
+                case Login.Busy busy -> attributes.put(REFUSAL, new Refusal(ChatFrame.error(
+                        "too many logins are being checked; retry after " + busy.retryAfter().toSeconds() + " s"),
+                        CloseStatus.SERVICE_OVERLOAD));
             }
             return true;
         }

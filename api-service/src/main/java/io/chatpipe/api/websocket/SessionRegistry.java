@@ -79,6 +79,20 @@ public class SessionRegistry implements SmartLifecycle {
         }
     }
 
+    /**
+     * Says again that every user with a session here is online, for other instances to know this one still holds
+     * them (a presence lease); under each user's lock, so that it cannot overtake the user's going offline.
+     */
+    public void announceOnline() {
+        for (UserId user : List.copyOf(sessions.keySet())) {
+            synchronized (lock(user)) {
+                if (sessions.containsKey(user)) {
+                    presence.online(user);
+                }
+            }
+        }
+    }
+
     /** Whether no session is open on this instance. */
     public boolean noneOpen() {
         return sessions.isEmpty();

@@ -36,10 +36,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The chat page of {@code /chat/{from}/{to}} in a real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}): two pages, two users, each sees what the other writes. History-service is not
- * running here, and the page says so and works all the same. What the XMPP side says (a reply from an XMPP
- * client, evidence that a message was stored, received, read) is put on the real topics as capture puts it. A
- * page of another site is allowed too (as for seed 003's React client), which takes nothing from the service's
- * own pages under either loopback name.
+ * running here, and the page says so and works all the same. A page of another site is allowed too (as for seed
+ * 003's React client), which takes nothing from the service's own pages under either loopback name. What the
+ * XMPP side says (a reply from an XMPP client, evidence that a message was stored, received, read) is put on the
+ * real topics as capture puts it.
  */
 class ChatPageBrowserTests {
 

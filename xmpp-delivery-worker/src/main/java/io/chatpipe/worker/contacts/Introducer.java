@@ -1,6 +1,7 @@
 package io.chatpipe.worker.contacts;
 
 import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryException;
@@ -44,10 +45,15 @@ public class Introducer {
                 }));
     }
 
-    /** Both users' accounts exist. Returns once each has the other on their roster, subscribed both ways. */
-    public void introduce(UserId from, UserId to) throws DeliveryException.Transient {
-        ConversationId pair = ConversationId.between(from, to);
-        if (from.equals(to) || introduced.contains(pair)) {
+    /**
+     * The message's two users' accounts exist. Returns once each has the other on their roster, subscribed
+     * both ways.
+     */
+    public void introduce(MessageAccepted message) throws DeliveryException.Transient {
+        ConversationId pair = message.conversationId();
+        UserId from = message.fromId();
+        UserId to = message.toId();
+        if (introduced.contains(pair) || from.equals(to)) {
             return;
         }
         try {

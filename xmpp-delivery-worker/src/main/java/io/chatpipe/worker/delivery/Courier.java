@@ -181,7 +181,7 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                 try {
                     provisioner.provision(message.fromId());
                     provisioner.provision(message.toId());
-                    introducer.introduce(message.fromId(), message.toId());
+                    introducer.introduce(message);
                     var stanza = ChatStanza.of(message);
                     backend.send(message.fromId(), message.toId(), stanza);
                     if (pending.attempts == 1) {

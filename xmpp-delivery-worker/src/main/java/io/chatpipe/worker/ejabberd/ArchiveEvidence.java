@@ -128,9 +128,12 @@ class ArchiveEvidence implements SmartLifecycle {
      * have none by then, in their order.
      */
     List<Sent> awaitStored(List<Sent> sent, Duration patience) throws InterruptedException {
+        var ids = new ArrayList<MessageId>(sent.size());
         var waiting = new ArrayList<CompletableFuture<Void>>(sent.size());
         for (Sent message : sent) {
-            waiting.add(waitFor(message.id()));
+            MessageId id = message.id();
+            ids.add(id);
+            waiting.add(waitFor(id));
         }
         long deadline = System.nanoTime() + patience.toNanos();
         List<Sent> missing = new ArrayList<>();
@@ -139,13 +142,13 @@ class ArchiveEvidence implements SmartLifecycle {
             CompletableFuture<Void> evidence = waiting.get(i);
             try {
                 evidence.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                Long seenAt = evidenced.get(message.id());
+                Long seenAt = evidenced.get(ids.get(i));
                 // evidence read before this send returned was for an earlier copy: this one was not timed
                 if (seenAt != null && seenAt >= message.sentAt()) {
                     sendToEvidence.record(seenAt - message.sentAt(), TimeUnit.NANOSECONDS);
                 }
             } catch (TimeoutException e) {
-                waiters.remove(message.id(), evidence);
+                waiters.remove(ids.get(i), evidence);
                 missing.add(message);
             } catch (ExecutionException e) {
                 throw new IllegalStateException("evidence completes with no failure", e);
