@@ -15,9 +15,11 @@ import java.util.stream.Stream;
  * account and each address has a Bucket4j bucket of {@code failures} tokens refilled over {@code window}; a
  * failure takes one. The failure that takes the last one locks the account (or address) for the time one token
  * takes to come back ({@code window / failures}). Once locked, each failure after the lock ends locks it again for
- * twice as long, up to {@code maxDelay}, until it has been left alone for a window and its bucket is full. While it is locked, a door refuses the login (429 with
- * {@code Retry-After}) before it computes a hash: a guesser costs a map lookup, not a BCrypt. A success resets
- * the account, not the address (a guesser with one account of their own must not clear their address).
+ * twice as long, up to {@code maxDelay}, until it has been left alone for a window and its bucket is full. While
+ * it is locked, a door refuses the login (429 with {@code Retry-After}) before it computes a hash: a guesser costs
+ * a map lookup, not a BCrypt. A success resets the account, not the address (a guesser with one account of their
+ * own must not clear their address). Keys are forgotten once idle, swept when there are many, so that memory
+ * follows the rate of failures, not their total.
  *
  * <p>The counts are this instance's: with N instances behind a balancer a guesser gets at most N times the bound.
  * Sharing them through Kafka would turn every wrong guess into a broker write that every instance reads, which is
