@@ -1,11 +1,13 @@
 package io.chatpipe.testsupport;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A real ejabberd (the distribution's package) with chatpipe's own config, started by the same
- * script as ./chatpipe run, on free loopback ports in a temporary directory. One per test JVM;
- * {@link #stop()} and {@link #start()} let a test take it down and bring it back with its data.
+ * script as ./chatpipe run, on free loopback ports in a temporary directory, with its message archive
+ * in a PostgreSQL of its own ({@link #archive()}). One per test JVM; {@link #stop()} and {@link #start()}
+ * let a test take ejabberd down and bring it back with its data, while the archive's database stays up.
  */
 public final class Ejabberd extends LocalXmppServer {
 
@@ -13,17 +15,32 @@ public final class Ejabberd extends LocalXmppServer {
 
     private final int clientPort = FreePorts.pick();
     private final int httpPort = FreePorts.pick();
+    private final Postgres archive;
 
-    private Ejabberd() {
+    private Ejabberd(Postgres archive) {
         super("stack/ejabberd/ejabberd-local", "ejabberd");
+        this.archive = archive;
     }
 
-    /** The test JVM's ejabberd, started on first use and stopped when the JVM exits. */
+    /** The test JVM's ejabberd and its PostgreSQL, started on first use and stopped when the JVM exits. */
     public static synchronized Ejabberd shared() {
         if (shared == null) {
-            shared = startedForThisJvm(new Ejabberd());
+            Postgres archive = Postgres.started();
+            try {
+                shared = startedForThisJvm(new Ejabberd(archive));
+            } catch (RuntimeException e) {
+                archive.close();
+                throw e;
+            }
         }
         return shared;
+    }
+
+    /** Starts ejabberd (again), and its archive's database first when that was stopped. */
+    @Override
+    public void start() {
+        archive.start();
+        super.start();
     }
 
     @Override
@@ -36,10 +53,27 @@ public final class Ejabberd extends LocalXmppServer {
         return "http://127.0.0.1:" + httpPort + "/api";
     }
 
+    /** The PostgreSQL that holds this ejabberd's message archive (mod_mam), ready for change data capture. */
+    public Postgres archive() {
+        return archive;
+    }
+
+    /** Stops ejabberd, then the archive's database, and removes both's data. */
+    @Override
+    void shutDown() {
+        try {
+            super.shutDown();
+        } finally {
+            archive.close();
+        }
+    }
+
     @Override
     Map<String, String> env() {
-        return Map.of("CHATPIPE_XMPP_DOMAIN", domain(),
-                "CHATPIPE_XMPP_C2S_PORT", Integer.toString(clientPort),
-                "CHATPIPE_XMPP_HTTP_PORT", Integer.toString(httpPort));
+        var env = new HashMap<>(archive.ejabberdEnv());
+        env.put("CHATPIPE_XMPP_DOMAIN", domain());
+        env.put("CHATPIPE_XMPP_C2S_PORT", Integer.toString(clientPort));
+        env.put("CHATPIPE_XMPP_HTTP_PORT", Integer.toString(httpPort));
+        return env;
     }
 }

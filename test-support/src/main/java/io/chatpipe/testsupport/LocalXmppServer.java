@@ -28,11 +28,14 @@ abstract class LocalXmppServer implements XmppServer {
     /** Starts the server and has it stopped, and its data removed, when the JVM exits. */
     static <S extends LocalXmppServer> S startedForThisJvm(S server) {
         server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            FileSystemUtils.deleteRecursively(server.dataDir().toFile());
-        }, server.getClass().getSimpleName() + "-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutDown, server.getClass().getSimpleName() + "-stop"));
         return server;
+    }
+
+    /** Stops the server for good and removes its data. */
+    void shutDown() {
+        stop();
+        FileSystemUtils.deleteRecursively(dataDir.toFile());
     }
 
     /** The script's environment: the domain and the ports. */

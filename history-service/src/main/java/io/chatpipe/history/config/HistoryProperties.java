@@ -150,14 +150,48 @@ public record HistoryProperties(
      * @param verifiedFor how long a user's password, once checked against its BCrypt hash, is taken without
      *                    checking again (the password itself is not kept: only an HMAC of it under a key of this
      *                    instance); zero checks every request
+     * @param logins      failed logins with chat accounts, and how many passwords are hashed at once
      */
     public record Auth(
             @DefaultValue("false") boolean required,
             @DefaultValue List<@Valid ApiKey> keys,
-            @DefaultValue("10m") @NotNull Duration verifiedFor) {
+            @DefaultValue("10m") @NotNull Duration verifiedFor,
+            @Valid @DefaultValue Logins logins) {
 
         public Auth {
             keys = List.copyOf(keys);
+        }
+    }
+
+    /**
+     * HTTP Basic logins with chat accounts, as the api-service bounds its own ({@code chatpipe.api.logins}): failed
+     * logins counted by account and by client address, on this instance; beyond the bound a request is refused
+     * with 429 and {@code Retry-After} before its password is hashed, or checked against the remembered success.
+     *
+     * @param accountFailures  failed logins of one account let through within {@code window}; the one that reaches
+     *                         the bound locks the account for {@code window / account-failures}, each failure after a
+     *                         lock locks it again for twice as long
+     * @param addressFailures  the same for one client address
+     * @param window           over which failures are counted
+     * @param maxDelay         the longest a lock grows to
+     * @param concurrentHashes BCrypt checks at once; 0 for half the cores (at least one)
+     * @param queuedHashes     checks that may wait for a turn; a request beyond them is refused with 503 and
+     *                         {@code Retry-After}
+     * @param busyRetryAfter   what that 503 tells the client to wait
+     */
+    public record Logins(
+            @DefaultValue("10") @Min(1) int accountFailures,
+            @DefaultValue("50") @Min(1) int addressFailures,
+            @DefaultValue("5m") @NotNull Duration window,
+            @DefaultValue("1h") @NotNull Duration maxDelay,
+            @DefaultValue("0") @Min(0) int concurrentHashes,
+            @DefaultValue("4") @Min(0) int queuedHashes,
+            @DefaultValue("1s") @NotNull Duration busyRetryAfter) {
+
+        public Logins {
+            if (window.isNegative() || window.isZero() || maxDelay.isNegative() || maxDelay.isZero()) {
+                throw new IllegalArgumentException("chatpipe.history.auth.logins.window and .max-delay must be positive");
+            }
         }
     }
 
