@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A service in a JVM of its own, started as {@code java -cp <the test classpath> <main class> <arguments>},
- * so that {@link #kill()} is a real {@code kill -9}: no shutdown hook, no commit, no goodbye.
+ * so that {@link #kill()} is a real {@code kill -9}: no shutdown hook, no commit, no goodbye; {@link #stop()} is
+ * the SIGTERM of an ordinary stop.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -50,6 +52,14 @@ public final class ServiceProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** SIGTERM, as a service manager stops a service (it closes cleanly), and waits; SIGKILL after a minute. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
     }
 
     public boolean alive() {

@@ -37,7 +37,7 @@ class HistoryRestartTests {
     void answersWithEveryMessageAfterAKillAndAfterACleanStop(@TempDir Path stateDir) throws Exception {
         String applicationId = "history-restart-" + run;
         int port = FreePorts.pick();
-        Path output = Files.createDirectories(Path.of("target", "history-restart")).resolve(run + ".log");
+        Path logs = Files.createDirectories(Path.of("target", "history-restart"));
         UserId alice = UserId.of("alice-" + run);
         UserId bob = UserId.of("bob-" + run);
         String page = "/api/v1/conversations/" + alice.value() + "/" + bob.value() + "/messages";
@@ -45,19 +45,19 @@ class HistoryRestartTests {
         try (ChatTraffic traffic = new ChatTraffic()) {
             Consumer<String> send = body -> sent.add(traffic.send(alice, bob, body));
             send.accept("before the first start");
-            HistoryProcess history = HistoryProcess.start(applicationId, stateDir, port, output);
+            HistoryProcess history = HistoryProcess.start(applicationId, stateDir, port, logs.resolve(run + "-1.log"));
             try {
                 awaitEvery(history, page, sent, "first start");
 
                 history.kill();
                 send.accept("while killed");
-                history = HistoryProcess.start(applicationId, stateDir, port, output);
+                history = HistoryProcess.start(applicationId, stateDir, port, logs.resolve(run + "-2.log"));
                 awaitEvery(history, page, sent, "restart after kill -9");
 
                 history.stop();
                 assertThat(history.alive()).isFalse();
                 send.accept("while stopped");
-                history = HistoryProcess.start(applicationId, stateDir, port, output);
+                history = HistoryProcess.start(applicationId, stateDir, port, logs.resolve(run + "-3.log"));
                 awaitEvery(history, page, sent, "restart after a clean stop");
             } finally {
                 history.close();

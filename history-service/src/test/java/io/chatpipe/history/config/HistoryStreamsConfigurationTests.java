@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 /**
- * The stream thread's fetches: whatever arrived in the last 50 ms at once, unless configured otherwise; and each
- * instance's static identity in the group.
+ * The stream thread's fetches and commits: whatever arrived in the last 10 ms at once, a commit a second, unless
+ * configured otherwise; and each instance's static identity in the group.
  */
 class HistoryStreamsConfigurationTests {
 
@@ -22,20 +22,23 @@ class HistoryStreamsConfigurationTests {
     private static final String MAX_WAIT = StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
 
     @Test
-    void fetchesWhatArrivedInTheLast50MsAtOnce() {
+    void fetchesWhatArrivedInTheLast10MsAtOnceAndCommitsOnceASecond() {
         Map<String, Object> config = streamsConfig(new KafkaProperties());
 
-        assertThat(config).containsEntry(MIN_BYTES, 64 * 1024).containsEntry(MAX_WAIT, 50)
+        assertThat(config).containsEntry(MIN_BYTES, 64 * 1024).containsEntry(MAX_WAIT, 10)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000)
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     }
 
     @Test
-    void aConfiguredFetchWins() {
+    void aConfiguredFetchAndCommitIntervalWin() {
         var kafka = new KafkaProperties();
         kafka.getStreams().getProperties().put(MAX_WAIT, "5");
         kafka.getStreams().getProperties().put(MIN_BYTES, "1");
+        kafka.getStreams().getProperties().put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
 
-        assertThat(streamsConfig(kafka)).containsEntry(MAX_WAIT, "5").containsEntry(MIN_BYTES, "1");
+        assertThat(streamsConfig(kafka)).containsEntry(MAX_WAIT, "5").containsEntry(MIN_BYTES, "1")
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
     }
 
     @Test
