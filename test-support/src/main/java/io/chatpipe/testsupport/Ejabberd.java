@@ -70,7 +70,7 @@ public final class Ejabberd extends LocalXmppServer {
 
     @Override
     Map<String, String> env() {
-        var env = new HashMap<>(archive.ejabberdEnv());
+        var env = new HashMap<>(archive.serverEnv());
         env.put("CHATPIPE_XMPP_DOMAIN", domain());
         env.put("CHATPIPE_XMPP_C2S_PORT", Integer.toString(clientPort));
         env.put("CHATPIPE_XMPP_HTTP_PORT", Integer.toString(httpPort));
