@@ -15,32 +15,17 @@ public final class Ejabberd extends LocalXmppServer {
 
     private final int clientPort = FreePorts.pick();
     private final int httpPort = FreePorts.pick();
-    private final Postgres archive;
 
     private Ejabberd(Postgres archive) {
-        super("stack/ejabberd/ejabberd-local", "ejabberd");
-        this.archive = archive;
+        super("stack/ejabberd/ejabberd-local", "ejabberd", archive);
     }
 
     /** The test JVM's ejabberd and its PostgreSQL, started on first use and stopped when the JVM exits. */
     public static synchronized Ejabberd shared() {
         if (shared == null) {
-            Postgres archive = Postgres.started();
-            try {
-                shared = startedForThisJvm(new Ejabberd(archive));
-            } catch (RuntimeException e) {
-                archive.close();
-                throw e;
-            }
+            shared = startedForThisJvm(Postgres::started, Ejabberd::new);
         }
         return shared;
-    }
-
-    /** Starts ejabberd (again), and its archive's database first when that was stopped. */
-    @Override
-    public void start() {
-        archive.start();
-        super.start();
     }
 
     @Override
@@ -53,24 +38,9 @@ public final class Ejabberd extends LocalXmppServer {
         return "http://127.0.0.1:" + httpPort + "/api";
     }
 
-    /** The PostgreSQL that holds this ejabberd's message archive (mod_mam), ready for change data capture. */
-    public Postgres archive() {
-        return archive;
-    }
-
-    /** Stops ejabberd, then the archive's database, and removes both's data. */
-    @Override
-    void shutDown() {
-        try {
-            super.shutDown();
-        } finally {
-            archive.close();
-        }
-    }
-
     @Override
     Map<String, String> env() {
-        var env = new HashMap<>(archive.ejabberdEnv());
+        var env = new HashMap<>(archive().serverEnv());
         env.put("CHATPIPE_XMPP_DOMAIN", domain());
         env.put("CHATPIPE_XMPP_C2S_PORT", Integer.toString(clientPort));
         env.put("CHATPIPE_XMPP_HTTP_PORT", Integer.toString(httpPort));

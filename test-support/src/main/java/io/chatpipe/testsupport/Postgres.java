@@ -13,17 +13,21 @@ import java.util.Properties;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * A real PostgreSQL (the distribution's package) holding ejabberd's message archive, a cluster of its own
- * started by the same script as ./chatpipe run (stack/postgres/postgres-local) on a free loopback port in a
- * temporary directory, with logical decoding on. What change data capture needs: {@link #jdbcUrl()}, the
- * capture role ({@link #captureUser()}, {@link #capturePassword()}: LOGIN REPLICATION, SELECT on the archive)
- * and the publication of the archive's inserts ({@link #PUBLICATION}).
+ * A real PostgreSQL (the distribution's package) holding ejabberd's message archive (or Prosody's, {@link
+ * #startedForProsody()}), a cluster of its own started by the same script as ./chatpipe run
+ * (stack/postgres/postgres-local) on a free loopback port in a temporary directory, with logical decoding on.
+ * What change data capture needs: {@link #jdbcUrl()}, the capture role ({@link #captureUser()},
+ * {@link #capturePassword()}: LOGIN REPLICATION, SELECT on the archive) and the publication of the archive's
+ * inserts ({@link #PUBLICATION}).
  */
 public final class Postgres implements AutoCloseable {
 
     /** ejabberd's database; its table {@value #ARCHIVE_TABLE} is the message archive. */
     public static final String DATABASE = "ejabberd";
     public static final String ARCHIVE_TABLE = "public.archive";
+    /** Prosody's database; Prosody makes its table {@value #PROSODY_ARCHIVE_TABLE} on first use of the archive. */
+    public static final String PROSODY_DATABASE = "prosody";
+    public static final String PROSODY_ARCHIVE_TABLE = "public.prosodyarchive";
     /** Publishes the inserts into the archive only (it has no primary key, so deletes must not be published). */
     public static final String PUBLICATION = "chatpipe_archive";
 
@@ -32,8 +36,11 @@ public final class Postgres implements AutoCloseable {
     private final LocalStackScript script = new LocalStackScript("stack/postgres/postgres-local");
     private final int port = FreePorts.pick();
     private final Path dataDir;
+    /** Whose archive the cluster holds: its database's name, the script's CHATPIPE_POSTGRES_FOR. */
+    private final String database;
 
-    private Postgres() {
+    private Postgres(String database) {
+        this.database = database;
         try {
             this.dataDir = Files.createTempDirectory("chatpipe-postgres");
         } catch (IOException e) {
@@ -43,7 +50,14 @@ public final class Postgres implements AutoCloseable {
 
     /** A new cluster in a temporary directory, started; {@link #close()} stops it and removes its data. */
     public static Postgres started() {
-        var postgres = new Postgres();
+        var postgres = new Postgres(DATABASE);
+        postgres.start();
+        return postgres;
+    }
+
+    /** Like {@link #started()}, with Prosody's database instead of ejabberd's. */
+    public static Postgres startedForProsody() {
+        var postgres = new Postgres(PROSODY_DATABASE);
         postgres.start();
         return postgres;
     }
@@ -65,13 +79,13 @@ public final class Postgres implements AutoCloseable {
         FileSystemUtils.deleteRecursively(dataDir.toFile());
     }
 
-    /** What stack/ejabberd/ejabberd-local needs to find this cluster. */
-    Map<String, String> ejabberdEnv() {
+    /** What stack/ejabberd/ejabberd-local or stack/prosody/prosody-local needs to find this cluster. */
+    Map<String, String> serverEnv() {
         return Map.of("CHATPIPE_POSTGRES_PORT", Integer.toString(port), "CHATPIPE_POSTGRES_DIR", dataDir.toString());
     }
 
     private Map<String, String> env() {
-        return Map.of("CHATPIPE_POSTGRES_PORT", Integer.toString(port));
+        return Map.of("CHATPIPE_POSTGRES_PORT", Integer.toString(port), "CHATPIPE_POSTGRES_FOR", database);
     }
 
     public String host() {
@@ -83,12 +97,12 @@ public final class Postgres implements AutoCloseable {
     }
 
     public String database() {
-        return DATABASE;
+        return database;
     }
 
-    /** {@code jdbc:postgresql://127.0.0.1:PORT/ejabberd}, without credentials. */
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/ejabberd} (or {@code /prosody}), without credentials. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host() + ":" + port + "/" + DATABASE;
+        return "jdbc:postgresql://" + host() + ":" + port + "/" + database;
     }
 
     /** The role change data capture logs in as: LOGIN REPLICATION, SELECT on the archive. */
@@ -105,7 +119,7 @@ public final class Postgres implements AutoCloseable {
         return PUBLICATION;
     }
 
-    /** A new JDBC connection to ejabberd's database as the capture role. */
+    /** A new JDBC connection to the archive's database as the capture role. */
     public Connection connectAsCapture() throws SQLException {
         var properties = new Properties();
         properties.setProperty("user", captureUser());

@@ -11,8 +11,11 @@ import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
 import io.chatpipe.testsupport.Ejabberd;
+import io.chatpipe.testsupport.ServiceProcess;
 import io.chatpipe.testsupport.TopicRecords;
+import io.chatpipe.testsupport.XmppServer;
 import io.chatpipe.testsupport.XmppTestClient;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Capture against the real thing: ejabberd archiving into PostgreSQL, an ordinary XMPP user on a Smack client,
- * the real broker, and capture in a process of its own.
+ * the real broker, and capture in a process of its own. {@link ProsodyCaptureTests} runs the same on Prosody.
  */
 class ArchiveCaptureTests {
 
@@ -34,7 +37,15 @@ class ArchiveCaptureTests {
 
     private static final Duration CAPTURED = Duration.ofSeconds(60);
 
-    private final Ejabberd ejabberd = Ejabberd.shared();
+    /** The XMPP server whose archive is captured. */
+    XmppServer server() {
+        return Ejabberd.shared();
+    }
+
+    /** Capture of {@link #server()}'s archive, healthy. */
+    ServiceProcess startCapture() throws IOException, InterruptedException {
+        return RunningCapture.start();
+    }
 
     private final String run = Integer.toString(ThreadLocalRandom.current().nextInt(1_000_000));
 
@@ -46,10 +57,10 @@ class ArchiveCaptureTests {
         provisioned(alice);
         MessageId received = MessageId.random();
         MessageId displayed = MessageId.random();
-        try (var capture = RunningCapture.start();
-             var aliceClient = XmppTestClient.register(ejabberd, alice, "pw-" + run);
-             var bobClient = XmppTestClient.register(ejabberd, bob, "pw-" + run);
-             var carolClient = XmppTestClient.register(ejabberd, carol, "pw-" + run)) {
+        try (var capture = startCapture();
+             var aliceClient = XmppTestClient.register(server(), alice, "pw-" + run);
+             var bobClient = XmppTestClient.register(server(), bob, "pw-" + run);
+             var carolClient = XmppTestClient.register(server(), carol, "pw-" + run)) {
             bobClient.sendChat(jid(alice), "hello <alice> & all", "o1-" + run);
             bobClient.sendChat(jid(alice), "second", "o2-" + run);
             bobClient.sendReceipt(jid(alice), received.toString());
@@ -85,9 +96,9 @@ class ArchiveCaptureTests {
         String bob = "bob" + run;
         provisioned(alice);
         List<String> bodies = IntStream.range(0, 500).mapToObj(i -> "reply " + i).toList();
-        try (var aliceClient = XmppTestClient.register(ejabberd, alice, "pw-" + run);
-             var bobClient = XmppTestClient.register(ejabberd, bob, "pw-" + run)) {
-            var capture = RunningCapture.start();
+        try (var aliceClient = XmppTestClient.register(server(), alice, "pw-" + run);
+             var bobClient = XmppTestClient.register(server(), bob, "pw-" + run)) {
+            var capture = startCapture();
             Thread sender = Thread.ofVirtual().start(() -> {
                 for (int i = 0; i < bodies.size(); i++) {
                     bobClient.sendChat(jid(alice), bodies.get(i), "k" + i + "-" + run);
@@ -104,7 +115,7 @@ class ArchiveCaptureTests {
             int capturedBeforeKill = TopicRecords.readAll(Topics.MESSAGES, r -> involves(r, bob, alice)).size();
             log.info("{} of {} replies captured when capture was killed", capturedBeforeKill, bodies.size());
             pause(Duration.ofSeconds(2));   // archived meanwhile, kept for capture by PostgreSQL's slot
-            try (var restarted = RunningCapture.start()) {
+            try (var restarted = startCapture()) {
                 sender.join();
                 var all = TopicRecords.await(Topics.MESSAGES, r -> involves(r, bob, alice),
                         found -> distinctIds(found).size() == bodies.size(), CAPTURED);
@@ -130,7 +141,7 @@ class ArchiveCaptureTests {
     }
 
     private String jid(String user) {
-        return user + "@" + ejabberd.domain();
+        return user + "@" + server().domain();
     }
 
     private static boolean involves(ConsumerRecord<ConversationId, MessageAccepted> record, String... users) {

@@ -4,8 +4,11 @@ import io.chatpipe.events.Topics;
 import io.chatpipe.testsupport.Ejabberd;
 import io.chatpipe.testsupport.FreePorts;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.Postgres;
+import io.chatpipe.testsupport.Prosody;
 import io.chatpipe.testsupport.ServiceProcess;
 import io.chatpipe.testsupport.TopicRecords;
+import io.chatpipe.testsupport.XmppServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,32 +17,50 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Capture as it runs in production, in a JVM of its own (so a test can kill it -9), reading the test JVM's
- * ejabberd's archive into the test JVM's broker; ready once its health says it captures.
+ * ejabberd's (or Prosody's) archive into the test JVM's broker; ready once its health says it captures.
  */
 final class RunningCapture {
 
     private RunningCapture() {
     }
 
+    /** Capture of the test JVM's ejabberd. */
     static ServiceProcess start() throws IOException, InterruptedException {
         Ejabberd ejabberd = Ejabberd.shared();
+        return start(ejabberd, ejabberd.archive(), "ejabberd");
+    }
+
+    /** Capture of the test JVM's Prosody, its position in an offsets topic of its own. */
+    static ServiceProcess startOnProsody() throws IOException, InterruptedException {
+        Prosody prosody = Prosody.shared();
+        return start(prosody, prosody.archive(), "prosody",
+                "--chatpipe.capture.offsets-topic=chat.capture.offsets.prosody");
+    }
+
+    private static ServiceProcess start(XmppServer server, Postgres archive, String serverName, String... more)
+            throws IOException, InterruptedException {
         TopicRecords.create(Topics.MESSAGES, Topics.DELIVERIES, Topics.READS, Topics.USERS, Topics.ACCOUNTS);
         int port = FreePorts.pick();
         var output = Files.createTempFile("chatpipe-capture-", ".log");
-        var capture = ServiceProcess.start(CaptureApplication.class, output,
-                Map.of("CHATPIPE_CAPTURE_ARCHIVE_PASSWORD", ejabberd.archive().capturePassword()),
+        var args = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--spring.kafka.bootstrap-servers=" + KafkaBroker.bootstrapServers(),
-                "--chatpipe.capture.xmpp-domain=" + ejabberd.domain(),
-                "--chatpipe.capture.archive.host=" + ejabberd.archive().host(),
-                "--chatpipe.capture.archive.port=" + ejabberd.archive().port(),
-                "--chatpipe.capture.archive.database=" + ejabberd.archive().database(),
-                "--chatpipe.capture.archive.user=" + ejabberd.archive().captureUser(),
-                "--chatpipe.capture.archive.publication=" + ejabberd.archive().publication());
+                "--chatpipe.capture.xmpp-domain=" + server.domain(),
+                "--chatpipe.capture.archive.server=" + serverName,
+                "--chatpipe.capture.archive.host=" + archive.host(),
+                "--chatpipe.capture.archive.port=" + archive.port(),
+                "--chatpipe.capture.archive.database=" + archive.database(),
+                "--chatpipe.capture.archive.user=" + archive.captureUser(),
+                "--chatpipe.capture.archive.publication=" + archive.publication()));
+        args.addAll(List.of(more));
+        var capture = ServiceProcess.start(CaptureApplication.class, output,
+                Map.of("CHATPIPE_CAPTURE_ARCHIVE_PASSWORD", archive.capturePassword()), args.toArray(String[]::new));
         awaitHealthy(capture, port);
         return capture;
     }

@@ -32,9 +32,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Change data capture of ejabberd's archive: Debezium's PostgreSQL connector, embedded, reads the inserts into
- * {@code archive} in commit order through a logical replication slot, and each batch of rows becomes
- * records in Kafka ({@link CaptureRules}) before the batch's position is stored, in Kafka too
+ * Change data capture of the XMPP server's archive: Debezium's PostgreSQL connector, embedded, reads the inserts
+ * into its archive table ({@link ArchiveServer}: ejabberd's {@code archive}, Prosody's {@code prosodyarchive},
+ * Openfire's {@code ofMessageArchive}) in commit order through a logical replication slot, and each batch of
+ * rows becomes records in Kafka ({@link CaptureRules}) before the batch's position is stored, in Kafka too
  * ({@code chat.capture.offsets}, flushed after every batch). So a capture stopped or killed comes back where
  * it was: PostgreSQL keeps what was archived meanwhile in the slot, and at most the last batch is written
  * twice, with the same ids (history takes an id once).
@@ -96,7 +97,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
                     @Override
                     public void taskStarted() {
                         capturing = true;
-                        log.info("Capturing ejabberd's archive from {}", properties.archive());
+                        log.info("Capturing {}'s archive from {}", archiveServer(), properties.archive());
                     }
 
                     @Override
@@ -108,7 +109,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
                     capturing = false;
                     if (!success && running) {
                         failure = message;
-                        log.error("Capture of ejabberd's archive stopped: {}", message, error);
+                        log.error("Capture of {}'s archive stopped: {}", archiveServer(), message, error);
                     }
                 })
                 .notifying(this::handleBatch)
@@ -132,7 +133,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
         config.setProperty("publication.name", archive.publication());
         config.setProperty("publication.autocreate.mode", "disabled");
         config.setProperty("slot.name", archive.slot());
-        config.setProperty("table.include.list", "public.archive");
+        config.setProperty("table.include.list", archive.server().table());
         // from the slot's creation on: what was archived before capture first ran is not a reply to capture
         config.setProperty("snapshot.mode", "no_data");
         config.setProperty("tombstones.on.delete", "false");
@@ -175,7 +176,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
     }
 
     /** The inserted row, or null for anything else the connector hands over (heartbeats, other operations). */
-    private static ArchiveRow row(SourceRecord record) {
+    private ArchiveRow row(SourceRecord record) {
         if (!(record.value() instanceof Struct value) || value.schema().field("after") == null) {
             return null;
         }
@@ -183,8 +184,11 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
         if (after == null || !"c".equals(value.getString("op"))) {
             return null;
         }
-        return new ArchiveRow(after.getString("username"), after.getInt64("timestamp"), after.getString("kind"),
-                after.getString("xml"));
+        return properties.archive().server().row(after, properties.xmppDomain());
+    }
+
+    private String archiveServer() {
+        return properties.archive().server().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private ProducerRecord<byte[], byte[]> record(Capture capture, ArchiveRow row) {

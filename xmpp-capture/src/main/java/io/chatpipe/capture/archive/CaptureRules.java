@@ -14,10 +14,11 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * What an archive row becomes. ejabberd keeps one row per archive owner, so a message between two local
- * users is archived twice: capture reads only the recipient's row (the stanza's {@code from} is not the
+ * What an archive row becomes. ejabberd and Prosody keep one row per archive owner, so a message between two
+ * local users is archived twice: capture reads only the recipient's row (the stanza's {@code from} is not the
  * owner), which is also the row that exists when the sender is elsewhere, and the one that proves a
- * delivery of ours is stored for its recipient. In that row:
+ * delivery of ours is stored for its recipient (Openfire's one row per message is read as the recipient's).
+ * In that row:
  * <ul>
  *   <li>chatpipe's own delivery ({@link io.chatpipe.events.DeliveryMark}) is evidence that it is stored;</li>
  *   <li>a receipt or chat marker is evidence that the referenced message was received or read, and a
@@ -27,8 +28,9 @@ import java.util.function.Predicate;
  *       row's own archive id.</li>
  * </ul>
  * Everything else is skipped with a reason: the sender's own copy, group chat, headlines, errors, users
- * chatpipe does not know, senders on another domain (chatpipe's ids live on one XMPP domain), bodies over
- * {@link MessageAccepted#MAX_MESSAGE_BYTES}, and ids that name no chatpipe message.
+ * chatpipe does not know, archives of users on another domain, senders on another domain (chatpipe's ids live
+ * on one XMPP domain), bodies over {@link MessageAccepted#MAX_MESSAGE_BYTES}, and ids that name no chatpipe
+ * message.
  */
 public final class CaptureRules {
 
@@ -49,6 +51,13 @@ public final class CaptureRules {
     }
 
     public List<Capture> apply(ArchiveRow row) {
+        Jid owner = Jid.parse(row.owner());
+        if (owner == null || !owner.domain().equals(domain)) {
+            return skip("foreign-archive", "the archive of " + row.owner());
+        }
+        if (row.xml() == null) {
+            return skip("unreadable", "no stanza in the row");
+        }
         ArchivedStanza stanza;
         try {
             stanza = ArchivedStanza.parse(row.xml());
@@ -59,7 +68,7 @@ public final class CaptureRules {
         if (from == null) {
             return skip("unreadable", "no sender address");
         }
-        if (from.domain().equals(domain) && from.local().equals(row.owner())) {
+        if (from.bare().equals(owner.bare())) {
             return skip("outgoing", "the sender's own copy");
         }
         if (!CHAT_TYPES.contains(stanza.type()) || (row.kind() != null && !CHAT_TYPES.contains(row.kind()))) {
@@ -71,7 +80,7 @@ public final class CaptureRules {
         UserId recipient;
         UserId sender;
         try {
-            recipient = UserId.fromLocalpart(row.owner());
+            recipient = UserId.fromLocalpart(owner.local());
             sender = UserId.fromLocalpart(from.local());
         } catch (InvalidIdException e) {
             return skip("invalid-user", e.getMessage());
@@ -119,7 +128,7 @@ public final class CaptureRules {
         }
         String stanzaKey = stanza.originId() != null && !stanza.originId().isBlank()
                 ? from.bare() + "\u0000origin-id\u0000" + stanza.originId()
-                : row.owner() + "@" + domain + "\u0000archive\u0000" + row.archiveId();
+                : row.owner() + "\u0000archive\u0000" + row.archiveId();
         return new Capture.Reply(MessageAccepted.captured(MessageId.forCapturedStanza(stanzaKey), sender, recipient,
                 body, row.archivedAt(), stanza.from()));
     }

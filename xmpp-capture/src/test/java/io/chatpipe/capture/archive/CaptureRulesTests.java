@@ -7,6 +7,8 @@ import io.chatpipe.events.DeliveryAttempted.Outcome;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ class CaptureRulesTests {
             assertThat(message.message()).isEqualTo("hi <alice> & all");
             assertThat(message.source()).isEqualTo(MessageAccepted.Source.XMPP);
             assertThat(message.senderJid()).isEqualTo("bob@localhost/phone");
-            assertThat(message.acceptedAt()).isEqualTo(row("alice", "").archivedAt());
+            assertThat(message.acceptedAt()).isEqualTo(Instant.EPOCH.plus(ARCHIVE_ID, ChronoUnit.MICROS));
             assertThat(message.toDeliver()).isFalse();
         });
     }
@@ -43,13 +45,14 @@ class CaptureRulesTests {
                 <message xmlns="jabber:client" from="bob@localhost/phone" to="alice@localhost" type="chat">\
                 <body>once</body><origin-id xmlns="urn:xmpp:sid:0" id="o-2"/></message>""";
         MessageId first = reply(rules.apply(row("alice", xml))).messageId();
-        MessageId again = reply(rules.apply(new ArchiveRow("alice", ARCHIVE_ID + 5, "chat", xml))).messageId();
+        MessageId again = reply(rules.apply(row("alice", ARCHIVE_ID + 5, xml))).messageId();
         MessageId other = reply(rules.apply(row("alice", xml.replace("o-2", "o-3")))).messageId();
 
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
     }
 
+    /** The id of an ejabberd row is the one capture gave it before it read other servers' archives too. */
     @Test
     void withoutAnOriginIdEachArchiveRowIsItsOwnMessage() {
         String xml = """
@@ -58,7 +61,18 @@ class CaptureRulesTests {
 
         assertThat(reply(rules.apply(row("alice", xml))).messageId())
                 .isEqualTo(reply(rules.apply(row("alice", xml))).messageId())
-                .isNotEqualTo(reply(rules.apply(new ArchiveRow("alice", ARCHIVE_ID + 1, "chat", xml))).messageId());
+                .isEqualTo(MessageId.forCapturedStanza("alice@localhost\u0000archive\u0000" + ARCHIVE_ID))
+                .isNotEqualTo(reply(rules.apply(row("alice", ARCHIVE_ID + 1, xml))).messageId());
+    }
+
+    @Test
+    void aRowInTheArchiveOfAUserOnAnotherDomainOrWithoutAStanzaIsSkipped() {
+        var captured = rules.apply(new ArchiveRow("alice@elsewhere.example", "k-1", null,
+                message("chat", "bob@localhost/r", "<body>x</body>"), Instant.EPOCH));
+
+        assertThat(skipped(captured)).isEqualTo("foreign-archive");
+        assertThat(skipped(rules.apply(new ArchiveRow("alice@localhost", "k-2", null, null, Instant.EPOCH))))
+                .isEqualTo("unreadable");
     }
 
     @Test
@@ -174,8 +188,14 @@ class CaptureRulesTests {
                 + children + "</message>";
     }
 
+    /** A row as ejabberd's archive has it. */
     private static ArchiveRow row(String owner, String xml) {
-        return new ArchiveRow(owner, ARCHIVE_ID, "chat", xml);
+        return row(owner, ARCHIVE_ID, xml);
+    }
+
+    private static ArchiveRow row(String owner, long archiveId, String xml) {
+        return new ArchiveRow(owner + "@localhost", Long.toString(archiveId), "chat", xml,
+                Instant.EPOCH.plus(archiveId, ChronoUnit.MICROS));
     }
 
     private static MessageAccepted reply(List<Capture> captured) {
