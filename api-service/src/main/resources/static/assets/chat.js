@@ -10,10 +10,22 @@
   const peer = canonical(decodeURIComponent(path[3] || ''));
 
   const STATUS_TEXT = {
-    sending: 'sending…', sent: 'sent', delivered: 'delivered', retrying: 'retrying…', failed: 'failed',
+    sending: 'sending…', sent: 'sent', retrying: 'retrying…', failed: 'failed',
+    delivered: 'delivered', received: 'received', read: 'read',
   };
-  // delivery outcomes (DELIVERY_STATUS) and history's states, as the page shows them
-  const OUTCOMES = { ACCEPTED: 'delivered', DELIVERED: 'delivered', RETRYING: 'retrying', FAILED: 'failed' };
+  // delivery outcomes (DELIVERY_STATUS frames) as the page shows them: the worker's ACCEPTED and the
+  // recipient's archive row (STORED) both mean delivered
+  const OUTCOMES = {
+    ACCEPTED: 'delivered', STORED: 'delivered', RECEIVED: 'received', READ: 'read', RETRYING: 'retrying',
+    FAILED: 'failed',
+  };
+  // history's states as the page shows them: accepted is in Kafka, which the page calls sent
+  const HISTORY_STATES = {
+    accepted: 'sent', retrying: 'retrying', failed: 'failed', delivered: 'delivered', received: 'received',
+    read: 'read',
+  };
+  // how far a message got; once the recipient's side confirmed it (delivered and on) it only moves on
+  const RANK = { sending: 0, sent: 1, retrying: 2, failed: 2, delivered: 3, received: 4, read: 5 };
 
   const state = {
     password: null,
@@ -126,13 +138,16 @@
     entry.error = entry.status === 'failed' ? entry.error : null;
     state.byKey.set(messageId, entry);
     show(entry);
+    if (entry.from === me && entry.status === 'read') {
+      readUpTo(entry);
+    }
   }
 
-  // statuses only move forward: sending, sent, retrying, delivered or failed
+  // statuses never go backwards: sending, sent, retrying or failed (the later report wins), then delivered,
+  // received, read
   function better(current, next) {
-    const rank = { sending: 0, sent: 1, retrying: 2, delivered: 3, failed: 3 };
-    if (!current || current === 'failed' || rank[next] >= rank[current]) {
-      return next;
+    if (!current || !(next in RANK) || RANK[next] >= RANK[current]) {
+      return next in RANK ? next : current;
     }
     return current;
   }
@@ -144,12 +159,46 @@
       return;
     }
     if (!entry) {
-      state.earlyStatus.set(frame.messageId, status);
+      state.earlyStatus.set(frame.messageId, better(state.earlyStatus.get(frame.messageId), status));
       return;
     }
+    const before = entry.status;
     entry.status = better(entry.status, status);
-    entry.error = status === 'failed' ? frame.content : null;
-    show(entry);
+    if (entry.status !== before || status === 'failed') {
+      entry.error = entry.status === 'failed' ? frame.content : null;
+      show(entry);
+    }
+    if (entry.status === 'read') {
+      readUpTo(entry);
+    }
+  }
+
+  // A displayed marker covers the earlier messages too (XEP-0333), as history shows it: each of mine above
+  // the one read is read.
+  function readUpTo(read) {
+    for (const li of $('messages').children) {
+      if (li === read.el) {
+        break;
+      }
+      const entry = li.classList.contains('mine') && state.byKey.get(li.dataset.messageId);
+      if (entry && entry.status !== 'read') {
+        entry.status = better(entry.status, 'read');
+        entry.error = null;
+        show(entry);
+      }
+    }
+  }
+
+  // this page's own message, taken by the service: drawn on send, now known by its messageId (the service
+  // sends the sending page this instead of the message itself)
+  function sent(frame) {
+    const entry = frame.clientMessageId && state.byKey.get(`client:${frame.clientMessageId}`);
+    if (entry && inThisConversation(frame.from, frame.to)) {
+      known({
+        messageId: frame.messageId, clientMessageId: frame.clientMessageId, from: frame.from, to: frame.to,
+        content: entry.content, at: Date.parse(frame.at),
+      });
+    }
   }
 
   function history(frame) {
@@ -161,7 +210,7 @@
     for (const m of frame.messages || []) {
       known({
         messageId: m.messageId, clientMessageId: m.clientMessageId, from: m.fromId, to: m.toId,
-        content: m.message, at: Date.parse(m.acceptedAt), status: OUTCOMES[m.status] || 'sent',
+        content: m.message, at: Date.parse(m.acceptedAt), status: HISTORY_STATES[m.status] || 'sent',
       });
     }
   }
@@ -221,15 +270,11 @@
   function onFrame(frame) {
     switch (frame.messageType) {
       case 'JOIN_SUCCESS':
-        if (!frame.from) {
-          joined();
-        } else if (frame.from === peer) {
-          setPresence(true);
-        }
+        joined();
         break;
-      case 'LEAVE':
+      case 'PRESENCE':
         if (frame.from === peer) {
-          setPresence(false);
+          setPresence(frame.content === 'online');
         }
         break;
       case 'NEW_MESSAGE':
@@ -241,7 +286,11 @@
         }
         break;
       case 'DELIVERY_STATUS':
-        delivery(frame);
+        if (frame.status === 'SENT') {
+          sent(frame);
+        } else {
+          delivery(frame);
+        }
         break;
       case 'HISTORY':
         if (frame.to === peer) {

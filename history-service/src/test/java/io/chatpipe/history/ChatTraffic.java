@@ -64,6 +64,23 @@ public final class ChatTraffic implements AutoCloseable {
         }
     }
 
+    /** What capture writes when the recipient's archive shows the message stored, received or read. */
+    public void evidence(MessageAccepted message, DeliveryAttempted.Outcome outcome) {
+        try {
+            deliveries.send(Topics.DELIVERIES.name(), message.conversationId(),
+                    DeliveryAttempted.evidence(message.messageId(), message.conversationId(), outcome, Instant.now()))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not report on " + message.messageId(), e);
+        }
+    }
+
+    /** A reply an XMPP user wrote in a client of their own, as capture writes it to chat.messages. */
+    public Sent capture(UserId from, UserId to, String body, String senderJid) {
+        return send(MessageAccepted.captured(MessageId.forCapturedStanza(senderJid + "\u0000" + MessageId.random()),
+                from, to, body, Instant.now().truncatedTo(ChronoUnit.MICROS), senderJid));
+    }
+
     @Override
     public void close() {
         messageProducers.destroy();

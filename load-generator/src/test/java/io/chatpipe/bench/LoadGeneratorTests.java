@@ -86,7 +86,13 @@ class LoadGeneratorTests {
                 .contains("single-message REST, accepted/s", "single-message REST vs seed 000, accepted/s");
         // wrk's loads: every answer a success, and a batch's messages counted from its answers
         assertThat(byName.get("ingest").getLoads()).filteredOn(load -> load.name().startsWith("POST /api/v1/messages"))
-                .hasSize(5).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
+                .hasSize(6).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
+        // single messages with a login flood alongside, beside the same pass without it; the flood's answers told
+        assertThat(byName.get("ingest").getFigures()).extracting(Figure::name)
+                .contains("single-message REST, a login flood alongside, accepted/s");
+        assertThat(byName.get("ingest").getNotes()).anySatisfy(note -> assertThat(note)
+                .startsWith("login flood alongside single messages: 100 wrong passwords/s for 8 accounts from 127.0.0.2")
+                .containsPattern("answered by status \\(0: no answer\\): \\{(403|429)=\\d+"));
         assertThat(byName.get("ingest").getLoads()).filteredOn(load -> load.name().startsWith("POST /api/v1/messages/batch"))
                 .hasSize(2).allSatisfy(load -> assertThat(load.items()).as(load.name())
                         .isEqualTo(load.requests() * Sizes.tiny().batchSize()));

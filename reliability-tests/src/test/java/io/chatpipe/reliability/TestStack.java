@@ -66,7 +66,7 @@ public final class TestStack {
     /** Distinct ports nothing listens on right now, for a stack of a test. */
     public static Ports freePorts() {
         return new Ports(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-                FreePorts.pick(), FreePorts.pick());
+                FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
     }
 
     /** The shared stack, started on first use and stopped when the JVM exits. */

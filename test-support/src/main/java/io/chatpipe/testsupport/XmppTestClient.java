@@ -8,12 +8,20 @@ import org.awaitility.Awaitility;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
+import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
+import org.jivesoftware.smackx.hints.element.StoreHint;
 import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.jivesoftware.smackx.ping.PingManager;
+import org.jivesoftware.smackx.receipts.DeliveryReceipt;
+import org.jivesoftware.smackx.sid.element.OriginIdElement;
+import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Localpart;
+import org.jxmpp.stringprep.XmppStringprepException;
 
 /**
  * A real XMPP client (Smack over TCP), logged in as one user, keeping every message it receives.
@@ -81,6 +89,52 @@ public final class XmppTestClient implements AutoCloseable {
     /** Every message received so far, in arrival order. */
     public List<Message> received() {
         return List.copyOf(received);
+    }
+
+    /**
+     * Sends a chat message as an ordinary client would: with a stanza id and an XEP-0359 origin-id (both
+     * {@code originId}); returns the origin-id.
+     */
+    public String sendChat(String toBareJid, String body, String originId) {
+        send(StanzaBuilder.buildMessage(originId).to(jid(toBareJid)).ofType(Message.Type.chat).setBody(body)
+                .addExtension(new OriginIdElement(originId)).build());
+        return originId;
+    }
+
+    /**
+     * Answers a message with an XEP-0184 receipt, with the XEP-0334 store hint that Conversations, Monal and
+     * Gajim add so that the server archives it.
+     */
+    public void sendReceipt(String toBareJid, String messageId) {
+        send(StanzaBuilder.buildMessage().to(jid(toBareJid)).ofType(Message.Type.chat)
+                .addExtension(new DeliveryReceipt(messageId)).addExtension(StoreHint.INSTANCE).build());
+    }
+
+    /** Marks a message and those before it displayed (XEP-0333), with the store hint. */
+    public void sendDisplayed(String toBareJid, String messageId) {
+        send(StanzaBuilder.buildMessage().to(jid(toBareJid)).ofType(Message.Type.chat)
+                .addExtension(new ChatMarkersElements.DisplayedExtension(messageId))
+                .addExtension(StoreHint.INSTANCE).build());
+    }
+
+    /** Sends a stanza as it is. */
+    public void send(Message stanza) {
+        try {
+            connection.sendStanza(stanza);
+        } catch (SmackException.NotConnectedException e) {
+            throw new IllegalStateException("not connected", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static org.jxmpp.jid.Jid jid(String jid) {
+        try {
+            return JidCreate.from(jid);
+        } catch (XmppStringprepException e) {
+            throw new IllegalArgumentException(jid, e);
+        }
     }
 
     public AbstractXMPPConnection connection() {

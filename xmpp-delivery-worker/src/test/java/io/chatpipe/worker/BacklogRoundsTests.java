@@ -5,8 +5,6 @@ import static io.chatpipe.worker.RunningWorker.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.chatpipe.events.DeliveryAttempted;
-import io.chatpipe.events.DeliveryAttempted.Outcome;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
@@ -26,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jivesoftware.smack.packet.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,13 +149,7 @@ class BacklogRoundsTests {
 
     /** Each message's outcomes in chat.deliveries, as "OUTCOME attempt", once every message is done. */
     private static Map<String, List<String>> outcomes(List<String> ids) {
-        Set<String> wanted = Set.copyOf(ids);
-        List<DeliveryAttempted> all = TopicReader.await(Topics.DELIVERIES,
-                r -> wanted.contains(r.value().messageId().toString()),
-                found -> found.stream().filter(r -> r.value().outcome() == Outcome.ACCEPTED).count() >= ids.size(),
-                DELIVERY_TIMEOUT).stream().map(ConsumerRecord::value).toList();
-        return all.stream().collect(Collectors.groupingBy(d -> d.messageId().toString(),
-                Collectors.mapping(d -> d.outcome() + " " + d.attempt(), Collectors.toList())));
+        return TopicReader.attempts(ids, 1, DELIVERY_TIMEOUT);
     }
 
     /** A sender, an online recipient, and a backlog between them. */
@@ -250,7 +241,7 @@ class BacklogRoundsTests {
         }
 
         @Override
-        public void confirm(List<Sent> sent) throws DeliveryException {
+        public List<Sent> confirm(List<Sent> sent) throws DeliveryException, InterruptedException {
             confirmed.add(sent.stream().map(s -> s.stanza().getStanzaId()).toList());
             if (holding.getCount() > 0) {
                 holding.countDown();
@@ -265,7 +256,7 @@ class BacklogRoundsTests {
             } else if (released.getAndSet(false) && failNextAfterHold.getAndSet(false)) {
                 throw new DeliveryException.Transient("confirmation failed on purpose, after the round was sent");
             }
-            real.confirm(sent);
+            return real.confirm(sent);
         }
 
         /** Each confirmation that covered any of {@code ids}, with those of its messages, in order. */

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
 import org.jivesoftware.smackx.receipts.DeliveryReceiptRequest;
 import org.jivesoftware.smackx.sid.element.OriginIdElement;
 import org.jivesoftware.smackx.vcardtemp.VCardManager;
@@ -61,6 +62,7 @@ class DeliveryWorkerTests {
             assertThat(received.getFrom().asBareJid().toString()).isEqualTo(sender.jid(worker.ejabberd.domain()));
             assertThat(OriginIdElement.getOriginId(received).getId()).isEqualTo(message.messageId().toString());
             assertThat(DeliveryReceiptRequest.from(received)).isNotNull();
+            assertThat(ChatMarkersElements.MarkableExtension.from(received)).isNotNull();
         }
 
         DeliveryAttempted accepted = TopicReader.awaitOne(Topics.DELIVERIES,
@@ -116,6 +118,30 @@ class DeliveryWorkerTests {
             dave.awaitMessage(DELIVERY_TIMEOUT, m -> ids.getLast().equals(m.getStanzaId()));
             assertThat(dave.received()).extracting(Message::getStanzaId).containsExactlyElementsOf(ids);
         }
+    }
+
+    @Test
+    void neverDeliversAMessageCapturedFromXmppBackIntoIt() throws Exception {
+        UserId sender = UserId.of(unique("erin"));
+        UserId recipient = UserId.of(unique("frank"));
+        // what capture writes when frank's client sent erin a message: already in XMPP
+        var captured = MessageAccepted.captured(MessageId.random(), recipient, sender, "sent from my own client",
+                Instant.now(), recipient.jid(worker.ejabberd.domain()) + "/phone");
+        var answer = MessageAccepted.of(MessageId.random(), sender, recipient, "answered through the API",
+                Instant.now(), null);
+        try (var erin = XmppTestClient.register(worker.ejabberd, sender.localpart(), "erins-password");
+             var frank = XmppTestClient.register(worker.ejabberd, recipient.localpart(), "franks-password")) {
+            RunningWorker.publishAll(java.util.List.of(captured, answer));
+
+            // the message after it in the conversation arrives, so the captured one was passed over, not held
+            frank.awaitMessage(DELIVERY_TIMEOUT, m -> answer.messageId().toString().equals(m.getStanzaId()));
+            assertThat(erin.received()).extracting(Message::getStanzaId).doesNotContain(captured.messageId().toString());
+            assertThat(frank.received()).extracting(Message::getStanzaId)
+                    .containsExactly(answer.messageId().toString());
+        }
+        TopicReader.awaitOne(Topics.DELIVERIES, r -> r.value().messageId().equals(answer.messageId()));
+        assertThat(TopicReader.readAll(Topics.DELIVERIES, r -> r.value().messageId().equals(captured.messageId())))
+                .as("no outcome for a message that was never the worker's to deliver").isEmpty();
     }
 
     @Test

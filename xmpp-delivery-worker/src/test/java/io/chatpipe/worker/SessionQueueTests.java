@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smackx.mam.MamManager;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
@@ -108,6 +109,63 @@ class SessionQueueTests {
                         + " messages the worker recorded as delivered; lost: " + positions, e);
             }
             assertThat(found).containsAll(expected);
+        }
+    }
+
+    /**
+     * The same stall and stop with {@code confirm-by=archive}, the test reading the recipient's archive in
+     * capture's place: what the session handled before the stop is in the archive and is not sent again;
+     * what waited in its queue has no row, is sent again once ejabberd is back, and is in the archive then.
+     */
+    @Test
+    void withTheArchiveAsEvidenceSendsAgainOnlyWhatHasNoRowWhenEjabberdStopped() throws Exception {
+        Ejabberd ejabberd = RunningWorker.ejabberd();
+        UserId sender = UserId.of(unique("archive-s"));
+        UserId recipient = UserId.of(unique("archive-r"));
+        var hello = MessageAccepted.of(MessageId.random(), sender, recipient, "hello", Instant.now(), null);
+        List<MessageAccepted> backlog = new ArrayList<>();
+        for (int i = 0; i < MESSAGES; i++) {
+            backlog.add(MessageAccepted.of(MessageId.random(), sender, recipient, i + " " + BIG, Instant.now(), null));
+        }
+        Set<MessageId> ids = backlog.stream().map(MessageAccepted::messageId).collect(Collectors.toSet());
+        List<String> expected = backlog.stream().map(m -> m.messageId().toString()).toList();
+        Set<String> wanted = new java.util.HashSet<>(expected);
+        wanted.add(hello.messageId().toString());
+
+        Set<String> inTheArchiveBeforeTheStop;
+        try (var worker = RunningWorker.start("--chatpipe.worker.ejabberd.confirm-by=archive",
+                "--chatpipe.worker.ejabberd.archive-patience=5s");
+             var capture = new ArchiveWatcher(ejabberd, recipient.localpart(), RunningWorker.passwordOf(recipient),
+                     hello.conversationId(), wanted)) {
+            // the first message has the worker create both accounts, and is confirmed by its row
+            RunningWorker.publishAll(List.of(hello));
+            TopicReader.awaitOne(Topics.DELIVERIES, r -> r.value().messageId().equals(hello.messageId())
+                    && r.value().outcome() == Outcome.ACCEPTED);
+
+            try (var stalled = StalledXmppClient.login(ejabberd, recipient.localpart(),
+                    RunningWorker.passwordOf(recipient))) {
+                RunningWorker.publishAll(backlog);
+                // the stalled session handles a few and archives them; the rest wait in its queue, rowless
+                TopicReader.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
+                        found -> found.stream().anyMatch(r -> r.value().outcome() == Outcome.RETRYING),
+                        Duration.ofSeconds(120));
+                inTheArchiveBeforeTheStop = capture.stored.stream().filter(expected::contains).collect(Collectors.toSet());
+                log.info("Before the stop: {} of {} in the archive", inTheArchiveBeforeTheStop.size(), MESSAGES);
+                ejabberd.stop();
+            } finally {
+                ejabberd.start();
+            }
+            TopicReader.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
+                    found -> accepted(found).size() == MESSAGES, Duration.ofSeconds(120));
+        }
+
+        var outcomes = TopicReader.readAll(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()));
+        Set<String> sentAgain = outcomes.stream().filter(r -> r.value().outcome() == Outcome.RETRYING)
+                .map(r -> r.value().messageId().toString()).collect(Collectors.toSet());
+        log.info("{} of {} sent again for want of a row", sentAgain.size(), MESSAGES);
+        assertThat(sentAgain).isNotEmpty().doesNotContainAnyElementsOf(inTheArchiveBeforeTheStop);
+        try (var client = XmppTestClient.login(ejabberd, recipient.localpart(), RunningWorker.passwordOf(recipient))) {
+            assertThat(archived(client)).containsAll(expected);
         }
     }
 

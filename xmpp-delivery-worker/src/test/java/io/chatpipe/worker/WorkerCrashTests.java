@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.Topics;
+import io.chatpipe.testsupport.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class WorkerCrashTests {
     private static final Logger log = LoggerFactory.getLogger(WorkerCrashTests.class);
 
     /** So that the group notices the killed member in seconds rather than Kafka's default 45. */
-    private static final String[] QUICK_GROUP = {
+    static final String[] QUICK_GROUP = {
             "--spring.kafka.consumer.properties.session.timeout.ms=6000",
             "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000"};
 
@@ -39,12 +40,13 @@ class WorkerCrashTests {
 
         Path output = Files.createTempFile("chatpipe-worker-", ".log");
         int acceptedBeforeKill;
-        try (var first = WorkerProcess.start(output, RunningWorker.arguments(QUICK_GROUP))) {
+        try (var first = ServiceProcess.start(DeliveryWorkerApplication.class, output,
+                RunningWorker.arguments(QUICK_GROUP))) {
             try {
                 TopicReader.await(Topics.DELIVERIES, acceptedOurs, found -> found.size() >= 150, Duration.ofSeconds(90));
             } catch (AssertionError e) {
                 throw new AssertionError("the first worker (" + (first.alive() ? "running" : "exited")
-                        + ") did not deliver; its output ends with: " + tail(output), e);
+                        + ") did not deliver; its output ends with: " + first.outputTail(), e);
             }
             first.kill();
             acceptedBeforeKill = distinct(TopicReader.readAll(Topics.DELIVERIES, acceptedOurs));
@@ -61,10 +63,6 @@ class WorkerCrashTests {
         log.info("{} messages arrived twice: delivered by the killed worker after its last commit", duplicates);
     }
 
-    private static String tail(Path output) throws java.io.IOException {
-        String text = Files.readString(output);
-        return text.substring(Math.max(0, text.length() - 3000));
-    }
 
     private static int distinct(java.util.List<ConsumerRecord<io.chatpipe.events.ConversationId, DeliveryAttempted>> found) {
         return (int) found.stream().map(r -> r.value().messageId()).distinct().count();

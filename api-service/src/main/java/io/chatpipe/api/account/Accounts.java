@@ -7,9 +7,16 @@ import io.chatpipe.events.ChatEvent;
 import io.chatpipe.events.InvalidIdException;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
+import io.chatpipe.events.auth.HashingGate;
+import io.chatpipe.events.auth.LoginThrottle;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +48,19 @@ public class Accounts {
 
     private static final Logger log = LoggerFactory.getLogger(Accounts.class);
 
+    /** The ways in that check a chat password, as the metrics name them. */
+    public enum Door {
+        SESSIONS, XMPP_CREDENTIALS, LEGACY_WEBSOCKET;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** The counters of one door. */
+    private record DoorCounters(Counter failed, Counter throttled, Counter busy) {
+    }
+
     private final AccountBook book;
     private final KafkaTail tail;
     private final KafkaTemplate<UserId, ChatEvent> template;
@@ -48,28 +68,67 @@ public class Accounts {
     private final PasswordEncoder passwords = new DelegatingPasswordEncoder("bcrypt",
             Map.of("bcrypt", new BCryptPasswordEncoder()));
     private final Clock clock = Clock.systemUTC();
+    private final LoginThrottle throttle;
+    private final HashingGate gate;
+    private final Duration busyRetryAfter;
+    private final Map<Door, DoorCounters> counters = new EnumMap<>(Door.class);
 
-    Accounts(AccountBook book, KafkaTail tail, KafkaTemplate<UserId, ChatEvent> template, ApiProperties properties) {
+    Accounts(AccountBook book, KafkaTail tail, KafkaTemplate<UserId, ChatEvent> template, ApiProperties properties,
+            MeterRegistry meters) {
         this.book = book;
         this.tail = tail;
         this.template = template;
         this.timeout = properties.chat().requestTimeout();
+        ApiProperties.Logins logins = properties.logins();
+        this.throttle = new LoginThrottle(new LoginThrottle.Bound(logins.accountFailures(), logins.window()),
+                new LoginThrottle.Bound(logins.addressFailures(), logins.window()), logins.maxDelay());
+        this.gate = new HashingGate(logins.concurrentHashes(), logins.queuedHashes());
+        this.busyRetryAfter = logins.busyRetryAfter();
+        for (Door door : Door.values()) {
+            counters.put(door, new DoorCounters(
+                    Counter.builder("chatpipe.logins.failed").tag("door", door.tag())
+                            .description("logins refused for a wrong password or an unknown account").register(meters),
+                    Counter.builder("chatpipe.logins.throttled").tag("door", door.tag())
+                            .description("logins refused unchecked: too many failures of the account or address")
+                            .register(meters),
+                    Counter.builder("chatpipe.logins.busy").tag("door", door.tag())
+                            .description("logins refused unchecked: too many passwords being hashed at once")
+                            .register(meters)));
+        }
+        FunctionCounter.builder("chatpipe.logins.hashes", gate, HashingGate::hashes)
+                .description("BCrypt hashes and checks computed").register(meters);
     }
 
-    /** Logs in, creating the account when there is none. */
-    public Login login(String username, String password) {
-        return check(username, password, true);
+    /**
+     * Logs in, creating the account when there is none.
+     *
+     * @param address the client's address, by which failed logins are counted as well as by account
+     */
+    public Login login(String username, String password, Door door, String address) {
+        return counted(check(username, password, true, address), door);
     }
 
     /**
      * Checks a password against an existing account, creating none. An unknown user is a
      * {@link Login.WrongPassword} too, so that the caller cannot tell the two apart.
      */
-    public Login verify(String username, String password) {
-        return check(username, password, false);
+    public Login verify(String username, String password, Door door, String address) {
+        return counted(check(username, password, false, address), door);
     }
 
-    private Login check(String username, String password, boolean register) {
+    private Login counted(Login login, Door door) {
+        DoorCounters counter = counters.get(door);
+        switch (login) {
+            case Login.WrongPassword wrong -> counter.failed().increment();
+            case Login.Throttled throttled -> counter.throttled().increment();
+            case Login.Busy busy -> counter.busy().increment();
+            default -> {
+            }
+        }
+        return login;
+    }
+
+    private Login check(String username, String password, boolean register, String address) {
         UserId user;
         try {
             user = UserId.of(username);
@@ -82,25 +141,42 @@ public class Accounts {
         if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
             return new Login.Invalid("password", "must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
         }
+        // before anything costs: a throttled guess is answered from a map, never hashed
+        Optional<Duration> wait = throttle.retryAfter(user.value(), address);
+        if (wait.isPresent()) {
+            return new Login.Throttled(wait.get());
+        }
         if (!tail.awaitReady(timeout)) {
             return new Login.Unavailable("this instance has not read the accounts from Kafka yet; try again later");
         }
         Optional<AccountRegistered> account = book.find(user);
-        if (account.isPresent()) {
-            return check(account.get(), password);
+        Login login = account.isPresent() ? check(account.get(), password)
+                : register ? register(user, password) : new Login.WrongPassword(user);
+        switch (login) {
+            case Login.WrongPassword wrong -> throttle.failed(user.value(), address).forEach(lock -> log.warn(
+                    "Refusing logins of {} {} for {} s: {} failed within {} s", lock.kind(), lock.key(),
+                    lock.delay().toSeconds(), lock.bound().failures(), lock.bound().window().toSeconds()));
+            case Login.Success success -> throttle.succeeded(user.value());
+            default -> {
+            }
         }
-        return register ? register(user, password) : new Login.WrongPassword(user);
+        return login;
     }
 
     private Login check(AccountRegistered account, String password) {
-        return passwords.matches(password, account.passwordHash())
-                ? new Login.Success(account.userId(), false)
-                : new Login.WrongPassword(account.userId());
+        return gate.hash(() -> passwords.matches(password, account.passwordHash()))
+                .<Login>map(matches -> matches ? new Login.Success(account.userId(), false)
+                        : new Login.WrongPassword(account.userId()))
+                .orElseGet(() -> new Login.Busy(busyRetryAfter));
     }
 
     private Login register(UserId user, String password) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        AccountRegistered mine = AccountRegistered.of(user, passwords.encode(password), clock.instant());
+        Optional<String> hash = gate.hash(() -> passwords.encode(password));
+        if (hash.isEmpty()) {
+            return new Login.Busy(busyRetryAfter);
+        }
+        AccountRegistered mine = AccountRegistered.of(user, hash.get(), clock.instant());
         RecordMetadata written;
         try {
             written = write(mine, deadline);

@@ -1,6 +1,7 @@
 package io.chatpipe.api.account;
 
 import io.chatpipe.events.UserId;
+import java.time.Duration;
 
 /** What became of a login: in (the account existed, or was created now), or why not. */
 public sealed interface Login {
@@ -22,5 +23,13 @@ public sealed interface Login {
 
     /** Kafka could not be asked or told about the account in time; try again later. */
     record Unavailable(String detail) implements Login {
+    }
+
+    /** Too many failed logins of this account or from this address: not checked; try again after a while. */
+    record Throttled(Duration retryAfter) implements Login {
+    }
+
+    /** Too many passwords are being hashed right now: not checked; try again shortly. */
+    record Busy(Duration retryAfter) implements Login {
     }
 }

@@ -4,6 +4,7 @@ import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.api.web.FieldProblem;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.XmppPassword;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
  * chatpipe first wrote to or from its user keeps its own password, which this cannot know.
  *
  * <p>This creates no chat account: an unknown user or a wrong password is 403; a body without a username
- * or password is 400; accounts not yet read from Kafka is 503 with {@code Retry-After}; and an instance without
+ * or password is 400; too many failed logins is 429 and too many being checked 503, both with {@code Retry-After},
+ * as for a session; accounts not yet read from Kafka is 503 with {@code Retry-After}; and an instance without
  * {@code chatpipe.api.xmpp.password-key} answers 503 without it, since waiting will not help.
  */
 @RestController
@@ -58,12 +60,14 @@ class XmppCredentialsController {
     }
 
     @PostMapping(path = "/api/v1/xmpp-credentials", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Credentials> credentials(@Validated @RequestBody SessionController.LoginRequest request) {
+    ResponseEntity<Credentials> credentials(@Validated @RequestBody SessionController.LoginRequest request,
+            HttpServletRequest http) {
         if (key == null) {
             throw problem(HttpStatus.SERVICE_UNAVAILABLE, "XMPP credentials are not configured on this server "
                     + "(chatpipe.api.xmpp.password-key).", null);
         }
-        UserId user = switch (accounts.verify(request.username(), request.password())) {
+        UserId user = switch (accounts.verify(request.username(), request.password(), Accounts.Door.XMPP_CREDENTIALS,
+                http.getRemoteAddr())) {
             case Login.Success success -> success.user();
             case Login.WrongPassword wrong -> throw problem(HttpStatus.FORBIDDEN,
                     "The username or password is wrong.", null);
@@ -71,6 +75,8 @@ class XmppCredentialsController {
                     new FieldProblem(invalid.field(), invalid.detail()));
             case Login.Unavailable unavailable -> throw problem(HttpStatus.SERVICE_UNAVAILABLE,
                     "Accounts cannot be checked right now: " + unavailable.detail(), null);
+            case Login.Throttled throttled -> throw SessionController.throttled(throttled);
+            case Login.Busy busy -> throw SessionController.busy(busy);
         };
         log.info("Handed {} the credentials of their XMPP account", user);
         return ResponseEntity.ok().cacheControl(CacheControl.noStore())

@@ -35,6 +35,7 @@ public record ApiProperties(
         @Valid @DefaultValue Chat chat,
         @Valid @DefaultValue History history,
         @Valid @DefaultValue Xmpp xmpp,
+        @Valid @DefaultValue Logins logins,
         @Valid @DefaultValue Bench bench) {
 
     /**
@@ -181,9 +182,12 @@ public record ApiProperties(
      * The chat WebSocket: seed 003's protocol at {@code /ws/chat?token=...} (and, when enabled, at seed 003's
      * own {@code /chat/{username}/{password}}).
      *
-     * @param allowedOrigins     the pages that may open it: a browser's {@code Origin} must be one of these
-     *                           ({@code {port}} stands for the port this instance listens on); a client that
-     *                           sends no Origin is not a browser and is let through to authenticate
+     * @param allowedOrigins     pages of other sites that may open it too, such as seed 003's React client at
+     *                           {@code http://localhost:3000}; the service's own pages (http on 127.0.0.1 or
+     *                           localhost at this instance's port) always may. A browser's {@code Origin} must be
+     *                           one of them ({@code {port}} stands for this instance's port; localhost and
+     *                           127.0.0.1 count as the same host); a client that sends no Origin is not a browser
+     *                           and is let through to authenticate
      * @param legacyPasswordPath serve seed 003's endpoint, which puts the password in the URL (and so in
      *                           access logs and browser history); off unless a seed 003 client needs it
      * @param maxFrameSize       a larger frame is discarded unread and answered with ERROR
@@ -198,7 +202,7 @@ public record ApiProperties(
      *                           connection quiet for half of it, so an open browser page stays connected
      */
     public record WebSocket(
-            @DefaultValue({"http://127.0.0.1:{port}", "http://localhost:{port}"}) List<String> allowedOrigins,
+            List<String> allowedOrigins,
             @DefaultValue("false") boolean legacyPasswordPath,
             @DefaultValue("256KB") DataSize maxFrameSize,
             @DefaultValue("20") @Min(1) int framesPerSecond,
@@ -210,7 +214,7 @@ public record ApiProperties(
             @DefaultValue("5m") Duration idleTimeout) {
 
         public WebSocket {
-            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
             if (idleTimeout.toMillis() < 100) {
                 throw new IllegalArgumentException("chatpipe.api.websocket.idle-timeout must be at least 100ms");
             }
@@ -228,13 +232,26 @@ public record ApiProperties(
      *                          (messages, deliveries) at all; when one opens, it reads them again from this long
      *                          (by record time) before the last moment it saw none open, so that nothing written
      *                          since is missed even from a producer whose clock is behind by up to this much
+     * @param presenceHeartbeat how often each instance says again, on {@code chat.presence}, who is online on it
+     * @param presenceLease     a user's presence on an instance not said again for this long is over: the instance
+     *                          is taken for dead (killed, cut off), and the user's contacts are told LEAVE unless the
+     *                          user is online elsewhere; three heartbeats or more, so that one late one is no LEAVE
      */
     public record Chat(
             @DefaultValue("4") @Min(1) int partitions,
             @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int replicas,
             @DefaultValue("1d") Duration presenceRetention,
             @DefaultValue("10s") Duration requestTimeout,
-            @DefaultValue("5s") Duration liveLookBack) {
+            @DefaultValue("5s") Duration liveLookBack,
+            @DefaultValue("10s") Duration presenceHeartbeat,
+            @DefaultValue("30s") Duration presenceLease) {
+
+        public Chat {
+            if (presenceHeartbeat.toMillis() < 10 || presenceLease.compareTo(presenceHeartbeat.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("chatpipe.api.chat.presence-heartbeat must be at least 10ms and "
+                        + "presence-lease at least twice as long");
+            }
+        }
     }
 
     /**
@@ -301,6 +318,41 @@ public record ApiProperties(
         public String toString() {
             return "Xmpp[passwordKey=" + (passwordKey == null ? "none" : "******") + ", domain=" + domain
                     + ", host=" + host + ", port=" + port + "]";
+        }
+    }
+
+    /**
+     * Every door that checks a chat password ({@code POST /api/v1/sessions}, {@code POST /api/v1/xmpp-credentials},
+     * the legacy WebSocket path): failed logins are counted by account and by client address, and beyond the bound
+     * a login is refused with 429 and {@code Retry-After} before any hash is computed (see
+     * {@code io.chatpipe.events.auth.LoginThrottle}); and BCrypt runs only so many at once. The counts are each
+     * instance's own: N instances let a guesser try N times the bound.
+     *
+     * @param accountFailures  failed logins of one account let through within {@code window}; the one that reaches
+     *                         the bound locks the account for {@code window / account-failures}, each failure after a
+     *                         lock locks it again for twice as long
+     * @param addressFailures  the same for one client address (the TCP peer, or what a trusted proxy says with
+     *                         {@code server.forward-headers-strategy}); higher, as many users may share an address
+     * @param window           over which failures are counted
+     * @param maxDelay         the longest a lock grows to
+     * @param concurrentHashes BCrypt hashes computed at once; 0 for half the cores (at least one)
+     * @param queuedHashes     hashes that may wait for a turn; a login beyond them is refused with 503 and
+     *                         {@code Retry-After}, so that a flood of logins cannot take the request threads
+     * @param busyRetryAfter   what that 503 tells the client to wait
+     */
+    public record Logins(
+            @DefaultValue("10") @Min(1) int accountFailures,
+            @DefaultValue("50") @Min(1) int addressFailures,
+            @DefaultValue("5m") Duration window,
+            @DefaultValue("1h") Duration maxDelay,
+            @DefaultValue("0") @Min(0) int concurrentHashes,
+            @DefaultValue("4") @Min(0) int queuedHashes,
+            @DefaultValue("1s") Duration busyRetryAfter) {
+
+        public Logins {
+            if (window.isNegative() || window.isZero() || maxDelay.isNegative() || maxDelay.isZero()) {
+                throw new IllegalArgumentException("chatpipe.api.logins.window and .max-delay must be positive");
+            }
         }
     }
 

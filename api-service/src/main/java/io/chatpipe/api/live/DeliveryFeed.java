@@ -10,9 +10,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * Delivery outcomes to the sessions here of both users of the conversation, as DELIVERY_STATUS frames:
- * {@code {"messageType":"DELIVERY_STATUS","messageId":...,"conversationId":...,"status":"ACCEPTED"|"RETRYING"|
- * "FAILED","content":<error or absent>,"at":...}}. The outcome names only the conversation, not the sender;
- * the sender's client knows its message by id, and the recipient's client ignores ids it did not send.
+ * {@code {"messageType":"DELIVERY_STATUS","messageId":...,"conversationId":...,"status":...,
+ * "content":<error or absent>,"at":...}}, every outcome as it is named in {@code chat.deliveries}: from the
+ * worker ACCEPTED (the XMPP server took it: delivered), RETRYING or FAILED; from the recipient's side, as
+ * capture finds it in the XMPP server's archive, STORED (the recipient's archive holds it: delivered too),
+ * RECEIVED (a receipt or received marker) or READ (a displayed marker, which covers the earlier messages of
+ * the conversation). Outcomes arrive in any order; a client keeps the furthest (see the chat page). The
+ * outcome names only the conversation, not the sender; the sender's client knows its message by id, and the
+ * recipient's client ignores ids it did not send.
  */
 @Component
 class DeliveryFeed implements ConversationFeed<DeliveryAttempted> {

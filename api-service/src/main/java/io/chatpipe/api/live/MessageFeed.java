@@ -10,8 +10,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every message accepted after this instance started, however it came in (REST or WebSocket, on any
- * instance), to every session here of its sender and its recipient: a NEW_MESSAGE frame with its ids. The
- * sender's frame carries the sender's own client message id too.
+ * instance, or captured from the XMPP server: a reply written in an XMPP client), to every session here of
+ * its sender and its recipient: a NEW_MESSAGE frame with its ids. The sender's frame carries the sender's own
+ * client message id too. The session that sent it gets none: it was told SENT (DELIVERY_STATUS) when Kafka took
+ * it, and seed 003's client would draw its own message as received.
  */
 @Component
 class MessageFeed implements ConversationFeed<MessageAccepted> {
@@ -37,7 +39,8 @@ class MessageFeed implements ConversationFeed<MessageAccepted> {
         ChatFrame frame = new ChatFrame(message.fromId().value(), message.toId().value(), message.message(),
                 ChatFrame.NEW_MESSAGE, message.messageId().toString(), null, message.conversationId().value(),
                 null, message.acceptedAt(), null);
-        sessions.send(message.fromId(), frame.withClientMessageId(message.clientMessageId()));
+        sessions.sendToSender(message.fromId(), message.messageId(),
+                frame.withClientMessageId(message.clientMessageId()));
         if (!message.toId().equals(message.fromId())) {
             sessions.send(message.toId(), frame);
         }

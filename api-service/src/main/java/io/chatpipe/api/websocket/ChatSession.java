@@ -4,7 +4,11 @@ import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.UserId;
 import java.io.IOException;
+import io.chatpipe.events.MessageId;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -21,10 +25,17 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 public final class ChatSession {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSession.class);
+    private static final int MAX_SENDING = 1024;
 
     private final WebSocketSession socket;
     private final UserId user;
     private final FrameGuard guard;
+    /**
+     * Messages this session sent whose record has not come back from Kafka yet: it is told they were SENT, and
+     * gets no NEW_MESSAGE for them (seed 003's client would draw its own message a second time). Guarded by
+     * itself; normally a handful, and bounded should a record never come back.
+     */
+    private final Set<MessageId> sentHere = new LinkedHashSet<>();
     /** When the client last sent anything: a frame, part of one, or a pong (System.nanoTime). */
     private volatile long lastHeard = System.nanoTime();
 
@@ -41,6 +52,32 @@ public final class ChatSession {
 
     FrameGuard guard() {
         return guard;
+    }
+
+    /** This session is sending the message: its record is not to come back to it. False if it already was. */
+    boolean sending(MessageId message) {
+        synchronized (sentHere) {
+            if (sentHere.size() >= MAX_SENDING) {
+                Iterator<MessageId> oldest = sentHere.iterator();
+                oldest.next();
+                oldest.remove();
+            }
+            return sentHere.add(message);
+        }
+    }
+
+    /** The message will not come back (refused, or stored before): forgets it. */
+    void notSent(MessageId message) {
+        synchronized (sentHere) {
+            sentHere.remove(message);
+        }
+    }
+
+    /** Whether this session sent the message whose record came back now; true once. */
+    boolean sentItself(MessageId message) {
+        synchronized (sentHere) {
+            return sentHere.remove(message);
+        }
     }
 
     /** The client sent something: it is not idle. */

@@ -32,12 +32,14 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Seed 003's chat protocol over a WebSocket of a logged-in user. On open: JOIN_SUCCESS to the user, and a
- * JOIN_SUCCESS from each contact who is online. Then, per frame from the client:
+ * Seed 003's chat protocol over a WebSocket of a logged-in user. On open: JOIN_SUCCESS to the user (as seed
+ * 003's server sends it: only this once, only about the user), and a PRESENCE "online" (ours) from each contact
+ * who is online. Then, per frame from the client:
  * <ul>
  * <li>NEW_MESSAGE {@code {to, content[, clientMessageId]}}: validated and stored exactly as over REST (same
- * ids, same topic, same idempotency); it comes back as NEW_MESSAGE, with its messageId, to every session of
- * both users, this one included. ERROR when it is not valid or could not be stored.
+ * ids, same topic, same idempotency); this session is answered DELIVERY_STATUS SENT with its messageId, and the
+ * message goes as NEW_MESSAGE to every other session of both users. ERROR when it is not valid or could not be
+ * stored.
  * <li>ADD_CONTACT / UNSUBSCRIBE {@code {to}}: adds or removes a contact; echoed to all the user's sessions.
  * <li>GET_CONTACTS: answered with GET_CONTACTS whose content is a JSON array of the contacts' ids.
  * <li>GET_HISTORY {@code {to}} (ours): answered with HISTORY, the conversation's latest messages.
@@ -90,7 +92,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         registry.add(session);
         for (UserId contact : contactBook.contactsOf(user)) {
             if (presence.isOnline(contact)) {
-                session.send(ChatFrame.of(ChatFrame.JOIN_SUCCESS, contact.value(), user.value(), null));
+                session.send(ChatFrame.presence(contact, user, true));
             }
         }
     }
@@ -181,14 +183,36 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                     .collect(Collectors.joining("; "))).withClientMessageId(frame.clientMessageId()));
             return;
         }
+        MessageAccepted message;
         try {
-            MessageAccepted message = request.accept(clock.instant());
-            if (messages.accept(message) instanceof Outcome.Refused refused) {
-                reply(session, refused.problem(), frame);
-            }
+            message = request.accept(clock.instant());
         } catch (ErrorResponseException e) {
             reply(session, e, frame);
+            return;
         }
+        // before it is written: its record may come back from Kafka before the write returns
+        boolean fresh = session.sending(message.messageId());
+        switch (messages.accept(message)) {
+            case Outcome.Accepted accepted -> {
+                if (accepted.replayed() && fresh) {
+                    session.notSent(message.messageId());   // stored before: no record comes back
+                }
+                session.send(sent(message));
+            }
+            case Outcome.Refused refused -> {
+                if (fresh) {
+                    session.notSent(message.messageId());
+                }
+                reply(session, refused.problem(), frame);
+            }
+        }
+    }
+
+    /** What the sending session gets for its message, in place of the message. */
+    private static ChatFrame sent(MessageAccepted message) {
+        return new ChatFrame(message.fromId().value(), message.toId().value(), null, ChatFrame.DELIVERY_STATUS,
+                message.messageId().toString(), message.clientMessageId(), message.conversationId().value(),
+                ChatFrame.SENT, message.acceptedAt(), null);
     }
 
     /** A message the service refused: the client's fault (4xx) is a strike, ours (5xx) is not. */
@@ -222,7 +246,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                 session.send(ChatFrame.of(frame.messageType(), owner.value(), contact.value(), null));
             }
             if (add && presence.isOnline(contact)) {
-                session.send(ChatFrame.of(ChatFrame.JOIN_SUCCESS, contact.value(), owner.value(), null));
+                session.send(ChatFrame.presence(contact, owner, true));
             }
         } catch (Contacts.ContactsUnavailableException e) {
             log.warn("Could not change the contacts of {}: {}", owner, e.getCause().toString());

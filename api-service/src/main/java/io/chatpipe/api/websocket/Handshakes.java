@@ -7,7 +7,10 @@ import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.UserId;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -42,15 +45,21 @@ final class Handshakes {
 
     /**
      * Cross-site WebSocket hijacking protection: a browser names the page that opens a socket in Origin, and
-     * only the configured pages may. {@code {port}} in an allowed origin is this instance's port. A client
-     * that sends no Origin is not a browser page; it still has to log in.
+     * only the service's own pages and the configured ones may. {@code {port}} in an allowed origin is this
+     * instance's port. localhost and 127.0.0.1 are one host here: the same port on either is the same server,
+     * so a page opened by either name is the same page. A client that sends no Origin is not a browser page;
+     * it still has to log in.
      */
     static final class OriginCheck implements HandshakeInterceptor {
+
+        /** The service's own pages, as a browser names them when it opened them from this instance. */
+        static final List<String> OWN = List.of("http://127.0.0.1:{port}", "http://localhost:{port}");
+        private static final Pattern LOCALHOST = Pattern.compile("^([a-z][a-z0-9+.-]*://)localhost(?=:|$)");
 
         private final List<String> allowed;
 
         OriginCheck(ApiProperties.WebSocket settings) {
-            this.allowed = settings.allowedOrigins();
+            this.allowed = Stream.concat(OWN.stream(), settings.allowedOrigins().stream()).toList();
         }
 
         @Override
@@ -61,7 +70,8 @@ final class Handshakes {
                 return true;
             }
             String port = String.valueOf(request.getLocalAddress().getPort());
-            if (allowed.stream().map(entry -> entry.replace("{port}", port)).anyMatch(origin::equalsIgnoreCase)) {
+            String asked = loopbackAsOne(origin);
+            if (allowed.stream().map(entry -> loopbackAsOne(entry.replace("{port}", port))).anyMatch(asked::equals)) {
                 return true;
             }
             log.info("Refused a chat WebSocket from origin {}; allowed: {}", origin, allowed);
@@ -72,6 +82,11 @@ final class Handshakes {
         @Override
         public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
                 WebSocketHandler handler, Exception exception) {
+        }
+
+        /** An origin in lower case, its host localhost named 127.0.0.1. */
+        static String loopbackAsOne(String origin) {
+            return LOCALHOST.matcher(origin.strip().toLowerCase(Locale.ROOT)).replaceFirst("$1127.0.0.1");
         }
     }
 
@@ -103,7 +118,8 @@ final class Handshakes {
 
     /**
      * Seed 003's {@code /chat/{username}/{password}}, served only when
-     * {@code chatpipe.api.websocket.legacy-password-path} is on: a wrong password gets FORBIDDEN.
+     * {@code chatpipe.api.websocket.legacy-password-path} is on: a wrong password gets FORBIDDEN; too many failed
+     * logins of the account or from the address get FORBIDDEN saying when to retry, unchecked.
      */
     static final class PasswordPathLogin implements HandshakeInterceptor {
 
@@ -124,7 +140,9 @@ final class Handshakes {
             }
             String username = UriUtils.decode(parts[0], StandardCharsets.UTF_8);
             String password = UriUtils.decode(parts[1], StandardCharsets.UTF_8);
-            switch (accounts.login(username, password)) {
+            var peer = request.getRemoteAddress();
+            String address = peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
+            switch (accounts.login(username, password, Accounts.Door.LEGACY_WEBSOCKET, address)) {
                 case Login.Success success -> attributes.put(USER, success.user());
                 case Login.WrongPassword wrong -> attributes.put(REFUSAL, new Refusal(
                         ChatFrame.of(ChatFrame.FORBIDDEN, null, wrong.user().value(), "the password is wrong"),
@@ -133,6 +151,13 @@ final class Handshakes {
                         ChatFrame.error(invalid.field() + " " + invalid.detail()), CloseStatus.POLICY_VIOLATION));
                 case Login.Unavailable unavailable -> attributes.put(REFUSAL, new Refusal(
                         ChatFrame.error(unavailable.detail()), CloseStatus.SERVICE_RESTARTED));
+                // refused unchecked, no hash computed; 1013: try again later
+                case Login.Throttled throttled -> attributes.put(REFUSAL, new Refusal(ChatFrame.of(ChatFrame.FORBIDDEN,
+                        null, username, "too many failed logins; retry after " + throttled.retryAfter().toSeconds()
+                                + " s"), CloseStatus.SERVICE_OVERLOAD));
+                case Login.Busy busy -> attributes.put(REFUSAL, new Refusal(ChatFrame.error(
+                        "too many logins are being checked; retry after " + busy.retryAfter().toSeconds() + " s"),
+                        CloseStatus.SERVICE_OVERLOAD));
             }
             return true;
         }

@@ -2,6 +2,7 @@ package io.chatpipe.api.websocket;
 
 import io.chatpipe.api.live.PresencePublisher;
 import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
 import java.util.List;
 import java.util.Set;
@@ -60,6 +61,35 @@ public class SessionRegistry implements SmartLifecycle {
         Set<ChatSession> own = sessions.get(user);
         if (own != null) {
             own.forEach(session -> session.send(frame));
+        }
+    }
+
+    /**
+     * Sends a message's own frame to every session of its sender on this instance but the one that sent it,
+     * which was told SENT instead.
+     */
+    public void sendToSender(UserId sender, MessageId message, ChatFrame frame) {
+        Set<ChatSession> own = sessions.get(sender);
+        if (own != null) {
+            own.forEach(session -> {
+                if (!session.sentItself(message)) {
+                    session.send(frame);
+                }
+            });
+        }
+    }
+
+    /**
+     * Says again that every user with a session here is online, for other instances to know this one still holds
+     * them (a presence lease); under each user's lock, so that it cannot overtake the user's going offline.
+     */
+    public void announceOnline() {
+        for (UserId user : List.copyOf(sessions.keySet())) {
+            synchronized (lock(user)) {
+                if (sessions.containsKey(user)) {
+                    presence.online(user);
+                }
+            }
         }
     }
 

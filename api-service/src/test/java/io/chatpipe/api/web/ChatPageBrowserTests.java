@@ -3,9 +3,18 @@ package io.chatpipe.api.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatpipe.api.ApiServiceApplication;
+import io.chatpipe.api.websocket.TopicReader;
+import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.DeliveryAttempted;
+import io.chatpipe.events.DeliveryAttempted.Outcome;
+import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.MessageId;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.KafkaBroker;
 import java.io.File;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +36,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The chat page of {@code /chat/{from}/{to}} in a real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}): two pages, two users, each sees what the other writes. History-service is not
- * running here, and the page says so and works all the same.
+ * running here, and the page says so and works all the same. A page of another site is allowed too (as for seed
+ * 003's React client), which takes nothing from the service's own pages under either loopback name. What the
+ * XMPP side says (a reply from an XMPP client, evidence that a message was stored, received, read) is put on the
+ * real topics as capture puts it.
  */
 class ChatPageBrowserTests {
 
@@ -36,6 +48,7 @@ class ChatPageBrowserTests {
 
     static ConfigurableApplicationContext service;
     static String base;
+    static int port;
 
     private final List<WebDriver> browsers = new java.util.ArrayList<>();
 
@@ -43,8 +56,10 @@ class ChatPageBrowserTests {
     static void start() {
         service = ApiServiceApplication.application().run("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + KafkaBroker.bootstrapServers(),
-                "--chatpipe.api.history.url=http://127.0.0.1:9");
-        base = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
+                "--chatpipe.api.history.url=http://127.0.0.1:9",
+                "--chatpipe.api.websocket.allowed-origins=http://localhost:3000");
+        port = ((WebServerApplicationContext) service).getWebServer().getPort();
+        base = "http://127.0.0.1:" + port;
     }
 
     @AfterAll
@@ -62,7 +77,7 @@ class ChatPageBrowserTests {
         String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
         String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
         WebDriver alicePage = open(alice, bob, "alice's password");
-        WebDriver bobPage = open(bob, alice, "bob's password");
+        WebDriver bobPage = open("http://localhost:" + port, bob, alice, "bob's password");
 
         assertThat(text(alicePage, By.id("history-notice"))).contains("Earlier messages are unavailable");
         waitFor(alicePage, By.cssSelector("#presence.online"));
@@ -75,7 +90,53 @@ class ChatPageBrowserTests {
 
         write(bobPage, "Hi Alice!");
         assertThat(waitFor(alicePage, By.cssSelector(".message.theirs .text")).getText()).isEqualTo("Hi Alice!");
-        assertThat(alicePage.findElements(By.cssSelector(".message"))).hasSize(2);
+        assertThat(alicePage.findElements(By.cssSelector(".message"))).as("her own message once, his once")
+                .hasSize(2);
+        assertThat(bobPage.findElements(By.cssSelector(".message"))).hasSize(2);
+
+        bobPage.quit();
+        waitFor(alicePage, By.cssSelector("#presence.offline"));
+    }
+
+    @Test
+    void showsHowFarEachMessageGotAndAReplyFromTheOthersXmppClient() {
+        String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+        String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+        WebDriver page = open(alice, bob, "alice's password");
+        String first = sentMessage(page, "one");
+        String second = sentMessage(page, "two");
+        ConversationId conversation = ConversationId.between(UserId.of(alice), UserId.of(bob));
+
+        evidence(conversation, second, Outcome.STORED);
+        awaitStatus(page, second, "delivered");
+        evidence(conversation, second, Outcome.RECEIVED);
+        awaitStatus(page, second, "received");
+        assertThat(statusOf(page, first)).isEqualTo("sent");
+
+        // a displayed marker on the second message: it and every earlier one are read
+        evidence(conversation, second, Outcome.READ);
+        awaitStatus(page, second, "read");
+        assertThat(statusOf(page, first)).isEqualTo("read");
+
+        // a late retry of the second, then news of a third behind it in the same partition: the second stays read
+        String third = sentMessage(page, "three");
+        TopicReader.write(Topics.DELIVERIES, conversation, new DeliveryAttempted(DeliveryAttempted.SCHEMA_VERSION,
+                MessageId.of(second), conversation, 2, Outcome.RETRYING, "smack", "a late retry", Instant.now()));
+        TopicReader.write(Topics.DELIVERIES, conversation, new DeliveryAttempted(DeliveryAttempted.SCHEMA_VERSION,
+                MessageId.of(third), conversation, 1, Outcome.ACCEPTED, "smack", null, Instant.now()));
+        awaitStatus(page, third, "delivered");
+        assertThat(statusOf(page, second)).isEqualTo("read");
+
+        String phone = bob + "@localhost/phone";
+        MessageAccepted reply = MessageAccepted.captured(MessageId.forCapturedStanza(phone + "\u0000r"),
+                UserId.of(bob), UserId.of(alice), "yes, from my phone", Instant.now(), phone);
+        TopicReader.write(Topics.MESSAGES, conversation, reply);
+        WebElement shown = waitFor(page, By.cssSelector(".message.theirs[data-message-id='" + reply.messageId()
+                + "'] .text"));
+        assertThat(shown.getText()).isEqualTo("yes, from my phone");
+        assertThat(page.findElements(By.cssSelector(".message.theirs .status"))).as("a reply shows no status")
+                .isEmpty();
+        assertThat(page.findElements(By.cssSelector(".message"))).hasSize(4);
     }
 
     @Test
@@ -108,13 +169,43 @@ class ChatPageBrowserTests {
     }
 
     private WebDriver open(String me, String peer, String password) {
+        return open(base, me, peer, password);
+    }
+
+    private WebDriver open(String site, String me, String peer, String password) {
         WebDriver page = browser();
-        page.get(base + "/chat/" + me + "/" + peer);
+        page.get(site + "/chat/" + me + "/" + peer);
         assertThat(page.findElement(By.id("me")).getText()).isEqualTo(me);
         page.findElement(By.id("password")).sendKeys(password);
         page.findElement(By.id("login-button")).click();
         waitFor(page, By.id("text"));
         return page;
+    }
+
+    /** Writes a message and waits until the service has it: its id, once the page knows it. */
+    private static String sentMessage(WebDriver page, String message) {
+        write(page, message);
+        return new WebDriverWait(page, WAIT).until(d -> (String) ((JavascriptExecutor) d).executeScript("""
+                const mine = [...document.querySelectorAll('.message.mine[data-message-id]')];
+                const sent = mine.find((li) => li.querySelector('.text').textContent === arguments[0]);
+                return sent ? sent.dataset.messageId : null;""", message));
+    }
+
+    /** What capture writes when the recipient's archive shows the message stored, received or read. */
+    private static void evidence(ConversationId conversation, String messageId, Outcome outcome) {
+        TopicReader.write(Topics.DELIVERIES, conversation,
+                DeliveryAttempted.evidence(MessageId.of(messageId), conversation, outcome, Instant.now()));
+    }
+
+    /** The status a message of mine shows; read in one script, as the page redraws a message's parts. */
+    private static String statusOf(WebDriver page, String messageId) {
+        return (String) ((JavascriptExecutor) page).executeScript(
+                "return document.querySelector(`.message[data-message-id='${arguments[0]}'] .status`).textContent",
+                messageId);
+    }
+
+    private static void awaitStatus(WebDriver page, String messageId, String status) {
+        new WebDriverWait(page, WAIT).until(d -> statusOf(d, messageId).equals(status));
     }
 
     private static void write(WebDriver page, String message) {

@@ -18,14 +18,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Seed 003's protocol over a real WebSocket client, against one instance with seed 003's endpoint on. */
+/**
+ * Seed 003's protocol over a real WebSocket client, against one instance with seed 003's endpoint on and a page of
+ * another site allowed.
+ */
 class ChatSocketTests {
+
+    static final String OTHER_SITE = "http://localhost:3000";
 
     static ChatService service;
 
     @BeforeAll
     static void start() {
-        service = ChatService.start("--chatpipe.api.websocket.legacy-password-path=true");
+        service = ChatService.start("--chatpipe.api.websocket.legacy-password-path=true",
+                "--chatpipe.api.websocket.allowed-origins=" + OTHER_SITE);
     }
 
     @AfterAll
@@ -74,9 +80,11 @@ class ChatSocketTests {
             assertThat(received.path("to").asString()).isEqualTo(bob);
             assertThat(received.path("content").asString()).isEqualTo("hello <b>world</b>");
             assertThat(received.has("clientMessageId")).as("the sender's own id is the sender's").isFalse();
-            JsonNode echo = aliceSocket.next("NEW_MESSAGE");
-            assertThat(echo.path("messageId").asString()).isEqualTo(received.path("messageId").asString());
-            assertThat(echo.path("clientMessageId").asString()).isEqualTo("c-1");
+            JsonNode sent = aliceSocket.next("DELIVERY_STATUS");
+            assertThat(sent.path("status").asString()).isEqualTo("SENT");
+            assertThat(sent.path("messageId").asString()).isEqualTo(received.path("messageId").asString());
+            assertThat(sent.path("clientMessageId").asString()).isEqualTo("c-1");
+            assertThat(sent.path("to").asString()).isEqualTo(bob);
 
             var stored = ChatMessagesTopic.recordsInvolving(KafkaBroker.bootstrapServers(), UserId.of(alice));
             assertThat(stored).hasSize(1);
@@ -103,7 +111,7 @@ class ChatSocketTests {
             assertThat(socket.next("ERROR").path("content").asString()).contains("from must be you");
 
             socket.send(Map.of("to", "dave", "content", "still here", "messageType", "NEW_MESSAGE"));
-            assertThat(socket.next("NEW_MESSAGE").path("content").asString()).isEqualTo("still here");
+            assertThat(socket.next("DELIVERY_STATUS").path("status").asString()).isEqualTo("SENT");
             assertThat(socket.isClosed()).isFalse();
         }
     }
@@ -182,12 +190,20 @@ class ChatSocketTests {
         assertThat(ChatClient.refusal(service.legacy(erin, "e"), "http://evil.example")).isEqualTo(403);
         assertThat(ChatClient.refusal(service.uri("/ws/chat?token=x"), "https://127.0.0.1.evil.example"))
                 .isEqualTo(403);
+        assertThat(ChatClient.refusal(service.legacy(erin, "e"), "http://localhost:3001")).isEqualTo(403);
+        assertThat(ChatClient.refusal(service.legacy(erin, "e"), "https://localhost:3000")).isEqualTo(403);
+        assertThat(ChatClient.refusal(service.legacy(erin, "e"), "http://localhost.evil.example:3000"))
+                .isEqualTo(403);
+    }
 
-        try (ChatClient ownPage = ChatClient.open(service.legacy(erin, "e"), service.origin());
-             ChatClient localhost = ChatClient.open(service.legacy(erin, "e"),
-                     "http://localhost:" + service.port())) {
-            assertThat(ownPage.next().path("messageType").asString()).isEqualTo("JOIN_SUCCESS");
-            assertThat(localhost.next().path("messageType").asString()).isEqualTo("JOIN_SUCCESS");
+    @Test
+    void anAllowedOriginAddsToTheServicesOwnPagesUnderEitherLoopbackName() {
+        String erin = ChatService.user("erin");
+        for (String origin : List.of(service.origin(), "http://localhost:" + service.port(), OTHER_SITE,
+                "http://127.0.0.1:3000")) {
+            try (ChatClient page = ChatClient.open(service.legacy(erin, "e"), origin)) {
+                assertThat(page.next().path("messageType").asString()).as("from %s", origin).isEqualTo("JOIN_SUCCESS");
+            }
         }
     }
 
@@ -219,7 +235,7 @@ class ChatSocketTests {
             assertThat(socket.next("ERROR").path("content").asString()).contains("not a JSON frame", "\"to\"");
 
             socket.send(Map.of("messageType", "NEW_MESSAGE", "to", jack, "content", "well typed"));
-            assertThat(socket.next("NEW_MESSAGE").path("content").asString()).isEqualTo("well typed");
+            assertThat(socket.next("DELIVERY_STATUS").path("status").asString()).isEqualTo("SENT");
         }
         assertThat(ChatMessagesTopic.recordsInvolving(KafkaBroker.bootstrapServers(), UserId.of(ivy)))
                 .extracting(record -> record.value().message()).containsExactly("well typed");

@@ -15,8 +15,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-/** Reads a topic of the shared broker from its beginning to its end as of now, and writes to one. */
-final class TopicReader {
+/**
+ * Reads a topic of the shared broker from its beginning to its end as of now, and writes to one as another
+ * service would (the worker, capture).
+ */
+public final class TopicReader {
 
     private TopicReader() {
     }
@@ -42,7 +45,7 @@ final class TopicReader {
         }
     }
 
-    static <K, V> void write(Topic<K, V> topic, K key, V value) {
+    public static <K, V> void write(Topic<K, V> topic, K key, V value) {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all");
         try (var producer = new KafkaProducer<>(config, topic.keys().serializer(), topic.values().serializer())) {

@@ -66,18 +66,31 @@ class TwoInstancesTests {
     }
 
     @Test
-    void aMessageSentOverWebSocketOnOneInstanceReachesTheSendersOtherSessions() {
+    void aMessageSentOverWebSocketOnOneInstanceReachesTheSendersOtherSessionsAndTheSenderIsToldSent() {
         String carol = ChatService.user("carol");
         String dave = ChatService.user("dave");
         try (ChatClient carolOnA = a.join(carol, "pw");
+             ChatClient carolAlsoOnA = a.join(carol, "pw");
              ChatClient carolOnB = b.join(carol, "pw");
              ChatClient daveOnB = b.join(dave, "pw")) {
 
-            carolOnA.send(Map.of("to", dave, "content", "hi dave", "messageType", "NEW_MESSAGE"));
+            carolOnA.send(Map.of("to", dave, "content", "hi dave", "messageType", "NEW_MESSAGE",
+                    "clientMessageId", "c-1"));
 
-            assertThat(daveOnB.next("NEW_MESSAGE").path("content").asString()).isEqualTo("hi dave");
-            assertThat(carolOnB.next("NEW_MESSAGE").path("content").asString()).isEqualTo("hi dave");
-            assertThat(carolOnA.next("NEW_MESSAGE").path("content").asString()).isEqualTo("hi dave");
+            JsonNode sent = carolOnA.next("DELIVERY_STATUS");
+            assertThat(sent.path("status").asString()).isEqualTo("SENT");
+            assertThat(sent.path("clientMessageId").asString()).isEqualTo("c-1");
+            String messageId = sent.path("messageId").asString();
+            for (ChatClient session : new ChatClient[] {daveOnB, carolOnB, carolAlsoOnA}) {
+                JsonNode received = session.next("NEW_MESSAGE");
+                assertThat(received.path("content").asString()).isEqualTo("hi dave");
+                assertThat(received.path("messageId").asString()).isEqualTo(messageId);
+            }
+            // a later message of carol's other session proves the first's record has been read on A by now
+            carolAlsoOnA.send(Map.of("to", dave, "content", "from the other tab", "messageType", "NEW_MESSAGE"));
+            assertThat(carolOnA.next("NEW_MESSAGE").path("content").asString()).isEqualTo("from the other tab");
+            assertThat(carolOnA.skipped()).as("the sending session never gets its own message back")
+                    .noneMatch(frame -> frame.path("messageType").asString().equals("NEW_MESSAGE"));
         }
     }
 
@@ -90,14 +103,17 @@ class TwoInstancesTests {
             erinOnB.next("ADD_CONTACT");
 
             ChatClient frankOnA = a.join(frank, "pw");
-            JsonNode online = erinOnB.next("JOIN_SUCCESS", frank);
+            JsonNode online = erinOnB.next("PRESENCE", frank);
             assertThat(online.path("to").asString()).isEqualTo(erin);
+            assertThat(online.path("content").asString()).isEqualTo("online");
 
             ChatClient secondTab = a.join(frank, "pw");
             frankOnA.close();
             secondTab.close();
-            assertThat(erinOnB.next("LEAVE", frank).path("to").asString()).isEqualTo(erin);
-            assertThat(erinOnB.skipped()).as("one JOIN and one LEAVE for two tabs")
+            JsonNode offline = erinOnB.next("PRESENCE", frank);
+            assertThat(offline.path("to").asString()).isEqualTo(erin);
+            assertThat(offline.path("content").asString()).isEqualTo("offline");
+            assertThat(erinOnB.skipped()).as("one online and one offline for two tabs")
                     .noneMatch(frame -> frank.equals(frame.path("from").asString()));
         }
     }
@@ -110,10 +126,12 @@ class TwoInstancesTests {
              ChatClient graceOnB = b.join(grace, "pw")) {
             graceOnB.send(Map.of("to", heidi, "messageType", "ADD_CONTACT"));
             graceOnB.next("ADD_CONTACT");
-            graceOnB.next("JOIN_SUCCESS", heidi);
+            assertThat(graceOnB.next("PRESENCE", heidi).path("content").asString()).isEqualTo("online");
 
             try (ChatClient graceAgain = b.join(grace, "pw")) {
-                assertThat(graceAgain.next("JOIN_SUCCESS", heidi).path("to").asString()).isEqualTo(grace);
+                JsonNode online = graceAgain.next("PRESENCE", heidi);
+                assertThat(online.path("to").asString()).isEqualTo(grace);
+                assertThat(online.path("content").asString()).isEqualTo("online");
             }
         }
     }
@@ -209,10 +227,12 @@ class TwoInstancesTests {
 
             ChatService third = ChatService.start();
             third.join(rupert, "pw");
-            sybilOnA.next("JOIN_SUCCESS", rupert);
+            sybilOnA.next("PRESENCE", rupert);
 
             third.close();
-            assertThat(sybilOnA.next("LEAVE", rupert).path("to").asString()).isEqualTo(sybil);
+            JsonNode offline = sybilOnA.next("PRESENCE", rupert);
+            assertThat(offline.path("to").asString()).isEqualTo(sybil);
+            assertThat(offline.path("content").asString()).isEqualTo("offline");
         }
     }
 }

@@ -58,19 +58,19 @@ class HistoryAuthentication implements WebMvcConfigurer, HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        request.setAttribute(Reader.ATTRIBUTE, required ? authenticate(request.getHeader(HttpHeaders.AUTHORIZATION))
-                : Reader.anyone());
+        request.setAttribute(Reader.ATTRIBUTE, required ? authenticate(request.getHeader(HttpHeaders.AUTHORIZATION),
+                request.getRemoteAddr()) : Reader.anyone());
         return true;
     }
 
-    private Reader authenticate(String authorization) {
+    private Reader authenticate(String authorization, String address) {
         var bearer = ApiKeyRing.bearerToken(authorization);
         if (bearer.isPresent()) {
             return keys.find(bearer.get()).orElseThrow(NotAuthenticatedException::invalidKey);
         }
         var basic = ApiKeyRing.basicCredentials(authorization);
         if (basic.isPresent()) {
-            return accounts.verify(basic.get()).map(Reader::user)
+            return accounts.verify(basic.get(), address).map(Reader::user)
                     .orElseThrow(NotAuthenticatedException::invalidAccount);
         }
         throw NotAuthenticatedException.missing();

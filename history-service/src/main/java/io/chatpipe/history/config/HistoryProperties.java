@@ -6,10 +6,17 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,6 +55,12 @@ public record HistoryProperties(
      * @param rebuild           on start, reset the application (consumer group, changelog and repartition topics)
      *                          and wipe local state, so that the stores are rebuilt from the topics; refused while
      *                          any instance of the application runs
+     * @param instanceId        this instance's static identity in the consumer group ({@code group.instance.id}):
+     *                          an instance restarted under the same id, even after a kill -9, takes its partitions
+     *                          back at once instead of waiting for its old self's session to time out. Empty: this
+     *                          machine's name and a digest of the state directory's absolute path, stable across
+     *                          restarts and distinct for every instance (each has its own state directory);
+     *                          {@code none}: dynamic membership
      */
     public record Streams(
             @DefaultValue("chatpipe-history") @NotBlank String applicationId,
@@ -55,7 +68,32 @@ public record HistoryProperties(
             @DefaultValue("1") @Min(1) short replicationFactor,
             @DefaultValue("") @Pattern(regexp = "|[^:\\s]+:\\d{1,5}") String applicationServer,
             @DefaultValue("0") @Min(0) int standbyReplicas,
-            @DefaultValue("false") boolean rebuild) {
+            @DefaultValue("false") boolean rebuild,
+            @DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]{0,200}") String instanceId) {
+
+        /** The {@code group.instance.id} to use, or empty for dynamic membership. */
+        public Optional<String> groupInstanceId() {
+            if (instanceId.equals("none")) {
+                return Optional.empty();
+            }
+            return Optional.of(instanceId.isEmpty() ? derivedInstanceId() : instanceId);
+        }
+
+        private String derivedInstanceId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            String where = stateDir.toAbsolutePath().normalize().toString();
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(where.getBytes(StandardCharsets.UTF_8));
+                return host.replaceAll("[^A-Za-z0-9.-]", "_") + "-" + HexFormat.of().formatHex(digest, 0, 6);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+        }
     }
 
     /**
@@ -112,14 +150,48 @@ public record HistoryProperties(
      * @param verifiedFor how long a user's password, once checked against its BCrypt hash, is taken without
      *                    checking again (the password itself is not kept: only an HMAC of it under a key of this
      *                    instance); zero checks every request
+     * @param logins      failed logins with chat accounts, and how many passwords are hashed at once
      */
     public record Auth(
             @DefaultValue("false") boolean required,
             @DefaultValue List<@Valid ApiKey> keys,
-            @DefaultValue("10m") @NotNull Duration verifiedFor) {
+            @DefaultValue("10m") @NotNull Duration verifiedFor,
+            @Valid @DefaultValue Logins logins) {
 
         public Auth {
             keys = List.copyOf(keys);
+        }
+    }
+
+    /**
+     * HTTP Basic logins with chat accounts, as the api-service bounds its own ({@code chatpipe.api.logins}): failed
+     * logins counted by account and by client address, on this instance; beyond the bound a request is refused
+     * with 429 and {@code Retry-After} before its password is hashed, or checked against the remembered success.
+     *
+     * @param accountFailures  failed logins of one account let through within {@code window}; the one that reaches
+     *                         the bound locks the account for {@code window / account-failures}, each failure after a
+     *                         lock locks it again for twice as long
+     * @param addressFailures  the same for one client address
+     * @param window           over which failures are counted
+     * @param maxDelay         the longest a lock grows to
+     * @param concurrentHashes BCrypt checks at once; 0 for half the cores (at least one)
+     * @param queuedHashes     checks that may wait for a turn; a request beyond them is refused with 503 and
+     *                         {@code Retry-After}
+     * @param busyRetryAfter   what that 503 tells the client to wait
+     */
+    public record Logins(
+            @DefaultValue("10") @Min(1) int accountFailures,
+            @DefaultValue("50") @Min(1) int addressFailures,
+            @DefaultValue("5m") @NotNull Duration window,
+            @DefaultValue("1h") @NotNull Duration maxDelay,
+            @DefaultValue("0") @Min(0) int concurrentHashes,
+            @DefaultValue("4") @Min(0) int queuedHashes,
+            @DefaultValue("1s") @NotNull Duration busyRetryAfter) {
+
+        public Logins {
+            if (window.isNegative() || window.isZero() || maxDelay.isNegative() || maxDelay.isZero()) {
+                throw new IllegalArgumentException("chatpipe.history.auth.logins.window and .max-delay must be positive");
+            }
         }
     }
 

@@ -39,14 +39,16 @@ class LocalStores {
     ConversationStore conversations(int partition) {
         return new ConversationStore(store(HistoryTopology.MESSAGES_STORE, partition),
                 store(HistoryTopology.MESSAGE_IDS_STORE, partition),
-                store(HistoryTopology.MESSAGE_STATUS_STORE, partition));
+                store(HistoryTopology.MESSAGE_STATUS_STORE, partition),
+                store(HistoryTopology.READERS_STORE, partition));
     }
 
     /** The conversation stores of every partition this instance owns. */
     ConversationStore conversationsOnThisInstance() {
         return new ConversationStore(store(HistoryTopology.MESSAGES_STORE, null),
                 store(HistoryTopology.MESSAGE_IDS_STORE, null),
-                store(HistoryTopology.MESSAGE_STATUS_STORE, null));
+                store(HistoryTopology.MESSAGE_STATUS_STORE, null),
+                store(HistoryTopology.READERS_STORE, null));
     }
 
     /** The inboxes of one partition of the by-user repartition topic. */

@@ -39,7 +39,7 @@ class MessageController {
         var found = here.find(messageId);
         if (found.isPresent()) {
             Reader.of(request).requireConversation(found.get().message().conversationId());
-            return ResponseEntity.ok(HistoryMessage.of(found.get(), here.status(messageId)));
+            return ResponseEntity.ok(HistoryMessage.of(found.get(), here.status(found.get())));
         }
         if (!HistoryLocator.wasForwarded(request)) {
             for (HostInfo other : locator.otherInstances()) {

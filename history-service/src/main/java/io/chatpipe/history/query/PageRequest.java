@@ -78,7 +78,7 @@ record PageRequest(Kind kind, Cursor cursor, MessageId around, int limit) {
                     default -> Cursor.START;
                 };
         return new MessagePage(
-                messages.stream().map(m -> HistoryMessage.of(m, store.status(m.message().messageId()))).toList(),
+                messages.stream().map(m -> HistoryMessage.of(m, store.status(m))).toList(),
                 next, newest.token());
     }
 

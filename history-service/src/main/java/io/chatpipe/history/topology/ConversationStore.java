@@ -1,6 +1,7 @@
 package io.chatpipe.history.topology;
 
 import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads conversations out of the {@link HistoryTopology#MESSAGES_STORE} store, with the message ids and
- * delivery statuses of the same task.
+ * Reads conversations out of the {@link HistoryTopology#MESSAGES_STORE} store, with the message ids,
+ * delivery statuses and read horizons of the same task.
  *
  * <p>A key is the conversation id, a NUL, and the record's offset zero-padded to 19 digits, so that
  * a conversation's messages are one contiguous key range in arrival order. A conversation id never
@@ -27,12 +28,15 @@ public final class ConversationStore {
     private final ReadOnlyKeyValueStore<String, RecordedMessage> messages;
     private final ReadOnlyKeyValueStore<String, String> messageIds;
     private final ReadOnlyKeyValueStore<String, DeliveryStatus> statuses;
+    private final ReadOnlyKeyValueStore<String, ReaderState> readers;
 
     public ConversationStore(ReadOnlyKeyValueStore<String, RecordedMessage> messages,
-            ReadOnlyKeyValueStore<String, String> messageIds, ReadOnlyKeyValueStore<String, DeliveryStatus> statuses) {
+            ReadOnlyKeyValueStore<String, String> messageIds, ReadOnlyKeyValueStore<String, DeliveryStatus> statuses,
+            ReadOnlyKeyValueStore<String, ReaderState> readers) {
         this.messages = messages;
         this.messageIds = messageIds;
         this.statuses = statuses;
+        this.readers = readers;
     }
 
     /** The newest {@code limit} messages of a conversation; empty for an unknown conversation. */
@@ -84,10 +88,46 @@ public final class ConversationStore {
         return key == null ? Optional.empty() : Optional.ofNullable(messages.get(key));
     }
 
-    /** Where a message's delivery stands; {@link DeliveryStatus#ACCEPTED} until the worker reports. */
+    /** Where a message's delivery stands, as {@link #status(RecordedMessage)} tells, if this store holds it. */
     public DeliveryStatus status(MessageId id) {
+        return find(id).map(this::status).orElseGet(() -> reported(id));
+    }
+
+    /**
+     * Where a message's delivery stands: what the worker and the recipient's side reported (folded by
+     * {@link DeliveryRecorder}), raised to {@code delivered} for a message captured from XMPP (capture
+     * found it in its recipient's archive, which is what delivered means), and to {@code read} once the
+     * message is at or before its recipient's read horizon in the conversation.
+     *
+     * <p>The horizon is applied here, when a message is read out, rather than written into each status when
+     * the horizon moves: a horizon ({@code PUT .../read}, or a displayed marker, which XEP-0333 says covers
+     * every earlier message) covers any number of messages, and rewriting each one's status would cost a
+     * write and a changelog record per message at every move. Here it costs one point lookup, and it is
+     * always consistent with the unread count, whatever order the horizon, the messages and their reports
+     * arrived in. Both the horizon and the folded status only move forward, so the status never goes back.
+     */
+    public DeliveryStatus status(RecordedMessage recorded) {
+        MessageAccepted message = recorded.message();
+        DeliveryStatus status = reported(message.messageId());
+        if (message.source() == MessageAccepted.Source.XMPP) {
+            status = new DeliveryStatus(DeliveryStatus.State.DELIVERED, 0, message.acceptedAt(), null).then(status);
+        }
+        if (!message.toId().equals(message.fromId()) && recorded.offset() <= horizon(message)) {
+            status = status.then(new DeliveryStatus(DeliveryStatus.State.READ, 0, null, null));
+        }
+        return status;
+    }
+
+    /** What was reported about a message; {@link DeliveryStatus#ACCEPTED} until anything is. */
+    private DeliveryStatus reported(MessageId id) {
         DeliveryStatus status = statuses.get(id.toString());
         return status == null ? DeliveryStatus.ACCEPTED : status;
+    }
+
+    /** The offset of the last message the recipient has read in the message's conversation; -1 before any. */
+    private long horizon(MessageAccepted message) {
+        ReaderState reader = readers.get(key(message.conversationId().value(), message.toId().value()));
+        return reader == null ? -1 : reader.horizonOffset();
     }
 
     static String key(ConversationId conversation, long offset) {

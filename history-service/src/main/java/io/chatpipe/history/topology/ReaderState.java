@@ -13,7 +13,7 @@ import io.chatpipe.events.UserId;
  * @param unread         messages to the user after the horizon
  * @param last           the conversation's newest message, or null before the first
  */
-record ReaderState(long horizonOffset, MessageId pendingHorizon, int unread, RecordedMessage last) {
+public record ReaderState(long horizonOffset, MessageId pendingHorizon, int unread, RecordedMessage last) {
 
     static final ReaderState NEW = new ReaderState(-1, null, 0, null);
 

@@ -49,6 +49,8 @@ class AuditIntegrationTests {
         Sent retried = traffic.send(accepted(carol, bob, "carol's, sent twice", base.plusSeconds(2)));
         traffic.send(retried.message());
         inRange.add(retried);
+        inRange.add(traffic.send(MessageAccepted.captured(MessageId.forCapturedStanza(run + "-reply"), bob, alice,
+                "bob's reply from his own XMPP client", base.plusSeconds(2), "bob@localhost/phone")));
         inRange.add(traffic.send(accepted(carol, alice, "just before the end", base.plusSeconds(3).minusMillis(1))));
         traffic.send(accepted(alice, carol, "at the end, so outside", base.plusSeconds(3)));
     }
@@ -78,6 +80,9 @@ class AuditIntegrationTests {
             assertThat(line.get("message").asString()).isEqualTo(sent.message().message());
             assertThat(Instant.parse(line.get("acceptedAt").asString())).isEqualTo(sent.message().acceptedAt());
             assertThat(line.get("fromId").asString()).isEqualTo(sent.message().fromId().value());
+            boolean captured = sent.message().source() == MessageAccepted.Source.XMPP;
+            assertThat(line.get("source").asString()).isEqualTo(captured ? "xmpp" : "api");
+            assertThat(line.path("senderJid").asString(null)).isEqualTo(captured ? "bob@localhost/phone" : null);
         }
         assertThat(lines(audit)).allSatisfy(line -> assertThat(Instant.parse(line.get("acceptedAt").asString()))
                 .isBetween(base, base.plusSeconds(3).minusNanos(1)));

@@ -12,31 +12,57 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
-/** The stream thread's fetches: whatever arrived in the last 50 ms at once, unless configured otherwise. */
+/**
+ * The stream thread's fetches and commits: whatever arrived in the last 10 ms at once, a commit a second, unless
+ * configured otherwise; and each instance's static identity in the group.
+ */
 class HistoryStreamsConfigurationTests {
 
     private static final String MIN_BYTES = StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG);
     private static final String MAX_WAIT = StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
 
     @Test
-    void fetchesWhatArrivedInTheLast50MsAtOnce() {
+    void fetchesWhatArrivedInTheLast10MsAtOnceAndCommitsOnceASecond() {
         Map<String, Object> config = streamsConfig(new KafkaProperties());
 
-        assertThat(config).containsEntry(MIN_BYTES, 64 * 1024).containsEntry(MAX_WAIT, 50)
+        assertThat(config).containsEntry(MIN_BYTES, 64 * 1024).containsEntry(MAX_WAIT, 10)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000)
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     }
 
     @Test
-    void aConfiguredFetchWins() {
+    void aConfiguredFetchAndCommitIntervalWin() {
         var kafka = new KafkaProperties();
         kafka.getStreams().getProperties().put(MAX_WAIT, "5");
         kafka.getStreams().getProperties().put(MIN_BYTES, "1");
+        kafka.getStreams().getProperties().put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
 
-        assertThat(streamsConfig(kafka)).containsEntry(MAX_WAIT, "5").containsEntry(MIN_BYTES, "1");
+        assertThat(streamsConfig(kafka)).containsEntry(MAX_WAIT, "5").containsEntry(MIN_BYTES, "1")
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+    }
+
+    @Test
+    void eachStateDirectoryIsOneStaticMemberUnlessConfigured() {
+        Object one = streamsConfig(new KafkaProperties(), Map.of("chatpipe.history.streams.state-dir", "/srv/one"))
+                .get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        Object again = streamsConfig(new KafkaProperties(), Map.of("chatpipe.history.streams.state-dir", "/srv/one"))
+                .get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        Object other = streamsConfig(new KafkaProperties(), Map.of("chatpipe.history.streams.state-dir", "/srv/two"))
+                .get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+
+        assertThat(one).isNotNull().isEqualTo(again).isNotEqualTo(other);
+        assertThat(streamsConfig(new KafkaProperties(), Map.of("chatpipe.history.streams.instance-id", "history-a")))
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "history-a");
+        assertThat(streamsConfig(new KafkaProperties(), Map.of("chatpipe.history.streams.instance-id", "none")))
+                .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     }
 
     private static Map<String, Object> streamsConfig(KafkaProperties kafka) {
-        HistoryProperties history = new Binder(new MapConfigurationPropertySource(Map.of()))
+        return streamsConfig(kafka, Map.of());
+    }
+
+    private static Map<String, Object> streamsConfig(KafkaProperties kafka, Map<String, String> settings) {
+        HistoryProperties history = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("chatpipe.history", HistoryProperties.class);
         return new HistoryStreamsConfiguration()
                 .defaultKafkaStreamsConfig(kafka, () -> List.of("127.0.0.1:9092"), history)

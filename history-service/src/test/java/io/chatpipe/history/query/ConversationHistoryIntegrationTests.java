@@ -83,8 +83,8 @@ class ConversationHistoryIntegrationTests {
                 MessageAccepted expected = sent.get(i).message();
                 JsonNode actual = answer.get(i);
                 assertThat(actual.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder(
-                        "messageId", "conversationId", "fromId", "toId", "message", "acceptedAt", "partition",
-                        "offset", "status");
+                        "messageId", "conversationId", "fromId", "toId", "message", "acceptedAt", "source",
+                        "partition", "offset", "status");
                 assertThat(actual.get("messageId").asString()).isEqualTo(expected.messageId().toString());
                 assertThat(actual.get("conversationId").asString()).isEqualTo(expected.conversationId().value());
                 assertThat(actual.get("fromId").asString()).isEqualTo(expected.fromId().value());
@@ -94,6 +94,7 @@ class ConversationHistoryIntegrationTests {
                 assertThat(actual.get("partition").asInt()).isEqualTo(sent.get(i).partition());
                 assertThat(actual.get("offset").asLong()).isEqualTo(sent.get(i).offset());
                 assertThat(actual.get("status").asString()).isEqualTo("accepted");
+                assertThat(actual.get("source").asString()).isEqualTo("api");
             }
         }
         assertThat(bobFirst.get(1).get("message").asString()).isEqualTo("<b>&amp;");
@@ -267,6 +268,45 @@ class ConversationHistoryIntegrationTests {
         assertThat(page.messages()).extracting(m -> m.get("status").asString())
                 .containsExactly("accepted", "retrying", "delivered", "failed");
         assertThat(waiting.id()).isEqualTo(page.messages().getFirst().get("messageId").asString());
+    }
+
+    @Test
+    void answersWhereEachMessageCameFromAndHowFarItsRecipientGot() {
+        UserId quinn = user("querida");
+        UserId rosa = user("rosalind");
+        Sent question = traffic.send(quinn, rosa, "tea?");
+        Sent received = traffic.send(quinn, rosa, "with milk?");
+        Sent reply = traffic.capture(rosa, quinn, "yes, with milk", rosa.value() + "@localhost/phone");
+        Sent later = traffic.send(quinn, rosa, "on its way");
+        traffic.report(question.message(), 1, Outcome.ACCEPTED, null);
+        traffic.evidence(received.message(), Outcome.RECEIVED);
+        traffic.evidence(later.message(), Outcome.STORED);
+        awaitPage(path(quinn, rosa), answer -> answer.messages().size() == 4);
+        Answer moved = history.put(readPath(quinn, rosa),
+                "{\"userId\":\"" + rosa.value() + "\",\"lastReadMessageId\":\"" + question.id() + "\"}");
+        assertThat(moved.status()).isEqualTo(202);
+
+        Answer page = awaitPage(path(rosa, quinn), answer -> answer.messages().size() == 4
+                && answer.messages().get(0).get("status").asString().equals("read")
+                && answer.messages().get(3).get("status").asString().equals("delivered"));
+
+        assertThat(page.messages()).extracting(m -> m.get("messageId").asString())
+                .containsExactly(question.id(), received.id(), reply.id(), later.id());
+        assertThat(page.messages()).extracting(m -> m.get("status").asString())
+                .containsExactly("read", "received", "delivered", "delivered");
+        assertThat(page.messages()).extracting(m -> m.get("source").asString())
+                .containsExactly("api", "api", "xmpp", "api");
+        assertThat(page.messages().get(2).get("senderJid").asString()).isEqualTo(rosa.value() + "@localhost/phone");
+        assertThat(page.messages().get(0).has("senderJid")).isFalse();
+
+        Answer found = history.get("/api/v1/messages/" + reply.id());
+        assertThat(found.json().get("source").asString()).isEqualTo("xmpp");
+        assertThat(found.json().get("senderJid").asString()).isEqualTo(rosa.value() + "@localhost/phone");
+        JsonNode inbox = awaitInbox(quinn, conversations -> conversations.size() == 1);
+        assertThat(inbox.get(0).get("unreadCount").asInt()).isOne();
+        assertThat(awaitInbox(rosa, conversations -> conversations.size() == 1
+                && conversations.getFirst().get("lastMessage").get("messageId").asString().equals(later.id()))
+                .get(0).get("lastMessage").get("source").asString()).isEqualTo("api");
     }
 
     @Test

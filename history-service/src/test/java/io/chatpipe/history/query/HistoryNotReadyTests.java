@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
-/** While the stores cannot answer, a query is told to come back later, never given a 500 or a wrong empty page. */
+/**
+ * While the stores cannot answer, a query is told to come back later, never given a 500 or a wrong empty page, and
+ * readiness says so.
+ */
 class HistoryNotReadyTests {
 
     @Test
@@ -41,5 +44,32 @@ class HistoryNotReadyTests {
             assertThat(problem.get("status").asInt()).isEqualTo(503);
             assertThat(problem.has("messages")).isFalse();
         }
+    }
+
+    @Test
+    void isOutOfServiceButAliveWhileTheStreamsAreNotRunning(@TempDir Path stateDir) throws Exception {
+        try (ConfigurableApplicationContext service = HistoryServiceApplication.application().run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + KafkaBroker.bootstrapServers(),
+                "--spring.kafka.streams.auto-startup=false",
+                "--chatpipe.history.streams.state-dir=" + stateDir)) {
+            String base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
+
+            HttpResponse<String> readiness = get(base + "/actuator/health/readiness");
+            HttpResponse<String> overall = get(base + "/actuator/health");
+            HttpResponse<String> liveness = get(base + "/actuator/health/liveness");
+
+            assertThat(readiness.statusCode()).isEqualTo(503);
+            assertThat(ChatJson.MAPPER.readTree(readiness.body()).get("status").asString())
+                    .isEqualTo("OUT_OF_SERVICE");
+            assertThat(overall.statusCode()).isEqualTo(503);
+            assertThat(liveness.statusCode()).isEqualTo(200);
+            assertThat(ChatJson.MAPPER.readTree(liveness.body()).get("status").asString()).isEqualTo("UP");
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

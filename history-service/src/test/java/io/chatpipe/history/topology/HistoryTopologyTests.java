@@ -14,6 +14,7 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.history.topology.DeliveryStatus.State;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.IntStream;
@@ -66,7 +67,8 @@ class HistoryTopologyTests {
                 Topics.ERASURES.keys().serializer(), Topics.ERASURES.values().serializer());
         history = new ConversationStore(driver.getKeyValueStore(HistoryTopology.MESSAGES_STORE),
                 driver.getKeyValueStore(HistoryTopology.MESSAGE_IDS_STORE),
-                driver.getKeyValueStore(HistoryTopology.MESSAGE_STATUS_STORE));
+                driver.getKeyValueStore(HistoryTopology.MESSAGE_STATUS_STORE),
+                driver.getKeyValueStore(HistoryTopology.READERS_STORE));
         inboxes = new InboxStore(driver.getKeyValueStore(HistoryTopology.INBOX_STORE));
     }
 
@@ -213,6 +215,174 @@ class HistoryTopologyTests {
         messages.pipeInput(message.conversationId(), message);
 
         assertThat(history.status(message.messageId()).state()).isEqualTo(State.DELIVERED);
+    }
+
+    @Test
+    void movesAStatusForwardThroughEachReportOfTheWorkerAndTheRecipientsSide() {
+        MessageAccepted message = send(ALICE, BOB, "hello", 0);
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.ACCEPTED);
+
+        attempt(message, 1, Outcome.RETRYING, "ejabberd down");
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.RETRYING);
+
+        attempt(message, 2, Outcome.ACCEPTED, null);
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.DELIVERED);
+
+        evidence(message, Outcome.STORED);
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.DELIVERED);
+        assertThat(history.status(message.messageId()).attempt()).as("the attempt that got it there").isEqualTo(2);
+
+        evidence(message, Outcome.RECEIVED);
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.RECEIVED);
+
+        evidence(message, Outcome.READ);
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.READ);
+    }
+
+    @Test
+    void takesTheArchivesStoredRowAsDeliveredWhateverTheWorkerReported() {
+        MessageAccepted retried = send(ALICE, BOB, "the worker is still retrying", 0);
+        MessageAccepted failed = send(ALICE, BOB, "the worker gave up, yet the server had it", 1);
+        attempt(retried, 1, Outcome.RETRYING, "timeout");
+        attempt(failed, 1, Outcome.FAILED, "timeout");
+        evidence(retried, Outcome.STORED);
+        evidence(failed, Outcome.STORED);
+        attempt(retried, 2, Outcome.RETRYING, "a retry of a message the server already has");
+
+        assertThat(history.status(retried.messageId()).state()).isEqualTo(State.DELIVERED);
+        assertThat(history.status(failed.messageId()).state()).isEqualTo(State.DELIVERED);
+        assertThat(history.status(failed.messageId()).error()).isNull();
+    }
+
+    @Test
+    void neverMovesAReceivedOrReadMessageBackWhateverLateReportsSay() {
+        MessageAccepted received = send(ALICE, BOB, "received", 0);
+        MessageAccepted read = send(ALICE, BOB, "read", 1);
+        evidence(received, Outcome.RECEIVED);
+        evidence(read, Outcome.READ);
+        for (MessageAccepted message : List.of(received, read)) {
+            attempt(message, 3, Outcome.RETRYING, "a late retry");
+            attempt(message, 4, Outcome.FAILED, "a late failure");
+            attempt(message, 5, Outcome.ACCEPTED, null);
+            evidence(message, Outcome.STORED);
+        }
+        evidence(read, Outcome.RECEIVED);
+
+        assertThat(history.status(received.messageId()).state()).isEqualTo(State.RECEIVED);
+        assertThat(history.status(read.messageId()).state()).isEqualTo(State.READ);
+    }
+
+    @Test
+    void keepsEvidenceThatArrivedBeforeItsMessage() {
+        MessageAccepted message = MessageAccepted.of(MessageId.random(), ALICE, BOB, "late", T0, null);
+        evidence(message, Outcome.RECEIVED);
+        messages.pipeInput(message.conversationId(), message);
+
+        assertThat(history.status(message.messageId()).state()).isEqualTo(State.RECEIVED);
+    }
+
+    @Test
+    void marksTheRecipientsMessagesUpToTheirReadHorizonReadButNotTheOtherUsersNorLaterOnes() {
+        MessageAccepted first = send(ALICE, BOB, "one", 0);
+        MessageAccepted second = send(ALICE, BOB, "two", 1);
+        MessageAccepted reply = send(BOB, ALICE, "bob's reply, which alice has not read", 2);
+        MessageAccepted marked = send(ALICE, BOB, "three, bob's client displayed it", 3);
+        MessageAccepted later = send(ALICE, BOB, "four, after the marker", 4);
+        attempt(first, 1, Outcome.ACCEPTED, null);
+        attempt(later, 1, Outcome.ACCEPTED, null);
+        evidence(second, Outcome.RECEIVED);
+
+        // what capture writes for an XEP-0333 displayed marker: READ for the marked message, and the horizon
+        evidence(marked, Outcome.READ);
+        read(BOB, marked);
+
+        assertThat(statesOf(first, second, reply, marked, later))
+                .containsExactly(State.READ, State.READ, State.ACCEPTED, State.READ, State.DELIVERED);
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isOne();
+    }
+
+    @Test
+    void marksMessagesReadByAHorizonMovedThroughTheApiAsByAMarker() {
+        MessageAccepted first = send(BOB, ALICE, "one", 0);
+        MessageAccepted second = send(BOB, ALICE, "two", 1);
+        MessageAccepted third = send(BOB, ALICE, "three", 2);
+        attempt(third, 1, Outcome.FAILED, "no such user");
+
+        read(ALICE, second); // PUT .../read writes the same event, with no READ evidence
+
+        assertThat(statesOf(first, second, third)).containsExactly(State.READ, State.READ, State.FAILED);
+    }
+
+    @Test
+    void appliesAHorizonThatArrivedBeforeItsMessageToEveryMessageUpToIt() {
+        MessageAccepted first = send(ALICE, BOB, "one", 0);
+        MessageAccepted second = MessageAccepted.of(MessageId.random(), ALICE, BOB, "two", T0.plusSeconds(1), null);
+        read(BOB, second);
+        assertThat(statesOf(first)).containsExactly(State.ACCEPTED);
+
+        messages.pipeInput(second.conversationId(), second);
+        MessageAccepted third = send(ALICE, BOB, "three", 2);
+
+        assertThat(statesOf(first, second, third)).containsExactly(State.READ, State.READ, State.ACCEPTED);
+    }
+
+    @Test
+    void recordsACapturedReplyInItsConversationsOrderAsFromXmppForBothUsers() {
+        MessageAccepted question = send(ALICE, BOB, "tea?", 0);
+        MessageAccepted reply = captured(BOB, ALICE, "yes please", 1, "bob@localhost/phone");
+        messages.pipeInput(reply.conversationId(), reply); // captured twice (capture restarted): recorded once
+        MessageAccepted thanks = send(ALICE, BOB, "on its way", 2);
+
+        for (ConversationId either : List.of(ALICE_BOB, ConversationId.between(BOB, ALICE))) {
+            assertThat(newest(either, 100)).containsExactly(question, reply, thanks);
+        }
+        RecordedMessage recorded = history.find(reply.messageId()).orElseThrow();
+        assertThat(recorded.message().source()).isEqualTo(MessageAccepted.Source.XMPP);
+        assertThat(recorded.message().senderJid()).isEqualTo("bob@localhost/phone");
+        assertThat(recorded.message().toDeliver()).isFalse();
+        assertThat(history.status(reply.messageId()).state())
+                .as("captured from its recipient's archive, so delivered").isEqualTo(State.DELIVERED);
+
+        assertThat(entryOf(ALICE, ALICE_BOB).unread()).isOne();
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).isEqualTo(2);
+        assertThat(entryOf(ALICE, ALICE_BOB).last().message()).isEqualTo(thanks);
+
+        read(ALICE, reply);
+        assertThat(history.status(reply.messageId()).state()).isEqualTo(State.READ);
+        assertThat(entryOf(ALICE, ALICE_BOB).unread()).isZero();
+    }
+
+    @Test
+    void listsACapturedReplyInTheRecipientsInboxWithItsUnreadCount() {
+        send(ALICE, BOB, "tea?", 0);
+        MessageAccepted reply = captured(BOB, ALICE, "yes please", 1, "bob@localhost/phone");
+        MessageAccepted more = captured(BOB, ALICE, "with milk", 2, "bob@localhost/laptop");
+
+        assertThat(inboxes.conversations(ALICE)).singleElement().satisfies(entry -> {
+            assertThat(entry.with()).isEqualTo(BOB);
+            assertThat(entry.last().message()).isEqualTo(more);
+            assertThat(entry.unread()).isEqualTo(2);
+        });
+        assertThat(entryOf(BOB, ALICE_BOB).unread()).as("bob's own replies").isOne();
+
+        read(ALICE, reply);
+        assertThat(entryOf(ALICE, ALICE_BOB).unread()).isOne();
+    }
+
+    @Test
+    void erasesCapturedRepliesWithTheirSendersOtherMessages() {
+        MessageAccepted question = send(ALICE, BOB, "tea?", 0);
+        MessageAccepted reply = captured(BOB, ALICE, "yes please", 1, "bob@localhost/phone");
+        evidence(question, Outcome.READ);
+
+        erase(BOB, T0.plusSeconds(1));
+
+        assertThat(newest(ALICE_BOB, 100)).isEmpty();
+        assertThat(history.find(reply.messageId())).isEmpty();
+        assertThat(inboxes.conversations(ALICE)).isEmpty();
+        assertThat(inboxes.conversations(BOB)).isEmpty();
+        messages.pipeInput(reply.conversationId(), reply); // captured again after a restart of capture
+        assertThat(newest(ALICE_BOB, 100)).isEmpty();
     }
 
     @Test
@@ -376,6 +546,23 @@ class HistoryTopologyTests {
     private void attempt(MessageAccepted message, int attempt, Outcome outcome, String error) {
         deliveries.pipeInput(message.conversationId(),
                 DeliveryAttempted.of(message, attempt, outcome, "ejabberd-api", error, T0.plusSeconds(attempt)));
+    }
+
+    private MessageAccepted captured(UserId from, UserId to, String body, int secondsAfterT0, String senderJid) {
+        MessageAccepted message = MessageAccepted.captured(MessageId.forCapturedStanza(senderJid + "\u0000" + body),
+                from, to, body, T0.plusSeconds(secondsAfterT0), senderJid);
+        messages.pipeInput(message.conversationId(), message);
+        return message;
+    }
+
+    /** What capture writes when the recipient's archive shows it: stored, a receipt, a displayed marker. */
+    private void evidence(MessageAccepted message, Outcome outcome) {
+        deliveries.pipeInput(message.conversationId(),
+                DeliveryAttempted.evidence(message.messageId(), message.conversationId(), outcome, T0));
+    }
+
+    private List<State> statesOf(MessageAccepted... sent) {
+        return Arrays.stream(sent).map(m -> history.status(m.messageId()).state()).toList();
     }
 
     private void read(UserId user, MessageAccepted upTo) {

@@ -5,12 +5,14 @@ import io.chatpipe.bench.measure.ClosedLoop;
 import io.chatpipe.bench.measure.Load;
 import io.chatpipe.bench.parts.Http;
 import io.chatpipe.bench.parts.Kafka;
+import io.chatpipe.bench.parts.LoginFlood;
 import io.chatpipe.bench.report.Figure;
 import io.chatpipe.bench.report.ScenarioResult;
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * per request on keep-alive connections and in batches, beside the same server's no-op endpoint (all of the
  * message endpoint but the Kafka write; GET /actuator/health when the service does not map it), Kafka's
  * ProducerPerformance with the same record size and producer settings, and seed 000's direct path (one
- * synchronous ejabberd send_message per message).
+ * synchronous ejabberd send_message per message). Single messages are measured once more with a login flood
+ * alongside (wrong passwords at a fixed rate, more than the cores could hash), beside the same load without it.
  */
 public final class Ingestion implements Scenario {
 
@@ -38,6 +41,14 @@ public final class Ingestion implements Scenario {
 
     /** The single-message endpoint. */
     static final String SINGLE = "/api/v1/messages";
+
+    /**
+     * Wrong passwords a second in the login flood: five times what one guesser reached over 8 connections before
+     * logins were throttled (18/s, each a BCrypt check), and more than two cores can hash.
+     */
+    static final int FLOOD_RATE = 100;
+    /** The accounts the flood guesses at. */
+    static final int FLOOD_ACCOUNTS = 8;
 
     @Override
     public String name() {
@@ -74,12 +85,12 @@ public final class Ingestion implements Scenario {
                     2 * sizes.measure().toSeconds(), SINGLE, connections);
             bench.wrk().closedLoop("warm-up, POST " + SINGLE, bench.targets().api(SINGLE), bodies, connections,
                     Duration.ZERO, sizes.measure().multipliedBy(2), false);
-            log.info("Ingestion 3/7: {}, {} connections (no-op baseline)", baseline, connections);
+            log.info("Ingestion 3/8: {}, {} connections (no-op baseline)", baseline, connections);
             Load noOp = result.load(bench.wrk().closedLoop(baseline + " (no-op baseline)",
                     hasNoOp ? noOpEndpoint : health, hasNoOp ? bodies : List.of(), connections,
                     sizes.warmup().plus(sizes.measure()), sizes.measure(), false));
-            return new SecondPass(noOp, accepting(bench, result, "history-service stopped", senders, recipients,
-                    text, 4));
+            Accepting alone = accepting(bench, result, "history-service stopped", senders, recipients, text, 4);
+            return new SecondPass(noOp, alone, flooded(bench, result, bodies));
         });
         result.note(String.format("history-service was stopped for the warm-up, the no-op and the second pass, then "
                 + "caught up on what it missed in %.0f s, before the next measurement", secondPass.catchUpSeconds()));
@@ -87,16 +98,17 @@ public final class Ingestion implements Scenario {
         Accepting alone = secondPass.result().alone();
         Load rest = alone.single();
         Load batches = alone.batches();
+        Load flooded = secondPass.result().flooded();
 
         int recordSize = Kafka.recordSize(MessageAccepted.of(MessageId.random(), UserId.of(senders.getFirst()),
                 UserId.of(recipients.getFirst()), text, Instant.now(), null));
-        log.info("Ingestion 6/7: Kafka ProducerPerformance, {} records of {} bytes, acks=all, idempotent",
+        log.info("Ingestion 7/8: Kafka ProducerPerformance, {} records of {} bytes, acks=all, idempotent",
                 sizes.producerRecords(), recordSize);
         bench.kafka().ensureTopic(PERF_TOPIC, 4);
         Load producer = result.load(bench.kafkaTools().producerPerformance(PERF_TOPIC, sizes.producerRecords(),
                 recordSize));
 
-        log.info("Ingestion 7/7: ejabberd send_message, one synchronous call per message, {} callers (seed 000)",
+        log.info("Ingestion 8/8: ejabberd send_message, one synchronous call per message, {} callers (seed 000)",
                 connections);
         List<String> offlineSenders = BenchContext.users("is", connections);
         List<String> offlineRecipients = BenchContext.users("ir", connections);
@@ -120,6 +132,9 @@ public final class Ingestion implements Scenario {
             result.figure(Figure.rate(scenario, "batch REST, accepted/s", batches.itemsPerSecond(),
                     "Kafka ProducerPerformance", producer.itemsPerSecond(), "≥ 0.5x"));
         }
+        result.figure(Figure.rate(scenario, "single-message REST, a login flood alongside, accepted/s",
+                flooded.itemsPerSecond(), "single-message REST, the same pass without it", rest.itemsPerSecond(),
+                "≥ 0.9x"));
         result.figure(Figure.rate(scenario, "single-message REST, history-service reading alongside, accepted/s",
                 alongside.single().itemsPerSecond(), baseline + " (no-op)", noop.itemsPerSecond(), ""));
         if (alongside.batches() != null) {
@@ -153,8 +168,44 @@ public final class Ingestion implements Scenario {
         return result;
     }
 
-    /** The no-op baseline and the pass held to the aims, both taken with history-service stopped. */
-    private record SecondPass(Load noop, Accepting alone) {
+    /** The no-op baseline, the pass held to the aims and single messages with a login flood alongside. */
+    private record SecondPass(Load noop, Accepting alone, Load flooded) {
+    }
+
+    /**
+     * Single messages again, as in the pass before, while a guesser sends wrong passwords for a few accounts at
+     * {@link #FLOOD_RATE} from an address of its own (127.0.0.2 when the api-service is on this machine's loopback,
+     * so that the locks it earns are not the bench's other loads').
+     */
+    private static Load flooded(BenchContext bench, ScenarioResult result, List<String> bodies) throws Exception {
+        Sizes sizes = bench.sizes();
+        int connections = sizes.connections();
+        URI sessions = bench.targets().api("/api/v1/sessions");
+        List<String> accounts = BenchContext.users("flood", FLOOD_ACCOUNTS);
+        for (String account : accounts) {
+            Http.expect(bench.http().postJson(sessions, "{\"username\": \"" + account + "\", \"password\": \""
+                    + BenchContext.PASSWORD + "\"}"), 201);
+        }
+        InetAddress api = InetAddress.getByName(sessions.getHost());
+        InetAddress from = api.isLoopbackAddress() && api.getAddress().length == 4
+                ? InetAddress.getByName("127.0.0.2") : null;
+        log.info("Ingestion 6/8: POST {}, {} connections, history-service stopped, {} wrong passwords/s alongside",
+                SINGLE, connections, FLOOD_RATE);
+        Load load;
+        Map<Integer, Long> answers;
+        try (LoginFlood flood = LoginFlood.start(sessions, accounts, from, FLOOD_RATE)) {
+            load = result.load(bench.wrk().closedLoop("POST " + SINGLE + ", " + connections + " connections, "
+                    + "history-service stopped, a login flood alongside", bench.targets().api(SINGLE), bodies,
+                    connections, sizes.warmup(), sizes.measure(), false));
+            flood.close();
+            answers = flood.answers();
+        }
+        result.note("login flood alongside single messages: " + FLOOD_RATE + " wrong passwords/s for " + FLOOD_ACCOUNTS
+                + " accounts from " + (from == null ? "the bench's address" : from.getHostAddress())
+                + ", ignoring Retry-After, for the warm-up and the measurement; answered by status (0: no answer): "
+                + answers + " (403: checked and wrong, 429: refused unchecked after too many failures, "
+                + "503: refused unchecked while too many passwords were being hashed)");
+        return load;
     }
 
     /** Single messages and batches, accepted by the api-service, in one pass; batches null when not mapped. */

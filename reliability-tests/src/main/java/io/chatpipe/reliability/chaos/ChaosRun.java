@@ -4,6 +4,7 @@ import io.chatpipe.reliability.stack.ApiKey;
 import io.chatpipe.reliability.stack.EjabberdScript;
 import io.chatpipe.reliability.stack.LocalStack;
 import io.chatpipe.reliability.stack.Ports;
+import io.chatpipe.reliability.stack.PostgresScript;
 import io.chatpipe.reliability.stack.Service;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,8 +38,9 @@ public final class ChaosRun {
               --faults=kill-api,kill-worker,kill-history,restart-kafka,stop-xmpp --xmpp-outage=30s
               --give-up-after=120s (retries of one message)
               --settle-timeout=120s (at the end, wait for delivery until nothing new arrives for this long)
-              --data-dir=.data/chaos (emptied first: kafka, ejabberd, history-service, logs, results)
+              --data-dir=.data/chaos (emptied first: kafka, postgres, ejabberd, history-service, logs, results)
               --kafka-port=29092 --kafka-controller-port=29093 --xmpp-c2s-port=25222 --xmpp-http-port=25280
+              --postgres-port=25433
               --api-port=28080 --history-port=28081 --worker-port=28082 --domain=localhost --start-timeout=180s""";
 
     private ChaosRun() {
@@ -78,7 +80,7 @@ public final class ChaosRun {
                 .toAbsolutePath();
         var ports = new Ports(port(options, "kafka-port", 29092), port(options, "kafka-controller-port", 29093),
                 port(options, "xmpp-c2s-port", 25222), port(options, "xmpp-http-port", 25280),
-                port(options, "api-port", 28080), port(options, "history-port", 28081),
+                port(options, "postgres-port", 25433), port(options, "api-port", 28080), port(options, "history-port", 28081),
                 port(options, "worker-port", 28082));
         List<String> taken = ports.taken();
         if (!taken.isEmpty()) {
@@ -93,9 +95,11 @@ public final class ChaosRun {
                         "kill-api,kill-worker,kill-history,restart-kafka,stop-xmpp").split(","))
                         .filter(f -> !f.isBlank()).map(Fault::parse).toList(),
                 duration(options, "xmpp-outage", "30s"), randomRunId());
+        var archive = new PostgresScript(root, dataDir.resolve("postgres"), ports.postgres());
         var xmpp = new EjabberdScript(root, dataDir.resolve("ejabberd"), options.getOrDefault("domain", "localhost"),
-                ports.xmppClient(), ports.xmppHttp());
-        xmpp.stop();   // one that a run killed outright left behind
+                ports.xmppClient(), ports.xmppHttp(), archive);
+        xmpp.stop();   // those that a run killed outright left behind
+        xmpp.stopStorage();
         clean(dataDir);
         ApiKey key = ApiKey.generate("chaos", List.of(), 1_000_000);
         var stack = new LocalStack(new LocalStack.Settings(root, dataDir, ports, xmpp, true, List.of(key),
@@ -113,7 +117,7 @@ public final class ChaosRun {
 
     /** Empties what a previous run left: a chaos run starts from nothing. */
     private static void clean(Path dataDir) throws IOException {
-        for (String part : List.of("kafka", "ejabberd", "history-service", "logs", "results")) {
+        for (String part : List.of("kafka", "postgres", "ejabberd", "history-service", "logs", "results")) {
             Path dir = dataDir.resolve(part);
             if (Files.exists(dir)) {
                 try (Stream<Path> files = Files.walk(dir)) {

@@ -1,28 +1,24 @@
 package io.chatpipe.reliability.stack;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A project-local ejabberd run by stack/ejabberd/ejabberd-local, the script ./chatpipe run uses, with its
- * own data directory and ports.
+ * own data directory and ports, and its message archive in a PostgreSQL of its own (stack/postgres/postgres-local).
  */
 public final class EjabberdScript implements XmppServerControl {
 
-    private final Path script;
-    private final Path dataDir;
+    private final StackScript script;
+    private final PostgresScript archive;
     private final String domain;
     private final int clientPort;
     private final int httpPort;
 
-    public EjabberdScript(Path root, Path dataDir, String domain, int clientPort, int httpPort) {
-        this.script = root.resolve("stack/ejabberd/ejabberd-local");
-        this.dataDir = dataDir;
+    public EjabberdScript(Path root, Path dataDir, String domain, int clientPort, int httpPort, PostgresScript archive) {
+        this.script = new StackScript(root, "stack/ejabberd/ejabberd-local", dataDir);
+        this.archive = archive;
         this.domain = domain;
         this.clientPort = clientPort;
         this.httpPort = httpPort;
@@ -50,44 +46,34 @@ public final class EjabberdScript implements XmppServerControl {
 
     @Override
     public void start() {
-        run("start");
+        script.run("start", env());
     }
 
     @Override
     public void stop() {
-        run("stop");
+        script.run("stop", env());
+    }
+
+    @Override
+    public void startStorage() {
+        archive.start();
+    }
+
+    @Override
+    public void stopStorage() {
+        archive.stop();
     }
 
     public Path dataDir() {
-        return dataDir;
+        return script.dataDir();
     }
 
-    private void run(String command) {
-        try {
-            Path output = Files.createTempFile("chatpipe-ejabberd", ".out");
-            var builder = new ProcessBuilder(List.of(script.toString(), command, dataDir.toString()))
-                    .redirectErrorStream(true).redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().put("CHATPIPE_XMPP_DOMAIN", domain);
-            builder.environment().put("CHATPIPE_XMPP_C2S_PORT", Integer.toString(clientPort));
-            builder.environment().put("CHATPIPE_XMPP_HTTP_PORT", Integer.toString(httpPort));
-            builder.environment().put("CHATPIPE_XMPP_START_TIMEOUT", "180");
-            Process process = builder.start();
-            if (!process.waitFor(240, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("ejabberd-local " + command + " timed out");
-            }
-            String said = Files.readString(output, StandardCharsets.UTF_8);
-            Files.deleteIfExists(output);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("ejabberd-local " + command + " failed (" + process.exitValue()
-                        + "): " + said);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private Map<String, String> env() {
+        var env = new HashMap<>(archive.ejabberdEnv());
+        env.put("CHATPIPE_XMPP_DOMAIN", domain);
+        env.put("CHATPIPE_XMPP_C2S_PORT", Integer.toString(clientPort));
+        env.put("CHATPIPE_XMPP_HTTP_PORT", Integer.toString(httpPort));
+        env.put("CHATPIPE_XMPP_START_TIMEOUT", "180");
+        return env;
     }
 }

@@ -60,6 +60,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<Service, ChildJvm> services = new EnumMap<>(Service.class);
     /** What the api-service shows history-service when it reads history for its chat page. */
     private final ApiKey historyKey = ApiKey.generate("api-service", List.of(), 1);
+    private boolean storageRunning;
     private boolean xmppRunning;
 
     public LocalStack(Settings settings) {
@@ -125,10 +126,15 @@ public final class LocalStack implements AutoCloseable {
         return Map.of();
     }
 
-    /** Starts Kafka, the XMPP server (unless it runs already) and the services, each once it can start. */
+    /**
+     * Starts Kafka, the XMPP server with its database (unless it runs already) and the services, each once it can
+     * start.
+     */
     public void start() {
         startKafka();
         if (settings.ownsXmpp()) {
+            settings.xmpp().startStorage();
+            storageRunning = true;
             settings.xmpp().start();
             xmppRunning = true;
         }
@@ -254,7 +260,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops the services (at once), then the XMPP server (when this stack started it), then Kafka. */
+    /** Stops the services (at once), then the XMPP server and its database (when this stack started them), then Kafka. */
     @Override
     public synchronized void close() {
         CompletableFuture.allOf(services.values().stream()
@@ -264,6 +270,13 @@ public final class LocalStack implements AutoCloseable {
                 settings.xmpp().stop();
             } catch (RuntimeException e) {
                 log.warn("Could not stop the XMPP server: {}", e.toString());
+            }
+        }
+        if (settings.ownsXmpp() && storageRunning) {
+            try {
+                settings.xmpp().stopStorage();
+            } catch (RuntimeException e) {
+                log.warn("Could not stop the XMPP server's database: {}", e.toString());
             }
         }
         kafka.stop();

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The loopback ports of one stack. */
-public record Ports(int kafka, int kafkaController, int xmppClient, int xmppHttp, int api, int history, int worker) {
+public record Ports(int kafka, int kafkaController, int xmppClient, int xmppHttp, int postgres, int api, int history,
+        int worker) {
 
     /** The ports of this stack that something listens on already, as {@code name port} pairs. */
     public List<String> taken() {
@@ -16,6 +17,7 @@ public record Ports(int kafka, int kafkaController, int xmppClient, int xmppHttp
         check(taken, "Kafka controller", kafkaController);
         check(taken, "XMPP c2s", xmppClient);
         check(taken, "ejabberd HTTP", xmppHttp);
+        check(taken, "PostgreSQL", postgres);
         check(taken, "api-service", api);
         check(taken, "history-service", history);
         check(taken, "xmpp-delivery-worker", worker);

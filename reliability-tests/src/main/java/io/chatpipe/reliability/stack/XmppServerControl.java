@@ -17,4 +17,12 @@ public interface XmppServerControl {
 
     /** Stops the server; accounts and offline messages stay. */
     void stop();
+
+    /** Starts the database the server keeps its data in (ejabberd's archive), before the server; none by default. */
+    default void startStorage() {
+    }
+
+    /** Stops that database, after the server. */
+    default void stopStorage() {
+    }
 }

@@ -210,7 +210,7 @@ class BadInputCorpusTests {
             case ACCEPTED -> outcome.accepted();
             case EITHER -> outcome.refused() || outcome.accepted() || outcome.answered();
         };
-        assertThat(ok).as("expected %s (a NEW_MESSAGE back when accepted, ERROR/FORBIDDEN/a protocol close when "
+        assertThat(ok).as("expected %s (DELIVERY_STATUS SENT back when accepted, ERROR/FORBIDDEN/a protocol close when "
                 + "refused), got %s", c.expect(), outcome).isTrue();
         assertThat(copiesOfCase(copies, c.marker())).as("copies in chat.messages")
                 .isEqualTo(outcome.accepted() ? 1 : 0);

@@ -160,12 +160,20 @@ final class CorpusRun {
         }
     }
 
-    /** An ERROR or FORBIDDEN to this session, or the NEW_MESSAGE of this case's own message. */
+    /**
+     * An ERROR or FORBIDDEN to this session, the SENT of its own message (which it gets in place of the message), or
+     * the NEW_MESSAGE of this case's own message.
+     */
     private static boolean answers(RawWebSocket.Frame frame, String marker) {
         String type = type(frame);
-        // HISTORY goes to the asking session only; other replies (contact echoes) go to all the user's sessions
-        return type.equals("ERROR") || type.equals("FORBIDDEN") || type.equals("HISTORY")
+        // HISTORY and SENT go to the asking session only; other replies (contact echoes, the messages of the user's
+        // other sessions) go to all the user's sessions
+        return type.equals("ERROR") || type.equals("FORBIDDEN") || type.equals("HISTORY") || sent(frame)
                 || type.equals("NEW_MESSAGE") && frame.text().contains(marker);
+    }
+
+    private static boolean sent(RawWebSocket.Frame frame) {
+        return type(frame).equals("DELIVERY_STATUS") && json(frame.text()).path("status").asString("").equals("SENT");
     }
 
     private static WsOutcome classify(RawWebSocket.Frame frame, String marker) {
@@ -182,6 +190,9 @@ final class CorpusRun {
             case "HISTORY" -> new WsOutcome(WsOutcome.Kind.ANSWERED, 0, frame.text(), null);
             case "NEW_MESSAGE" -> new WsOutcome(WsOutcome.Kind.ACCEPTED, 0, frame.text(),
                     json(frame.text()).path("messageId").asString(null));
+            case "DELIVERY_STATUS" -> sent(frame)
+                    ? new WsOutcome(WsOutcome.Kind.ACCEPTED, 0, frame.text(), json(frame.text()).path("messageId").asString(null))
+                    : new WsOutcome(WsOutcome.Kind.FAILED, 0, "unexpected " + frame, null);
             default -> new WsOutcome(WsOutcome.Kind.FAILED, 0, "unexpected " + frame, null);
         };
     }

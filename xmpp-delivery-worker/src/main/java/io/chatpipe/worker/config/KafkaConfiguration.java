@@ -28,8 +28,9 @@ import org.springframework.kafka.core.ProducerFactory;
 
 /**
  * The worker's Kafka: it reads {@code chat.messages} (through the delivery dispatcher, which commits an
- * offset only once the record's outcome is in Kafka), reads {@code chat.users} at startup, and writes {@code chat.users}, {@code chat.deliveries} and
- * {@code chat.messages.dlq}, all with the topic catalogue's serdes.
+ * offset only once the record's outcome is in Kafka), reads {@code chat.users} at startup (and, with
+ * {@code confirm-by=archive}, follows {@code chat.deliveries} for the archive's evidence), and writes
+ * {@code chat.users}, {@code chat.deliveries} and {@code chat.messages.dlq}, all with the topic catalogue's serdes.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {

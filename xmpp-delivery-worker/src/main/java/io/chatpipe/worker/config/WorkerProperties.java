@@ -51,8 +51,16 @@ public record WorkerProperties(
      *                       to send each part of its answer (so a command may take a few times this, never forever)
      * @param maxIdleConnections keep-alive connections kept open for the next commands
      * @param auth           how the worker proves itself to the API; none by default (loopback)
-     * @param confirmPatience how long a recipient's session that has not yet handled what was sent to it
-     *                       is asked again, before the messages are sent again (see {@code SessionBarrier})
+     * @param confirmBy      what makes a message count as delivered: its recipient's archive row, seen on
+     *                       {@code chat.deliveries} as captured ({@code archive}), or the recipient's sessions
+     *                       having handled it ({@code sessions}, for servers whose archive is not captured)
+     * @param confirmPatience with {@code sessions}: how long a recipient's session that has not yet handled what
+     *                       was sent to it is asked again, before the messages are sent again (see
+     *                       {@code SessionBarrier})
+     * @param archivePatience with {@code archive}: how long a message's archive row may take to show, before the
+     *                       message is sent again
+     * @param evidenceLookBack with {@code archive}: how far back, by record time, {@code chat.deliveries} is read at
+     *                       start, so that a message stored before a restart is not sent again
      */
     public record Ejabberd(
             @DefaultValue("http://127.0.0.1:5280/api") @NotNull URI apiUrl,
@@ -60,7 +68,24 @@ public record WorkerProperties(
             @DefaultValue("10s") @NotNull Duration replyTimeout,
             @DefaultValue("64") @Min(1) int maxIdleConnections,
             @DefaultValue @Valid ApiAuth auth,
-            @DefaultValue("20s") @NotNull Duration confirmPatience) {
+            @DefaultValue("sessions") @NotNull ConfirmBy confirmBy,
+            @DefaultValue("20s") @NotNull Duration confirmPatience,
+            @DefaultValue("30s") @NotNull Duration archivePatience,
+            @DefaultValue("10m") @NotNull Duration evidenceLookBack) {
+    }
+
+    /** What makes a message sent through ejabberd's admin API count as delivered. */
+    public enum ConfirmBy {
+        /**
+         * Its recipient's archive row (MAM), which capture writes to {@code chat.deliveries} as STORED: durable
+         * evidence, so only a message whose row never shows is sent again.
+         */
+        ARCHIVE,
+        /**
+         * A {@code user_sessions_info} call through each of the recipient's sessions after it, and a blind re-send
+         * of what was confirmed just before ejabberd went away: for a server whose archive is not captured.
+         */
+        SESSIONS
     }
 
     /**

@@ -1,17 +1,22 @@
 package io.chatpipe.worker.delivery;
 
+import io.chatpipe.events.DeliveryMark;
 import io.chatpipe.events.MessageAccepted;
 import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.packet.XmlEnvironment;
+import org.jivesoftware.smackx.chat_markers.element.ChatMarkersElements;
 import org.jivesoftware.smackx.receipts.DeliveryReceiptRequest;
 import org.jivesoftware.smackx.sid.element.OriginIdElement;
 
 /**
  * The XMPP stanza of an accepted message: a {@code chat} message whose stanza id and XEP-0359
- * origin-id are the message id (so clients can de-duplicate an at-least-once delivery) and which asks
- * for an XEP-0184 receipt.
+ * origin-id are the message id (so clients can de-duplicate an at-least-once delivery), which asks for an
+ * XEP-0184 receipt and is {@code <markable/>} (XEP-0333), so that the recipient's client answers with a
+ * receipt, a {@code received} and a {@code displayed} marker: the evidence that makes a conversation two-way.
+ * It is marked as chatpipe's delivery ({@link DeliveryMark}), so that capture can tell its archived copy
+ * from a message an XMPP user wrote, whose ids may look just like ours.
  *
  * <p>The body is escaped here, not by Smack: Smack escapes only {@code <} and {@code &} in text, so a
  * body holding {@code ]]>} would make the stanza ill-formed XML, which the server refuses. A body
@@ -33,6 +38,8 @@ public final class ChatStanza {
                 .addExtension(new Body(escape(message.message())))
                 .addExtension(new OriginIdElement(id))
                 .addExtension(new DeliveryReceiptRequest())
+                .addExtension(ChatMarkersElements.MarkableExtension.INSTANCE)
+                .addExtension(new Mark(id))
                 .build();
     }
 
@@ -68,6 +75,25 @@ public final class ChatStanza {
                 || (c >= 0x20 && c <= 0xD7FF)
                 || (c >= 0xE000 && c <= 0xFFFD)
                 || (c >= 0x10000 && c <= 0x10FFFF);
+    }
+
+    /** chatpipe's own mark on what it delivers: capture tells our deliveries from users' messages by it. */
+    private record Mark(String messageId) implements ExtensionElement {
+
+        @Override
+        public String getNamespace() {
+            return DeliveryMark.NAMESPACE;
+        }
+
+        @Override
+        public String getElementName() {
+            return DeliveryMark.ELEMENT;
+        }
+
+        @Override
+        public CharSequence toXML(XmlEnvironment enclosing) {
+            return "<" + DeliveryMark.ELEMENT + " xmlns='" + DeliveryMark.NAMESPACE + "' id='" + messageId + "'/>";
+        }
     }
 
     /** The message body, already escaped. */

@@ -4,13 +4,16 @@ import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.Topics;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.contacts.Introducer;
 import io.chatpipe.worker.provisioning.UserProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -23,19 +26,22 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes the records of {@code chat.messages} to their outcomes: both users provisioned, the stanza
- * handed to the XMPP server and ACCEPTED recorded; or, when the server refuses it for good (or it is
+ * Takes the records of {@code chat.messages} to their outcomes: both users provisioned and made
+ * contacts of each other, the stanza handed to the XMPP server and ACCEPTED recorded; or, when the server refuses it for good (or it is
  * no message at all), a dead letter and FAILED. Transient failures are retried with backoff for as
  * long as it takes, each attempt recorded as RETRYING, until the records are taken away (their
- * partition revoked, the worker stopping).
+ * partition revoked, the worker stopping). A message captured from XMPP ({@link MessageAccepted#toDeliver()}
+ * false) is done at once, unsent and without an outcome: its recipient has it already.
  *
  * <p>A conversation's messages go in order, in rounds: those waiting are sent one after the other,
  * then confirmed together ({@link DeliveryBackend#confirm}), then their outcomes written at once. While
  * a round is being confirmed, the messages that arrive meanwhile are already sent (up to a round of
  * them), so that a slow confirmation does not hold up the next message. When a confirmation fails,
  * its round and everything sent after it go again, in order (clients de-duplicate by id); nothing is
- * sent after a confirmation is known to have failed. When a send fails, what was sent before it is
- * confirmed and done first, then it is retried before those after it.
+ * sent after a confirmation is known to have failed. When it shows only some of the round are not
+ * safe (no archive row for them), the rest are done and only those go again, each in its place among
+ * those not yet sent. When a send fails, what was sent before it is confirmed and done first, then it
+ * is retried before those after it.
  *
  * <p>At most {@code maxInFlight} conversations are sending at once; one waiting for its confirmation,
  * between attempts, or for its outcomes to be written, holds no slot.
@@ -49,6 +55,8 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
     private static final int AHEAD = KeyOrderedDispatcher.MAX_ROUND;
 
     private final UserProvisioner provisioner;
+
+    private final Introducer introducer;
 
     private final DeliveryBackend backend;
 
@@ -66,9 +74,10 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
     /** How long the server took to confirm a round. */
     private final Timer confirmations;
 
-    Courier(UserProvisioner provisioner, DeliveryBackend backend, DeliveryOutcomes outcomes, DeadLetters deadLetters,
-            WorkerProperties properties, MeterRegistry meters) {
+    Courier(UserProvisioner provisioner, Introducer introducer, DeliveryBackend backend, DeliveryOutcomes outcomes,
+            DeadLetters deadLetters, WorkerProperties properties, MeterRegistry meters) {
         this.provisioner = provisioner;
+        this.introducer = introducer;
         this.backend = backend;
         this.outcomes = outcomes;
         this.deadLetters = deadLetters;
@@ -125,17 +134,28 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                 continue;   // something new to send while the round is being confirmed
             }
             DeliveryException failure = confirming.failure();
-            if (failure == null) {
-                failure = writeAccepted(confirming.messages());
+            List<Pending> missing = failure == null ? confirming.missing() : List.of();
+            List<Pending> confirmed = failure == null ? confirming.confirmed() : List.of();
+            if (failure == null && !confirmed.isEmpty()) {
+                failure = writeAccepted(confirmed);
             }
             if (failure == null) {
-                confirming.messages().forEach(pending -> done.accept(pending.record()));
+                confirmed.forEach(pending -> done.accept(pending.record()));
+                if (!missing.isEmpty()) {
+                    // the server showed these are not safe, and the rest are: only these go again, in their place
+                    requeue(waiting, missing);
+                    sendFailure = null;
+                    if (!retrying(missing, new DeliveryException.Transient(
+                            "the server showed no sign of having stored it in time"), abandoned)) {
+                        return;
+                    }
+                }
             } else {
                 // any of them may be lost: they and everything sent after them go again, in order
                 var again = new ArrayList<>(confirming.messages());
                 again.addAll(unconfirmed);
                 unconfirmed.clear();
-                waiting.addAll(0, again);
+                requeue(waiting, again);
                 sendFailure = null;
                 if (!retrying(again, failure, abandoned)) {
                     return;
@@ -161,12 +181,13 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                 try {
                     provisioner.provision(message.fromId());
                     provisioner.provision(message.toId());
+                    introducer.introduce(message);
                     var stanza = ChatStanza.of(message);
                     backend.send(message.fromId(), message.toId(), stanza);
                     if (pending.attempts == 1) {
                         lag.record(Duration.between(message.acceptedAt(), Instant.now()));
                     }
-                    pending.sent = new DeliveryBackend.Sent(message.fromId(), message.toId(), stanza);
+                    pending.sent = new DeliveryBackend.Sent(message.fromId(), message.toId(), stanza, System.nanoTime());
                 } catch (DeliveryException e) {
                     return e;
                 } catch (RuntimeException e) {
@@ -178,6 +199,15 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
         } finally {
             slots.release();
         }
+    }
+
+    /**
+     * Puts messages to send again among those waiting, each in its place: the order of their records, which
+     * is the conversation's. A message whose copy was lost goes before every later one not yet sent.
+     */
+    private static void requeue(List<Pending> waiting, List<Pending> again) {
+        waiting.addAll(again);
+        waiting.sort(Comparator.comparingLong(pending -> pending.record().offset()));
     }
 
     /** ACCEPTED for each; the failure when Kafka could not take the outcomes (the messages then go again). */
@@ -227,12 +257,15 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
         return KeyOrderedDispatcher.pause(retry.backoff(first.attempts()), abandoned);
     }
 
-    /** Reads each record's message into {@code waiting}; one that has none is dead-lettered and done. */
+    /**
+     * Reads each record's message into {@code waiting}; one that has none is dead-lettered and done, and so
+     * is one captured from XMPP: it is there already, and delivering it would echo it back to its sender.
+     */
     private void read(List<ConsumerRecord<byte[], byte[]>> records, List<Pending> waiting,
                       Consumer<ConsumerRecord<byte[], byte[]>> done) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             MessageAccepted message = read(record);
-            if (message == null) {
+            if (message == null || !message.toDeliver()) {
                 done.accept(record);
             } else {
                 waiting.add(new Pending(record, message));
@@ -307,10 +340,13 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
      */
     private final class Round {
 
+        /** A failure (all may be lost, always transient: a confirmation refuses nothing for good), or those not confirmed. */
+        private record Settled(DeliveryException failure, List<Pending> missing) {
+        }
+
         private final List<Pending> messages;
 
-        /** Null once confirmed; the failure (always transient: a confirmation refuses nothing for good) otherwise. */
-        private final CompletableFuture<DeliveryException> result = new CompletableFuture<>();
+        private final CompletableFuture<Settled> result = new CompletableFuture<>();
 
         Round(List<Pending> messages) {
             this.messages = messages;
@@ -320,7 +356,8 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                     result.complete(confirm(sent));
                 } catch (Error e) {
                     // the round is not confirmed, and the conversation waiting on it must hear so
-                    result.complete(new DeliveryException.Transient("the confirmation did not finish: " + e));
+                    result.complete(new Settled(new DeliveryException.Transient("the confirmation did not finish: " + e),
+                            List.of()));
                     throw e;
                 }
             });
@@ -330,13 +367,25 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
             return messages;
         }
 
+        /** Whether the confirmation failed: then nothing more is sent until the round goes again. */
         boolean failed() {
-            return result.isDone() && result.join() != null;
+            return result.isDone() && result.join().failure() != null;
         }
 
         /** Only once settled. */
         DeliveryException failure() {
-            return result.join();
+            return result.join().failure();
+        }
+
+        /** Only once settled without failure: those the server showed are not safe, in order. */
+        List<Pending> missing() {
+            return result.join().missing();
+        }
+
+        /** Only once settled without failure: the rest, in order. */
+        List<Pending> confirmed() {
+            List<Pending> missing = missing();
+            return missing.isEmpty() ? messages : messages.stream().filter(pending -> !missing.contains(pending)).toList();
         }
 
         /** Waits until the round is settled (true) or, when {@code arrival} is given, it completes first (false). */
@@ -349,17 +398,30 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
             return result.isDone();
         }
 
-        private DeliveryException confirm(List<DeliveryBackend.Sent> sent) {
+        private Settled confirm(List<DeliveryBackend.Sent> sent) {
             long start = System.nanoTime();
             try {
-                backend.confirm(sent);
+                List<DeliveryBackend.Sent> notConfirmed = backend.confirm(sent);
                 confirmations.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                return null;
+                if (notConfirmed.isEmpty()) {
+                    return new Settled(null, List.of());
+                }
+                Set<DeliveryBackend.Sent> again = Set.copyOf(notConfirmed);
+                var missing = new ArrayList<Pending>();
+                for (int i = 0; i < sent.size(); i++) {
+                    if (again.contains(sent.get(i))) {
+                        missing.add(messages.get(i));
+                    }
+                }
+                return new Settled(null, missing);
             } catch (DeliveryException e) {
                 // any of them may be lost: all go again (a refusal for good belongs to a send, not here)
-                return e instanceof DeliveryException.Permanent ? new DeliveryException.Transient(e.getMessage(), e) : e;
+                return new Settled(e instanceof DeliveryException.Permanent
+                        ? new DeliveryException.Transient(e.getMessage(), e) : e, List.of());
+            } catch (InterruptedException e) {
+                return new Settled(new DeliveryException.Transient("interrupted while confirming", e), List.of());
             } catch (RuntimeException e) {
-                return new DeliveryException.Transient(DeliveryException.reason(e), e);
+                return new Settled(new DeliveryException.Transient(DeliveryException.reason(e), e), List.of());
             }
         }
     }

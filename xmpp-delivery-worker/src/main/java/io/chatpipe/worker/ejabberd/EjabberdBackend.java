@@ -1,5 +1,6 @@
 package io.chatpipe.worker.ejabberd;
 
+import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryBackend;
@@ -7,6 +8,7 @@ import io.chatpipe.worker.delivery.DeliveryException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.jivesoftware.smack.packet.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +18,17 @@ import org.springframework.stereotype.Component;
 /**
  * The ejabberd-api delivery path: messages through {@code send_stanza}, which routes the stanza as
  * if the sender had sent it. Its 200 means only that the stanza is on its way to the recipient's
- * sessions, so the messages count as delivered once the {@link SessionBarrier} confirms they have them:
- * one confirmation for each recipient of the messages a caller sent, after all of them.
- * When ejabberd goes away, what it confirmed just before is sent again ({@link RecentDeliveries}).
+ * sessions, so what makes a message delivered is chosen by {@code chatpipe.worker.ejabberd.confirm-by}:
+ * <ul>
+ * <li>{@code archive}: the recipient's archive row for it, as capture writes it to {@code chat.deliveries}
+ * ({@link ArchiveEvidence}). A message whose row does not show within {@code archive-patience} is sent
+ * again, and only it; one whose row is there already when its turn comes (sent before a restart) is not
+ * sent at all.
+ * <li>{@code sessions}: the {@link SessionBarrier} confirms the recipient's sessions have it: one
+ * confirmation for each recipient of the messages a caller sent, after all of them. When ejabberd goes
+ * away, what it confirmed just before is sent again, blindly ({@link RecentDeliveries}): for a server
+ * whose archive is not captured.
+ * </ul>
  */
 @Component
 @ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "ejabberd-api", matchIfMissing = true)
@@ -27,23 +37,39 @@ class EjabberdBackend implements DeliveryBackend {
     private static final Logger log = LoggerFactory.getLogger(EjabberdBackend.class);
 
     /**
-     * How long before ejabberd refused a connection a confirmation is doubted: the moments of its stop
-     * before the worker's next call finds it gone (a failed call, then a retry after backoff).
+     * With {@code sessions}: how long before ejabberd refused a connection a confirmation is doubted: the
+     * moments of its stop before the worker's next call finds it gone (a failed call, then a retry after backoff).
      */
     private static final Duration RECENT = Duration.ofSeconds(10);
 
     private final EjabberdApi api;
 
-    private final SessionBarrier barrier;
-
     private final String domain;
 
-    private final RecentDeliveries recent = new RecentDeliveries(RECENT.toNanos(), 32L << 20);
+    /** With {@code archive}; null with {@code sessions}. */
+    private final ArchiveEvidence archive;
 
-    EjabberdBackend(EjabberdApi api, SessionBarrier barrier, WorkerProperties properties) {
+    private final Duration archivePatience;
+
+    /** With {@code sessions}; null with {@code archive}. */
+    private final SessionBarrier barrier;
+
+    /** With {@code sessions}; null with {@code archive}. */
+    private final RecentDeliveries recent;
+
+    EjabberdBackend(EjabberdApi api, SessionBarrier barrier, Optional<ArchiveEvidence> archive,
+                    WorkerProperties properties) {
         this.api = api;
-        this.barrier = barrier;
         this.domain = properties.xmppDomain();
+        this.archivePatience = properties.ejabberd().archivePatience();
+        boolean byArchive = properties.ejabberd().confirmBy() == WorkerProperties.ConfirmBy.ARCHIVE;
+        if (byArchive != archive.isPresent()) {
+            throw new IllegalStateException("chatpipe.worker.ejabberd.confirm-by is " + properties.ejabberd().confirmBy()
+                    + " but the archive's evidence is " + (archive.isPresent() ? "read" : "not read"));
+        }
+        this.archive = archive.orElse(null);
+        this.barrier = byArchive ? null : barrier;
+        this.recent = byArchive ? null : new RecentDeliveries(RECENT.toNanos(), 32L << 20);
     }
 
     @Override
@@ -53,17 +79,36 @@ class EjabberdBackend implements DeliveryBackend {
 
     @Override
     public void send(UserId from, UserId to, Message stanza) throws DeliveryException {
-        sendAgainWhatEjabberdMayHaveLost();
+        if (archive != null) {
+            if (storedAlready(stanza)) {
+                return;   // a copy sent before (by this worker or one before it) is in the archive
+            }
+        } else {
+            sendAgainWhatEjabberdMayHaveLost();
+        }
         route(from, to, stanza.toXML().toString());
     }
 
     @Override
-    public void confirm(List<Sent> sent) throws DeliveryException {
+    public List<Sent> confirm(List<Sent> sent) throws DeliveryException, InterruptedException {
+        if (archive != null) {
+            return archive.awaitStored(sent, archivePatience);
+        }
         confirmRecipientsOf(sent.stream().map(Sent::to).toList());
         long now = System.nanoTime();
         for (Sent message : sent) {
             recent.confirmed(new RecentDeliveries.Delivered(message.from(), message.to(),
                     message.stanza().toXML().toString(), now));
+        }
+        return List.of();
+    }
+
+    private boolean storedAlready(Message stanza) throws DeliveryException {
+        try {
+            return archive.stored(MessageId.of(stanza.getStanzaId()), archivePatience);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException.Transient("interrupted while reading the archive's evidence", e);
         }
     }
 
@@ -87,7 +132,7 @@ class EjabberdBackend implements DeliveryBackend {
     }
 
     private void noteRefused(DeliveryException e) {
-        if (e.getCause() instanceof ConnectException) {
+        if (recent != null && e.getCause() instanceof ConnectException) {
             // refused: ejabberd is stopped or stopping, and may have lost what it took just before
             recent.unreachable(System.nanoTime());
         }

@@ -106,10 +106,11 @@ class SmackBackend implements DeliveryBackend {
 
     /** Each message was processed by the server at {@link #send}; with ejabberd, also by the recipients' sessions. */
     @Override
-    public void confirm(List<Sent> sent) throws DeliveryException {
+    public List<Sent> confirm(List<Sent> sent) throws DeliveryException {
         if (barrier.isPresent()) {
             barrier.get().awaitEach(sent.stream().map(Sent::to).toList());
         }
+        return List.of();
     }
 
     /** Waits for the answer to a ping sent after the message; any answer, even an error, will do. */

@@ -20,7 +20,7 @@ class ChatStanzaTests {
     private static final MessageId ID = MessageId.of("3f0c3c1e-7a51-4c39-9a55-6f3f0b1d2e4a");
 
     @Test
-    void carriesTheMessageIdAsStanzaIdAndOriginIdAndAsksForAReceipt() throws Exception {
+    void carriesTheMessageIdAsStanzaIdAndOriginIdAsksForAReceiptAndIsMarkable() throws Exception {
         Element stanza = parse(ChatStanza.of(message("hello")).toXML().toString());
 
         assertThat(stanza.getTagName()).isEqualTo("message");
@@ -30,6 +30,8 @@ class ChatStanzaTests {
         assertThat(originId).isNotNull();
         assertThat(originId.getAttribute("id")).isEqualTo(ID.toString());
         assertThat(stanza.getElementsByTagNameNS("urn:xmpp:receipts", "request").getLength()).isEqualTo(1);
+        // XEP-0333: the recipient's client may answer with received and displayed markers
+        assertThat(stanza.getElementsByTagNameNS("urn:xmpp:chat-markers:0", "markable").getLength()).isEqualTo(1);
     }
 
     @ParameterizedTest

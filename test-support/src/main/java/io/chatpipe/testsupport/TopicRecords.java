@@ -1,0 +1,112 @@
+package io.chatpipe.testsupport;
+
+import io.chatpipe.events.Topic;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The test JVM's broker's topics as anyone checking what a service wrote would see them: read from the
+ * beginning with the topic catalogue's serdes; and records put on them, as another service would.
+ */
+public final class TopicRecords {
+
+    private TopicRecords() {
+    }
+
+    /** Creates the topics that do not exist yet, with the broker's partitions, as the services that own them would. */
+    public static void create(Topic<?, ?>... topics) {
+        try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()))) {
+            for (Topic<?, ?> topic : topics) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic.name(), KafkaBroker.PARTITIONS, (short) 1))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create " + topic.name(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes one record and waits until the broker has it. */
+    public static <K, V> void write(Topic<K, V> topic, K key, V value) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        try (var producer = new KafkaProducer<>(config, topic.keys().serializer(), topic.values().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot write to " + topic.name(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The records matching {@code match}, in the order read, once {@code enough} says they are enough; fails
+     * with what was found when that does not happen in time.
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> await(Topic<K, V> topic, Predicate<ConsumerRecord<K, V>> match,
+                                                          Predicate<List<ConsumerRecord<K, V>>> enough, Duration timeout) {
+        try (var consumer = fromBeginning(topic)) {
+            List<ConsumerRecord<K, V>> matched = new ArrayList<>();
+            Instant deadline = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(record)) {
+                        matched.add(record);
+                    }
+                }
+                if (enough.test(matched)) {
+                    return matched;
+                }
+            }
+            throw new AssertionError("in " + timeout + ", " + topic.name() + " had only " + matched.size()
+                    + " matching records: " + matched.stream().map(ConsumerRecord::value).limit(20).toList());
+        }
+    }
+
+    /** Every record matching, from the beginning to the end the topic has now. */
+    public static <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic, Predicate<ConsumerRecord<K, V>> match) {
+        try (var consumer = fromBeginning(topic)) {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+            List<ConsumerRecord<K, V>> matched = new ArrayList<>();
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(record)) {
+                        matched.add(record);
+                    }
+                }
+            }
+            return matched;
+        }
+    }
+
+    private static <K, V> KafkaConsumer<K, V> fromBeginning(Topic<K, V> topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        var consumer = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+}
