@@ -8,6 +8,7 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.events.WebhookEndpoint;
 import io.chatpipe.events.WebhookEvent;
 import io.chatpipe.events.WebhookEventType;
+import io.chatpipe.testsupport.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,7 @@ class DispatcherCrashTests {
 
     @Test
     void aDispatcherKilledMidBacklogLosesNoEvent() throws Exception {
-        Path log = Files.createDirectories(Path.of("target", "dispatcher-crash")).resolve("dispatcher.log");
+        Path logs = Files.createDirectories(Path.of("target", "dispatcher-crash"));
         // both dispatchers are the same deployment: one fan-out group, so the second goes on where the first stopped
         String[] arguments = RunningDispatcher.arguments();
         try (Receiver receiver = new Receiver()) {
@@ -36,7 +37,7 @@ class DispatcherCrashTests {
                     .toList();
             List<String> expected = replies.stream().map(reply -> WebhookEvent.of(reply).id()).toList();
 
-            try (DispatcherProcess first = DispatcherProcess.start(log, arguments)) {
+            try (var first = ServiceProcess.start(WebhookDispatcherApplication.class, logs.resolve("killed.log"), arguments)) {
                 Chat.writeMessages(replies);
                 await().atMost(Duration.ofMinutes(3)).until(() -> receiver.accepted().size() >= EVENTS / 6);
                 first.kill();
@@ -44,7 +45,8 @@ class DispatcherCrashTests {
             int beforeRestart = receiver.acceptedIdsOnce().size();
             assertThat(beforeRestart).as("killed mid-backlog").isLessThan(EVENTS);
 
-            try (DispatcherProcess second = DispatcherProcess.start(log, arguments)) {
+            try (var second = ServiceProcess.start(WebhookDispatcherApplication.class, logs.resolve("successor.log"),
+                    arguments)) {
                 await().atMost(Duration.ofMinutes(3)).untilAsserted(() ->
                         assertThat(receiver.acceptedIdsOnce()).hasSizeGreaterThanOrEqualTo(EVENTS));
             }
