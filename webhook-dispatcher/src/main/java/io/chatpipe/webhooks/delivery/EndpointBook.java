@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,8 +124,14 @@ class EndpointBook implements SmartLifecycle {
             Map<TopicPartition, Long> ends = assign(reader);
             boolean ready = false;
             while (running) {
-                for (ConsumerRecord<String, WebhookEndpoint> record : reader.poll(Duration.ofMillis(500))) {
-                    apply(record.key(), record.value());
+                try {
+                    for (ConsumerRecord<String, WebhookEndpoint> record : reader.poll(Duration.ofMillis(500))) {
+                        apply(record.key(), record.value());
+                    }
+                } catch (RecordDeserializationException e) {
+                    log.warn("Skipped unreadable webhook endpoint record {}-{}@{}", e.topicPartition().topic(),
+                            e.topicPartition().partition(), e.offset());
+                    reader.seek(e.topicPartition(), e.offset() + 1);
                 }
                 synchronized (positions) {
                     reader.assignment().forEach(partition -> positions.put(partition, reader.position(partition)));
