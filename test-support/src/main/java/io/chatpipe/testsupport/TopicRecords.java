@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -98,6 +99,11 @@ public final class TopicRecords {
             }
             return matched;
         }
+    }
+
+    /** Every value written under this key, in order, to the end the topic has now; a tombstone is a null. */
+    public static <K, V> List<V> valuesUnder(Topic<K, V> topic, K key) {
+        return readAll(topic, record -> Objects.equals(key, record.key())).stream().map(ConsumerRecord::value).toList();
     }
 
     private static <K, V> KafkaConsumer<K, V> fromBeginning(Topic<K, V> topic) {

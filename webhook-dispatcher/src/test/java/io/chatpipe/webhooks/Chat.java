@@ -11,7 +11,7 @@ import io.chatpipe.events.WebhookEndpoint;
 import io.chatpipe.events.WebhookEndpointState;
 import io.chatpipe.events.WebhookEventType;
 import io.chatpipe.testsupport.KafkaBroker;
-import io.chatpipe.testsupport.TopicContents;
+import io.chatpipe.testsupport.TopicRecords;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -72,12 +72,12 @@ final class Chat {
 
     /** The endpoint's dead letters in chat.webhooks.dlq, as far as the topic goes now. */
     static List<WebhookDelivery> deadLetters(String endpointId) {
-        return TopicContents.valuesUnder(Topics.WEBHOOK_DEAD_LETTERS, endpointId);
+        return TopicRecords.valuesUnder(Topics.WEBHOOK_DEAD_LETTERS, endpointId);
     }
 
     /** The endpoint's latest state in chat.webhooks.state, or null. */
     static WebhookEndpointState latestState(String endpointId) {
-        List<WebhookEndpointState> states = TopicContents.valuesUnder(Topics.WEBHOOK_STATES, endpointId);
+        List<WebhookEndpointState> states = TopicRecords.valuesUnder(Topics.WEBHOOK_STATES, endpointId);
         return states.isEmpty() ? null : states.getLast();
     }
 }

@@ -35,6 +35,11 @@ public final class ApiClient {
         return name;
     }
 
+    /** The users this key may send as; empty when it may send as anyone. */
+    public Set<UserId> senders() {
+        return senders;
+    }
+
     /** @throws SenderNotAllowedException (403) when this key may not send as the user */
     public void checkSender(UserId sender) {
         if (!senders.isEmpty() && !senders.contains(sender)) {

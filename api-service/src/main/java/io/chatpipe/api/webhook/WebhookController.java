@@ -84,6 +84,9 @@ class WebhookController {
         Set<UserId> users = users(request.users(), problems);
         refuseIfAny(problems);
         users.forEach(client::checkSender);
+        if (users.isEmpty()) {
+            users = client.senders();   // a key limited to some senders hears only them; an open key, everyone
+        }
         WebhookEndpoint endpoint = new WebhookEndpoint(ChatEvent.SCHEMA_VERSION,
                 "we_" + UUID.randomUUID().toString().replace("-", ""), client.name(), url, request.secret(), events,
                 users, false, Instant.now(), null);

@@ -9,7 +9,7 @@ import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookEndpoint;
 import io.chatpipe.events.WebhookEndpointState;
 import io.chatpipe.testsupport.KafkaBroker;
-import io.chatpipe.testsupport.TopicContents;
+import io.chatpipe.testsupport.TopicRecords;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,11 +36,15 @@ import tools.jackson.databind.JsonNode;
         "chatpipe.api.auth.keys[0].secret-sha256=6326a0280d24277c86275b837fbff8de6c5fd9c15739697bdb060e34f0024e0a",
         "chatpipe.api.auth.keys[1].name=other",
         "chatpipe.api.auth.keys[1].secret-sha256=177fb695fb42a7ec271044d0e1a6a899e7bb6a8e6fbc725a8b4908e53bd647b6",
+        "chatpipe.api.auth.keys[2].name=limited",
+        "chatpipe.api.auth.keys[2].secret-sha256=605e992cd571dcc7401ce47b242e4f6b0f1c9629ce6669873666d637e4f1260a",
+        "chatpipe.api.auth.keys[2].senders[0]=webhook-limited-user",
         "chatpipe.api.webhooks.allow-private-endpoints=true"})
 class WebhookApiTests extends ApiServiceOnKafka {
 
     private static final String OWNER = "webhook-owner-key-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c2e";
     private static final String OTHER = "webhook-other-key-2e4c6a8f0b1d3e5f7a9c1b3d5e7f9a0c";
+    private static final String LIMITED = "webhook-limited-key-9d1b3f5a7c9e1d3f5b7a9c1e3d5f7b9a";
     private static final String SECRET = "whsec-0123456789abcdef0123456789abcdef";
     private static final String ROTATED = "whsec-fedcba9876543210fedcba9876543210";
 
@@ -91,6 +95,18 @@ class WebhookApiTests extends ApiServiceOnKafka {
         assertProblem(call("DELETE", "/api/v1/webhooks/" + id, OTHER, null), 404);
         assertThat(call("GET", "/api/v1/webhooks/" + id, OWNER, null).statusCode()).isEqualTo(200);
         assertProblem(call("GET", "/api/v1/webhooks", null, null), 401);
+    }
+
+    @Test
+    void aKeyLimitedToSomeSendersHearsOnlyThem() {
+        HttpResponse<String> mine = call("POST", "/api/v1/webhooks", LIMITED, """
+                {"url":"http://127.0.0.1:9/hook","secret":"%s","events":["message.received"]}""".formatted(SECRET));
+        assertThat(mine.statusCode()).as(mine.body()).isEqualTo(201);
+        assertThat(mine.body()).contains("\"users\":[\"webhook-limited-user\"]");
+
+        assertProblem(call("POST", "/api/v1/webhooks", LIMITED, """
+                {"url":"http://127.0.0.1:9/hook","secret":"%s","events":["message.received"],"users":["%s"]}"""
+                .formatted(SECRET, alice)), 403);
     }
 
     @Test
@@ -148,7 +164,7 @@ class WebhookApiTests extends ApiServiceOnKafka {
 
     /** Every record of chat.webhooks under this endpoint id, in order (a tombstone is null). */
     private static List<WebhookEndpoint> endpointRecords(String id) {
-        return TopicContents.valuesUnder(Topics.WEBHOOKS, id);
+        return TopicRecords.valuesUnder(Topics.WEBHOOKS, id);
     }
 
     private HttpResponse<String> call(String method, String path, String key, String json) {
