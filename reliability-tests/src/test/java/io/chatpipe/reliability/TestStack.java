@@ -61,7 +61,7 @@ public final class TestStack {
                         "-XX:TieredStopAtLevel=1",
                         // well within the corpus's wait for an answer, so that a stalled WebSocket is seen closed
                         "-Dchatpipe.api.websocket.idle-timeout=10s"),
-                Duration.ofMinutes(4)));
+                Duration.ofMinutes(4), "archive"));
     }
 
     /** Distinct ports nothing listens on right now, for a stack of a test. */

@@ -37,6 +37,7 @@ public final class ChaosRun {
               --messages=100000 --conversations=1000 --recipients=100 --rate=200 (messages per second)
               --faults=kill-api,kill-worker,kill-history,kill-capture,restart-kafka,stop-xmpp --xmpp-outage=30s
               --reply-every=10 (each recipient's client answers every 10th message it receives; 0: never)
+              --confirm-by=archive (the worker's proof of delivery: the recipient's archive row; or sessions)
               --give-up-after=120s (retries of one message)
               --settle-timeout=120s (at the end, wait for delivery until nothing new arrives for this long)
               --data-dir=.data/chaos (emptied first: kafka, postgres, ejabberd, history-service, logs, results)
@@ -106,11 +107,11 @@ public final class ChaosRun {
         ApiKey key = ApiKey.generate("chaos", List.of(), 1_000_000);
         var stack = new LocalStack(new LocalStack.Settings(root, dataDir, ports, xmpp, true, List.of(key),
                 randomSecret(32), List.of("--sun-misc-unsafe-memory-access=allow", "-Xms512m", "-Xmx512m"),
-                duration(options, "start-timeout", "180s")));
+                duration(options, "start-timeout", "180s"), options.getOrDefault("confirm-by", "archive")));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "chaos-stack-stop"));
-        log.info("Chaos run {}: {} messages over {} conversations at {}/s, faults {}; data in {}", settings.runId(),
-                settings.messages(), settings.conversations(), settings.rate(),
-                settings.faults().stream().map(Fault::label).toList(), dataDir);
+        log.info("Chaos run {}: {} messages over {} conversations at {}/s, faults {}, the worker confirming by {}; "
+                + "data in {}", settings.runId(), settings.messages(), settings.conversations(), settings.rate(),
+                settings.faults().stream().map(Fault::label).toList(), stack.settings().confirmBy(), dataDir);
         stack.start();
         ChaosReport report = execute(stack, settings, key, dataDir.resolve("results"));
         log.info("\n\n{}\nraw data and report: {}", report.toText(), dataDir.resolve("results"));

@@ -67,14 +67,7 @@ public record ChaosSettings(int messages, int conversations, int recipients, dou
 
     /** The conversation and place of a body of this run, or null for anything else. */
     public int[] parse(String body) {
-        if (body == null) {
-            return null;
-        }
-        Matcher m = BODY.matcher(body);
-        if (!m.matches() || !m.group(1).equals(runId)) {
-            return null;
-        }
-        return new int[] {Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+        return parse(BODY, body);
     }
 
     /** The {@code k}th reply (from 0) a recipient's client sends in conversation {@code c}. */
@@ -89,10 +82,14 @@ public record ChaosSettings(int messages, int conversations, int recipients, dou
 
     /** The conversation and place of a reply of this run, or null for anything else. */
     public int[] parseReply(String body) {
+        return parse(REPLY, body);
+    }
+
+    private int[] parse(Pattern pattern, String body) {
         if (body == null) {
             return null;
         }
-        Matcher m = REPLY.matcher(body);
+        Matcher m = pattern.matcher(body);
         if (!m.matches() || !m.group(1).equals(runId)) {
             return null;
         }

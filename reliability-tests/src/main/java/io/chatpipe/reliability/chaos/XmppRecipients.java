@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ConnectionListener;
@@ -56,6 +58,7 @@ final class XmppRecipients implements AutoCloseable {
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final List<ReceivedStanza> received = new CopyOnWriteArrayList<>();
     private final List<SentReply> replies = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
 
     private XmppRecipients(ChaosSettings settings) {
         this.settings = settings;
@@ -75,6 +78,8 @@ final class XmppRecipients implements AutoCloseable {
             throw e;
         }
         log.info("{} recipients online", localparts.size());
+        recipients.watchdog.scheduleWithFixedDelay(() -> recipients.clients.forEach(Client::watch), 5, 5,
+                TimeUnit.SECONDS);
         return recipients;
     }
 
@@ -135,6 +140,7 @@ final class XmppRecipients implements AutoCloseable {
         private String lastArchiveId;
         private long arrivals;
         private long firstCopies;
+        private int strikes;
         private volatile boolean closed;
 
         Client(String localpart, XMPPTCPConnection connection, BareJid self) {
@@ -210,14 +216,42 @@ final class XmppRecipients implements AutoCloseable {
 
         private boolean send(Message stanza) throws InterruptedException {
             while (!closed) {
-                try {
-                    connection.sendStanza(stanza);
-                    return true;
-                } catch (SmackException.NotConnectedException e) {
-                    Thread.sleep(500);   // the reconnection manager brings the stream back
+                if (connection.isAuthenticated()) {
+                    try {
+                        connection.sendStanza(stanza);
+                        return true;
+                    } catch (SmackException.NotConnectedException e) {
+                        // gone meanwhile
+                    }
                 }
+                Thread.sleep(500);   // the reconnection manager (or the watchdog) brings the stream back
             }
             return false;
+        }
+
+        /**
+         * Logs in again when the reconnection manager has not for 15 s: Smack's stops trying once a TCP
+         * connection stands, even when the login on it failed (one client of 50 stayed logged out after
+         * ejabberd's restart in a run), and a client left logged out would count as lost what its archive holds.
+         */
+        void watch() {
+            if (closed || connection.isAuthenticated()) {
+                strikes = 0;
+                return;
+            }
+            if (++strikes < 3) {
+                return;
+            }
+            strikes = 0;
+            try {
+                if (connection.isConnected()) {
+                    connection.disconnect();
+                }
+                connection.connect().login();
+                log.info("{} logged in again by itself", localpart);
+            } catch (Exception e) {
+                log.debug("{} could not log in again yet: {}", localpart, e.toString());
+            }
         }
 
         /** After a reconnect: everything the archive stored after the last archive id this client saw. */
@@ -276,6 +310,7 @@ final class XmppRecipients implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
         clients.forEach(Client::close);
     }
 }

@@ -40,13 +40,19 @@ public final class LocalStack implements AutoCloseable {
      * @param passwordKey  base64 of the worker's provisioning password key (a secret: passed in the environment)
      * @param jvmOptions   for each service's JVM
      * @param startTimeout for each part to come up
+     * @param confirmBy    the worker's {@code chatpipe.worker.ejabberd.confirm-by}: {@code archive}, as
+     *                     {@code ./chatpipe run} starts it, or {@code sessions}, the way before capture
      */
     public record Settings(Path root, Path dataDir, Ports ports, XmppServerControl xmpp, boolean ownsXmpp,
-            List<ApiKey> apiKeys, String passwordKey, List<String> jvmOptions, Duration startTimeout) {
+            List<ApiKey> apiKeys, String passwordKey, List<String> jvmOptions, Duration startTimeout,
+            String confirmBy) {
 
         public Settings {
             apiKeys = List.copyOf(apiKeys);
             jvmOptions = List.copyOf(jvmOptions);
+            if (!confirmBy.equals("archive") && !confirmBy.equals("sessions")) {
+                throw new IllegalArgumentException("confirm-by is archive or sessions, not " + confirmBy);
+            }
         }
 
         /** The repository root above the working directory. */
@@ -111,7 +117,7 @@ public final class LocalStack implements AutoCloseable {
                 args.add("--chatpipe.worker.xmpp-domain=" + settings.xmpp().domain());
                 args.add("--chatpipe.worker.ejabberd.api-url=" + settings.xmpp().apiUrl());
                 args.add("--chatpipe.worker.smack.port=" + settings.xmpp().clientPort());
-                args.add("--chatpipe.worker.ejabberd.confirm-by=archive");
+                args.add("--chatpipe.worker.ejabberd.confirm-by=" + settings.confirmBy());
             }
             case CAPTURE -> {
                 ArchiveAccess archive = settings.xmpp().archive();
