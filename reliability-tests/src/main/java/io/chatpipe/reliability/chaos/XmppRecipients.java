@@ -53,6 +53,11 @@ final class XmppRecipients implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(XmppRecipients.class);
     private static final int ARCHIVE_PAGE = 250;
+    private static final long RECENT_MILLIS = 60_000;
+
+    /** A reply as it went out, and when. */
+    private record Sent(Message stanza, long at) {
+    }
 
     private final ChaosSettings settings;
     private final List<Client> clients = new CopyOnWriteArrayList<>();
@@ -113,7 +118,8 @@ final class XmppRecipients implements AutoCloseable {
                 @Override
                 public void authenticated(XMPPConnection c, boolean resumed) {
                     if (!resumed) {
-                        client.tasks.execute(client::catchUp);
+                        client.synced = false;   // the answers wait until the archive is read
+                        Thread.ofVirtual().start(client::catchUp);
                     }
                 }
             });
@@ -141,6 +147,9 @@ final class XmppRecipients implements AutoCloseable {
         private long arrivals;
         private long firstCopies;
         private int strikes;
+        /** Replies sent in the last minute before the latest one, with when: those a dropped stream may have lost. */
+        private final Map<String, Sent> recent = new java.util.LinkedHashMap<>();
+        private volatile boolean synced = true;
         private volatile boolean closed;
 
         Client(String localpart, XMPPTCPConnection connection, BareJid self) {
@@ -205,9 +214,15 @@ final class XmppRecipients implements AutoCloseable {
                         .addExtension(StoreHint.INSTANCE).build());
                 String originId = settings.replyOriginId(conversation, k);
                 String body = settings.replyBody(conversation, k);
-                if (send(StanzaBuilder.buildMessage(originId).to(jid).ofType(Message.Type.chat).setBody(body)
-                        .addExtension(new OriginIdElement(originId)).build())) {
+                Message reply = StanzaBuilder.buildMessage(originId).to(jid).ofType(Message.Type.chat).setBody(body)
+                        .addExtension(new OriginIdElement(originId)).build();
+                if (send(reply)) {
                     replies.add(new SentReply(localpart, conversation, k, originId, body));
+                    long now = System.currentTimeMillis();
+                    synchronized (this) {
+                        recent.values().removeIf(sent -> sent.at() < now - RECENT_MILLIS);
+                        recent.put(originId, new Sent(reply, now));
+                    }
                 }
             } catch (Exception e) {
                 log.warn("{} could not answer {}: {}", localpart, messageId, e.toString());
@@ -216,7 +231,7 @@ final class XmppRecipients implements AutoCloseable {
 
         private boolean send(Message stanza) throws InterruptedException {
             while (!closed) {
-                if (connection.isAuthenticated()) {
+                if (connection.isAuthenticated() && synced) {
                     try {
                         connection.sendStanza(stanza);
                         return true;
@@ -254,8 +269,63 @@ final class XmppRecipients implements AutoCloseable {
             }
         }
 
-        /** After a reconnect: everything the archive stored after the last archive id this client saw. */
+        /**
+         * After a reconnect: everything the archive stored after the last archive id this client saw; then the
+         * replies of the last minute that its own archive does not hold, sent again in order (same origin-id),
+         * before any new one: a stream that dies takes what was in flight on it, and a client that keeps what it
+         * sent until the server has it sends that again, as Conversations does with its unconfirmed messages.
+         */
         void catchUp() {
+            try {
+                fetchMissed();
+                sendAgainWhatTheArchiveLacks();
+            } finally {
+                synced = true;
+            }
+        }
+
+        private void sendAgainWhatTheArchiveLacks() {
+            List<Sent> candidates;
+            synchronized (this) {
+                candidates = List.copyOf(recent.values());
+            }
+            if (candidates.isEmpty()) {
+                return;
+            }
+            try {
+                var query = MamManager.getInstanceFor(connection).queryArchive(MamManager.MamQueryArgs.builder()
+                        .limitResultsSince(new java.util.Date(candidates.getFirst().at() - 5_000))
+                        .setResultPageSizeTo(ARCHIVE_PAGE).build());
+                Set<String> archived = new HashSet<>(ownOriginIds(query.getMamResultExtensions()));
+                while (!query.isComplete()) {
+                    query.pageNext(ARCHIVE_PAGE);
+                    archived.addAll(ownOriginIds(query.getMamResultExtensions()));
+                }
+                for (Sent sent : candidates) {
+                    String originId = sent.stanza().getStanzaId();
+                    if (!archived.contains(originId)) {
+                        log.info("{} sends {} again: its archive does not hold it", localpart, originId);
+                        connection.sendStanza(sent.stanza());
+                    }
+                }
+            } catch (Exception e) {
+                log.warn("{} could not check its replies against its archive: {}", localpart, e.toString());
+            }
+        }
+
+        private List<String> ownOriginIds(List<MamElements.MamResultExtension> results) {
+            List<String> ids = new ArrayList<>();
+            for (MamElements.MamResultExtension result : results) {
+                Message message = result.getForwarded().getForwardedStanza();
+                OriginIdElement origin = OriginIdElement.getOriginId(message);
+                if (origin != null && message.getFrom() != null && self.equals(message.getFrom().asBareJid())) {
+                    ids.add(origin.getId());
+                }
+            }
+            return ids;
+        }
+
+        private void fetchMissed() {
             String after;
             synchronized (this) {
                 after = lastArchiveId;
