@@ -1,6 +1,7 @@
 package io.chatpipe.reliability;
 
 import io.chatpipe.reliability.stack.ApiKey;
+import io.chatpipe.reliability.stack.ArchiveAccess;
 import io.chatpipe.reliability.stack.LocalStack;
 import io.chatpipe.reliability.stack.Ports;
 import io.chatpipe.reliability.stack.Service;
@@ -20,7 +21,7 @@ import java.util.List;
 
 /**
  * The stack this module's tests share, one per test JVM: a Kafka broker, the test JVM's ejabberd
- * ({@link Ejabberd#shared()}) and the three services as child JVMs from their jars, on free ports, with
+ * ({@link Ejabberd#shared()}, its archive in PostgreSQL) and the services, xmpp-capture among them, as child JVMs from their jars, on free ports, with
  * their logs in {@code target/stack-*}. The api-service requires API keys, as in production.
  */
 public final class TestStack {
@@ -60,13 +61,13 @@ public final class TestStack {
                         "-XX:TieredStopAtLevel=1",
                         // well within the corpus's wait for an answer, so that a stalled WebSocket is seen closed
                         "-Dchatpipe.api.websocket.idle-timeout=10s"),
-                Duration.ofMinutes(4)));
+                Duration.ofMinutes(4), "archive"));
     }
 
     /** Distinct ports nothing listens on right now, for a stack of a test. */
     public static Ports freePorts() {
         return new Ports(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-                FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
+                FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
     }
 
     /** The shared stack, started on first use and stopped when the JVM exits. */
@@ -114,6 +115,13 @@ public final class TestStack {
             @Override
             public String apiUrl() {
                 return ejabberd.apiUrl();
+            }
+
+            @Override
+            public ArchiveAccess archive() {
+                var archive = ejabberd.archive();
+                return new ArchiveAccess(archive.host(), archive.port(), archive.database(), archive.captureUser(),
+                        archive.publication(), archive::capturePassword);
             }
 
             @Override

@@ -22,7 +22,8 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * Checks a chaos run against what chatpipe promises, from three places: chat.messages, the history API, and
- * what the recipients' XMPP clients received. Run by {@link ChaosRun} at the end of a run, or on its own
+ * what the recipients' XMPP clients received; and the way back: the replies those clients sent, which capture
+ * brings into history as messages from the XMPP user. Run by {@link ChaosRun} at the end of a run, or on its own
  * (while the stack still runs) from the files a run leaves:
  *
  * <pre>
@@ -38,15 +39,18 @@ public final class ChaosChecker {
     private final ChaosSettings settings;
     private final List<SentMessage> sent;
     private final Supplier<List<ReceivedStanza>> received;
+    private final Supplier<List<SentReply>> replies;
     private final String kafka;
     private final HistoryReader history;
     private final String domain;
 
     public ChaosChecker(ChaosSettings settings, List<SentMessage> sent, Supplier<List<ReceivedStanza>> received,
-            String kafkaBootstrap, String historyUrl, String historyAuthorization, String xmppDomain) {
+            Supplier<List<SentReply>> replies, String kafkaBootstrap, String historyUrl, String historyAuthorization,
+            String xmppDomain) {
         this.settings = settings;
         this.sent = List.copyOf(sent);
         this.received = received;
+        this.replies = replies;
         this.kafka = kafkaBootstrap;
         this.history = new HistoryReader(historyUrl, historyAuthorization);
         this.domain = xmppDomain;
@@ -91,6 +95,24 @@ public final class ChaosChecker {
                 break;
             }
             history.report("Waiting for history to have {} accepted messages", missing);
+            Thread.sleep(2000);
+        }
+
+        var back = new Progress(stall);
+        while (true) {
+            Map<Integer, List<SentReply>> sentIn = replies.get().stream()
+                    .collect(Collectors.groupingBy(SentReply::conversation));
+            long missing = 0;
+            for (var entry : sentIn.entrySet()) {
+                Set<String> inHistory = this.history.conversation(settings.sender(entry.getKey()),
+                        settings.recipient(entry.getKey())).stream().map(HistoryReader.Entry::message)
+                        .collect(Collectors.toSet());
+                missing += entry.getValue().stream().filter(r -> !inHistory.contains(r.body())).count();
+            }
+            if (missing == 0 || back.stalled(missing)) {
+                break;
+            }
+            back.report("Waiting for history to have {} replies the XMPP users sent", missing);
             Thread.sleep(2000);
         }
     }
@@ -142,18 +164,23 @@ public final class ChaosChecker {
         ChaosReport.Topic topic = checkTopic(byId, accepted, examples);
 
         Map<Integer, List<Copy>> historyCopies = new LinkedHashMap<>();
+        Map<Integer, List<Copy>> historyReplies = new LinkedHashMap<>();
         for (int c = 0; c < settings.conversations(); c++) {
             List<Copy> copies = new ArrayList<>();
+            List<Copy> answers = new ArrayList<>();
             for (HistoryReader.Entry entry : history.conversation(settings.sender(c), settings.recipient(c))) {
-                copies.add(new Copy(entry.messageId(), entry.message(), entry.fromId(), entry.toId()));
+                var copy = new Copy(entry.messageId(), entry.message(), entry.fromId(), entry.toId());
+                (settings.parseReply(entry.message()) != null ? answers : copies).add(copy);
             }
             historyCopies.put(c, copies);
+            historyReplies.put(c, answers);
         }
+        ChaosReport.Replies replyCounts = tallyReplies(settings, replies.get(), historyReplies, examples);
         ChaosReport.Copies inHistory = tally(settings, "history", historyCopies, byId, accepted, false, examples);
 
         Map<Integer, List<Copy>> xmppCopies = new LinkedHashMap<>();
-        for (ReceivedStanza stanza : received.get().stream()
-                .sorted((a, b) -> Long.compare(a.arrival(), b.arrival())).toList()) {
+        List<ReceivedStanza> stanzas = received.get();
+        for (ReceivedStanza stanza : stanzas.stream().sorted(archiveOrder(stanzas)).toList()) {
             int[] parsed = settings.parse(stanza.body());
             if (parsed == null) {
                 continue;
@@ -179,7 +206,64 @@ public final class ChaosChecker {
         return new ChaosReport(settings.runId(), settings.messages(), settings.conversations(), faults,
                 accepted.size(), refused, sent.size() - accepted.size() - refused,
                 sent.stream().mapToLong(SentMessage::attempts).sum(), lost.size(), topic, inHistory, inXmpp,
+                stanzas.stream().filter(ReceivedStanza::fromArchive).count(), replyCounts,
                 examples.stream().limit(EXAMPLES * 3L).toList());
+    }
+
+    /**
+     * Each recipient's messages in the order of their archive, which a client that syncs from it shows (live
+     * copies come in that order; copies fetched after a reconnect take their place in it); in arrival order
+     * for a recipient whose server gave a message no archive id.
+     */
+    static java.util.Comparator<ReceivedStanza> archiveOrder(List<ReceivedStanza> stanzas) {
+        Set<String> byArrival = stanzas.stream().filter(s -> s.archivePosition() < 0).map(ReceivedStanza::recipient)
+                .collect(Collectors.toSet());
+        return java.util.Comparator.comparing(ReceivedStanza::recipient).thenComparingLong(
+                s -> byArrival.contains(s.recipient()) ? s.arrival() : s.archivePosition())
+                .thenComparingLong(ReceivedStanza::arrival);
+    }
+
+    /**
+     * The way back: each reply a client sent must be in its conversation's history once, from the XMPP user to
+     * the sender, in the order the client sent the conversation's replies.
+     */
+    static ChaosReport.Replies tallyReplies(ChaosSettings settings, List<SentReply> sent,
+            Map<Integer, List<Copy>> inHistory, List<String> examples) {
+        Map<String, SentReply> byBody = new HashMap<>();
+        sent.forEach(r -> byBody.put(r.body(), r));
+        long copies = 0;
+        long duplicated = 0;
+        long reordered = 0;
+        long wrong = 0;
+        Set<String> seen = new HashSet<>();
+        for (var entry : inHistory.entrySet()) {
+            int highest = -1;
+            for (Copy copy : entry.getValue()) {
+                copies++;
+                int[] place = settings.parseReply(copy.body());
+                if (place == null || place[0] != entry.getKey()
+                        || !settings.recipient(place[0]).equals(copy.from())
+                        || !settings.sender(place[0]).equals(copy.to())) {
+                    wrong++;
+                    examples.add("history: reply where it does not belong: " + copy);
+                    continue;
+                }
+                if (!seen.add(copy.body())) {
+                    duplicated++;
+                    examples.add("history: reply twice: " + copy);
+                    continue;
+                }
+                if (place[1] < highest) {
+                    reordered++;
+                    examples.add("history: reply out of order (after k" + highest + "): " + copy);
+                }
+                highest = Math.max(highest, place[1]);
+            }
+        }
+        long lost = sent.stream().filter(r -> !seen.contains(r.body())).count();
+        sent.stream().filter(r -> !seen.contains(r.body())).limit(3)
+                .forEach(r -> examples.add("history: reply sent and missing: " + r));
+        return new ChaosReport.Replies(sent.size(), copies, lost, duplicated, reordered, wrong);
     }
 
     /** One copy of a message somewhere: its id, body, and the users (JID localparts for XMPP). */
@@ -302,7 +386,7 @@ public final class ChaosChecker {
         Map<String, String> options = ChaosRun.options(args);
         Path results = Path.of(options.getOrDefault("results", ".data/chaos/results"));
         RunFiles files = RunFiles.read(results);
-        var checker = new ChaosChecker(files.settings(), files.sent(), files::received,
+        var checker = new ChaosChecker(files.settings(), files.sent(), files::received, files::replies,
                 options.getOrDefault("kafka", "127.0.0.1:29092"),
                 options.getOrDefault("history", "http://127.0.0.1:28081"),
                 System.getenv("CHATPIPE_HISTORY_KEY") == null ? null : "Bearer " + System.getenv("CHATPIPE_HISTORY_KEY"),
@@ -314,11 +398,12 @@ public final class ChaosChecker {
 
     /** What a run leaves in its results directory, for the checker to read again. */
     record RunFiles(ChaosSettings settings, List<SentMessage> sent, List<ReceivedStanza> received,
-            List<InjectedFault> faults) {
+            List<SentReply> replies, List<InjectedFault> faults) {
 
         static final String SETTINGS = "settings.json";
         static final String SENT = "sent.ndjson";
         static final String RECEIVED = "received.ndjson";
+        static final String REPLIES = "replies.ndjson";
         static final String FAULTS = "faults.json";
         static final String REPORT_JSON = "report.json";
         static final String REPORT_TEXT = "report.txt";
@@ -329,6 +414,8 @@ public final class ChaosChecker {
             Files.write(dir.resolve(SENT), sent.stream().map(ChatJson.MAPPER::writeValueAsString).toList(),
                     StandardCharsets.UTF_8);
             Files.write(dir.resolve(RECEIVED), received.stream().map(ChatJson.MAPPER::writeValueAsString).toList(),
+                    StandardCharsets.UTF_8);
+            Files.write(dir.resolve(REPLIES), replies.stream().map(ChatJson.MAPPER::writeValueAsString).toList(),
                     StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(FAULTS), ChatJson.MAPPER.writeValueAsString(faults), StandardCharsets.UTF_8);
             if (report != null) {
@@ -347,9 +434,13 @@ public final class ChaosChecker {
             List<ReceivedStanza> received = Files.readAllLines(dir.resolve(RECEIVED), StandardCharsets.UTF_8).stream()
                     .filter(line -> !line.isBlank()).map(line -> ChatJson.MAPPER.readValue(line, ReceivedStanza.class))
                     .toList();
+            List<SentReply> replies = !Files.exists(dir.resolve(REPLIES)) ? List.of()
+                    : Files.readAllLines(dir.resolve(REPLIES), StandardCharsets.UTF_8).stream()
+                            .filter(line -> !line.isBlank())
+                            .map(line -> ChatJson.MAPPER.readValue(line, SentReply.class)).toList();
             List<InjectedFault> faults = ChatJson.MAPPER.readValue(Files.readString(dir.resolve(FAULTS)),
                     new TypeReference<List<InjectedFault>>() { });
-            return new RunFiles(settings, sent, received, faults);
+            return new RunFiles(settings, sent, received, replies, faults);
         }
     }
 }

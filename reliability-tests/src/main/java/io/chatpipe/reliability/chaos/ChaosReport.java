@@ -7,17 +7,21 @@ import java.util.stream.Collectors;
  * What a chaos run found. A message is "lost" when it got a 2xx and is missing from history or from its
  * recipient's XMPP client; a duplicate "before de-duplication" is a second copy of one message id, "after"
  * is one message sent once that arrived under two ids; "reordered" counts messages of a conversation that
- * came after a later message of the same conversation (first copies only).
+ * came after a later message of the same conversation (first copies only; at the clients in the order of the
+ * recipient's archive, which clients sync from).
  *
  * @param requests       HTTP requests the driver made: first attempts and retries
  * @param lost           accepted messages missing from history, from their recipient's client, or both
  * @param history        history-service's view
  * @param xmpp           what the recipients' XMPP clients received
+ * @param fromArchive    of those, how many a client fetched from its archive (MAM) after a reconnect because the
+ *                       live session never brought them
+ * @param replies        the way back: the replies the clients sent, as history has them
  * @param examples       a few of the messages behind non-zero counts, to start an investigation
  */
 public record ChaosReport(String runId, int messages, int conversations, List<InjectedFault> faults,
         long accepted, long refused, long notAccepted, long requests, long lost, Topic topic, Copies history,
-        Copies xmpp, List<String> examples) {
+        Copies xmpp, long fromArchive, Replies replies, List<String> examples) {
 
     /** chat.messages, this run's records. */
     public record Topic(long records, long unreadable, long acceptedMissing, long extraCopies,
@@ -36,6 +40,19 @@ public record ChaosReport(String runId, int messages, int conversations, List<In
             long reordered, long notAcceptedPresent, long notAcceptedDuplicated, long wrongContent) {
     }
 
+    /**
+     * The replies the recipients' clients sent, which capture brings into history from the archive.
+     *
+     * @param sent       replies the clients put on their streams
+     * @param inHistory  copies of this run's replies in history
+     * @param lost       replies sent and not in history
+     * @param duplicated second copies of one reply in history
+     * @param reordered  replies in history after a later reply of the same conversation
+     * @param misplaced  replies in history in the wrong conversation or with the wrong sender or recipient
+     */
+    public record Replies(long sent, long inHistory, long lost, long duplicated, long reordered, long misplaced) {
+    }
+
     public long duplicatesBeforeDedup() {
         return history.duplicatesBeforeDedup() + xmpp.duplicatesBeforeDedup();
     }
@@ -50,14 +67,17 @@ public record ChaosReport(String runId, int messages, int conversations, List<In
 
     /**
      * The guarantees: nothing accepted lost, history exactly once, XMPP exactly once after de-duplication by
-     * message id, order kept per conversation, nothing unaccepted twice, nothing unreadable or altered.
+     * message id, order kept per conversation, nothing unaccepted twice, nothing unreadable or altered; every
+     * reply in history once, in the order its client sent it.
      */
     public boolean passed() {
         return history.lost() == 0 && xmpp.lost() == 0 && history.duplicatesBeforeDedup() == 0
                 && duplicatesAfterDedup() == 0 && reordered() == 0
                 && history.notAcceptedDuplicated() == 0 && xmpp.notAcceptedDuplicated() == 0
                 && history.wrongContent() == 0 && xmpp.wrongContent() == 0
-                && topic.unreadable() == 0 && topic.acceptedMissing() == 0;
+                && topic.unreadable() == 0 && topic.acceptedMissing() == 0
+                && replies.lost() == 0 && replies.duplicated() == 0 && replies.reordered() == 0
+                && replies.misplaced() == 0;
     }
 
     /** The report as a person reads it. */
@@ -82,6 +102,8 @@ public record ChaosReport(String runId, int messages, int conversations, List<In
                   no 2xx, present 1x  %9d   %9d
                   no 2xx, present 2x+ %9d   %9d
                   altered             %9d   %9d
+                  from the archive    %9s   %9d   (fetched by clients after a reconnect: the live session missed them)
+                replies from the XMPP clients: %d sent, %d in history; %d lost, %d duplicated, %d reordered, %d misplaced
                 lost %d, duplicated %d before / %d after de-duplication, reordered %d: %s%s
                 """,
                 runId, messages, conversations, faults.size(), faultLines,
@@ -94,7 +116,9 @@ public record ChaosReport(String runId, int messages, int conversations, List<In
                 history.reordered(), xmpp.reordered(),
                 history.notAcceptedPresent(), xmpp.notAcceptedPresent(),
                 history.notAcceptedDuplicated(), xmpp.notAcceptedDuplicated(),
-                history.wrongContent(), xmpp.wrongContent(),
+                history.wrongContent(), xmpp.wrongContent(), "", fromArchive,
+                replies.sent(), replies.inHistory(), replies.lost(), replies.duplicated(), replies.reordered(),
+                replies.misplaced(),
                 lost(), duplicatesBeforeDedup(), duplicatesAfterDedup(), reordered(),
                 passed() ? "PASSED" : "FAILED",
                 examples.isEmpty() ? "" : "\nexamples:\n  " + String.join("\n  ", examples));

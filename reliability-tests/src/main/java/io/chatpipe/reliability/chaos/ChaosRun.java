@@ -35,13 +35,15 @@ public final class ChaosRun {
     static final String USAGE = """
             usage: java -jar reliability-tests.jar [--name=value ...]
               --messages=100000 --conversations=1000 --recipients=100 --rate=200 (messages per second)
-              --faults=kill-api,kill-worker,kill-history,restart-kafka,stop-xmpp --xmpp-outage=30s
+              --faults=kill-api,kill-worker,kill-history,kill-capture,restart-kafka,stop-xmpp --xmpp-outage=30s
+              --reply-every=10 (each recipient's client answers every 10th message it receives; 0: never)
+              --confirm-by=archive (the worker's proof of delivery: the recipient's archive row; or sessions)
               --give-up-after=120s (retries of one message)
               --settle-timeout=120s (at the end, wait for delivery until nothing new arrives for this long)
               --data-dir=.data/chaos (emptied first: kafka, postgres, ejabberd, history-service, logs, results)
               --kafka-port=29092 --kafka-controller-port=29093 --xmpp-c2s-port=25222 --xmpp-http-port=25280
               --postgres-port=25433
-              --api-port=28080 --history-port=28081 --worker-port=28082 --domain=localhost --start-timeout=180s""";
+              --api-port=28080 --history-port=28081 --worker-port=28082 --capture-port=28083 --domain=localhost --start-timeout=180s""";
 
     private ChaosRun() {
     }
@@ -51,17 +53,18 @@ public final class ChaosRun {
             throws InterruptedException, IOException {
         List<String> recipients = IntStream.range(0, settings.recipients()).mapToObj(settings::recipientNumber).toList();
         String password = randomSecret(18);
-        try (XmppRecipients clients = XmppRecipients.connect(stack.xmpp(), recipients, password)) {
+        try (XmppRecipients clients = XmppRecipients.connect(stack.xmpp(), settings, recipients, password)) {
             var faults = new FaultInjector(stack, settings.faults(), settings.xmppOutage());
             List<SentMessage> sent = new ChaosDriver(settings, stack.url(Service.API), key).drive(faults);
             List<InjectedFault> injected = faults.awaitAll(Duration.ofMinutes(10));
-            var checker = new ChaosChecker(settings, sent, clients::received, stack.kafkaBootstrap(),
+            var checker = new ChaosChecker(settings, sent, clients::received, clients::replies, stack.kafkaBootstrap(),
                     stack.url(Service.HISTORY), key.authorization(), stack.xmpp().domain());
             log.info("Stream over; waiting for delivery to settle, until nothing new arrives for {} ({} of {} "
                     + "recipients online)", settings.settleTimeout(), clients.online(), recipients.size());
             checker.awaitSettled(settings.settleTimeout());
             ChaosReport report = checker.check(injected);
-            new ChaosChecker.RunFiles(settings, sent, clients.received(), injected).write(results, report);
+            new ChaosChecker.RunFiles(settings, sent, clients.received(), clients.replies(), injected)
+                    .write(results, report);
             return report;
         }
     }
@@ -81,7 +84,7 @@ public final class ChaosRun {
         var ports = new Ports(port(options, "kafka-port", 29092), port(options, "kafka-controller-port", 29093),
                 port(options, "xmpp-c2s-port", 25222), port(options, "xmpp-http-port", 25280),
                 port(options, "postgres-port", 25433), port(options, "api-port", 28080), port(options, "history-port", 28081),
-                port(options, "worker-port", 28082));
+                port(options, "worker-port", 28082), port(options, "capture-port", 28083));
         List<String> taken = ports.taken();
         if (!taken.isEmpty()) {
             log.error("Ports in use, so the chaos stack cannot start: {}", taken);
@@ -92,9 +95,9 @@ public final class ChaosRun {
                 intOption(options, "recipients", 100), Double.parseDouble(options.getOrDefault("rate", "200")),
                 duration(options, "give-up-after", "120s"), duration(options, "settle-timeout", "120s"),
                 Arrays.stream(options.getOrDefault("faults",
-                        "kill-api,kill-worker,kill-history,restart-kafka,stop-xmpp").split(","))
+                        "kill-api,kill-worker,kill-history,kill-capture,restart-kafka,stop-xmpp").split(","))
                         .filter(f -> !f.isBlank()).map(Fault::parse).toList(),
-                duration(options, "xmpp-outage", "30s"), randomRunId());
+                duration(options, "xmpp-outage", "30s"), intOption(options, "reply-every", 10), randomRunId());
         var archive = new PostgresScript(root, dataDir.resolve("postgres"), ports.postgres());
         var xmpp = new EjabberdScript(root, dataDir.resolve("ejabberd"), options.getOrDefault("domain", "localhost"),
                 ports.xmppClient(), ports.xmppHttp(), archive);
@@ -104,11 +107,11 @@ public final class ChaosRun {
         ApiKey key = ApiKey.generate("chaos", List.of(), 1_000_000);
         var stack = new LocalStack(new LocalStack.Settings(root, dataDir, ports, xmpp, true, List.of(key),
                 randomSecret(32), List.of("--sun-misc-unsafe-memory-access=allow", "-Xms512m", "-Xmx512m"),
-                duration(options, "start-timeout", "180s")));
+                duration(options, "start-timeout", "180s"), options.getOrDefault("confirm-by", "archive")));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "chaos-stack-stop"));
-        log.info("Chaos run {}: {} messages over {} conversations at {}/s, faults {}; data in {}", settings.runId(),
-                settings.messages(), settings.conversations(), settings.rate(),
-                settings.faults().stream().map(Fault::label).toList(), dataDir);
+        log.info("Chaos run {}: {} messages over {} conversations at {}/s, faults {}, the worker confirming by {}; "
+                + "data in {}", settings.runId(), settings.messages(), settings.conversations(), settings.rate(),
+                settings.faults().stream().map(Fault::label).toList(), stack.settings().confirmBy(), dataDir);
         stack.start();
         ChaosReport report = execute(stack, settings, key, dataDir.resolve("results"));
         log.info("\n\n{}\nraw data and report: {}", report.toText(), dataDir.resolve("results"));

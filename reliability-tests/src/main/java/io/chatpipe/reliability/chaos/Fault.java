@@ -29,6 +29,13 @@ public enum Fault {
             restart(stack, Service.HISTORY);
         }
     },
+    /** kill -9 of xmpp-capture, then a start: it reads the archive on from the position it last stored in Kafka. */
+    KILL_CAPTURE {
+        @Override
+        void inject(LocalStack stack, Duration outage) {
+            restart(stack, Service.CAPTURE);
+        }
+    },
     /** The Kafka broker stopped (SIGTERM) and started again on its data. */
     RESTART_KAFKA {
         @Override

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A JVM started from a jar, its output appended to a log file. {@link #kill()} is a real {@code kill -9}
@@ -25,12 +26,13 @@ final class ChildJvm {
     private final Path log;
     private Process process;
 
-    private final Map<String, String> environment;
+    /** Asked at each start: a secret may exist only once the part that makes it has started. */
+    private final Supplier<Map<String, String>> environment;
 
     ChildJvm(String name, Path jar, List<String> jvmOptions, List<String> args, Path log,
-            Map<String, String> environment) {
+            Supplier<Map<String, String>> environment) {
         this.name = name;
-        this.environment = Map.copyOf(environment);
+        this.environment = environment;
         this.log = log;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -52,7 +54,7 @@ final class ChildJvm {
             var builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().putAll(environment);
+            builder.environment().putAll(environment.get());
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

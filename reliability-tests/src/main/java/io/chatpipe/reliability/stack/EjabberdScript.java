@@ -55,6 +55,11 @@ public final class EjabberdScript implements XmppServerControl {
     }
 
     @Override
+    public ArchiveAccess archive() {
+        return archive.access();
+    }
+
+    @Override
     public void startStorage() {
         archive.start();
     }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * chatpipe's whole pipeline on loopback, as {@code ./chatpipe run} starts it: a Kafka broker (local-stack's
- * launcher), an XMPP server, and the three services, each its own JVM from its jar with its output in
+ * launcher), an XMPP server with its archive's database, and the services (xmpp-capture among them, the worker
+ * confirming each delivery by the recipient's archive row that capture sees), each its own JVM from its jar with its output in
  * {@code DATA_DIR/logs}. Faults act on the real processes: {@link #kill(Service)} is a kill -9.
  */
 public final class LocalStack implements AutoCloseable {
@@ -39,13 +40,19 @@ public final class LocalStack implements AutoCloseable {
      * @param passwordKey  base64 of the worker's provisioning password key (a secret: passed in the environment)
      * @param jvmOptions   for each service's JVM
      * @param startTimeout for each part to come up
+     * @param confirmBy    the worker's {@code chatpipe.worker.ejabberd.confirm-by}: {@code archive}, as
+     *                     {@code ./chatpipe run} starts it, or {@code sessions}, the way before capture
      */
     public record Settings(Path root, Path dataDir, Ports ports, XmppServerControl xmpp, boolean ownsXmpp,
-            List<ApiKey> apiKeys, String passwordKey, List<String> jvmOptions, Duration startTimeout) {
+            List<ApiKey> apiKeys, String passwordKey, List<String> jvmOptions, Duration startTimeout,
+            String confirmBy) {
 
         public Settings {
             apiKeys = List.copyOf(apiKeys);
             jvmOptions = List.copyOf(jvmOptions);
+            if (!confirmBy.equals("archive") && !confirmBy.equals("sessions")) {
+                throw new IllegalArgumentException("confirm-by is archive or sessions, not " + confirmBy);
+            }
         }
 
         /** The repository root above the working directory. */
@@ -73,11 +80,11 @@ public final class LocalStack implements AutoCloseable {
                         "@" + settings.root().resolve("stack/kafka/jvm.options")),
                 List.of("--data-dir=" + settings.dataDir().resolve("kafka"), "--port=" + ports.kafka(),
                         "--controller-port=" + ports.kafkaController(), "--log-file=" + logs.resolve("kafka.log")),
-                logs.resolve("kafka.console.log"), Map.of());
+                logs.resolve("kafka.console.log"), Map::of);
         for (Service service : Service.values()) {
             services.put(service, new ChildJvm(service.module(), Jars.service(settings.root(), service),
                     settings.jvmOptions(), arguments(service), logs.resolve(service.module() + ".log"),
-                    environment(service)));
+                    () -> environment(service)));
         }
     }
 
@@ -110,6 +117,16 @@ public final class LocalStack implements AutoCloseable {
                 args.add("--chatpipe.worker.xmpp-domain=" + settings.xmpp().domain());
                 args.add("--chatpipe.worker.ejabberd.api-url=" + settings.xmpp().apiUrl());
                 args.add("--chatpipe.worker.smack.port=" + settings.xmpp().clientPort());
+                args.add("--chatpipe.worker.ejabberd.confirm-by=" + settings.confirmBy());
+            }
+            case CAPTURE -> {
+                ArchiveAccess archive = settings.xmpp().archive();
+                args.add("--chatpipe.capture.xmpp-domain=" + settings.xmpp().domain());
+                args.add("--chatpipe.capture.archive.host=" + archive.host());
+                args.add("--chatpipe.capture.archive.port=" + archive.port());
+                args.add("--chatpipe.capture.archive.database=" + archive.database());
+                args.add("--chatpipe.capture.archive.user=" + archive.user());
+                args.add("--chatpipe.capture.archive.publication=" + archive.publication());
             }
         }
         return args;
@@ -120,6 +137,9 @@ public final class LocalStack implements AutoCloseable {
         if (service == Service.WORKER && settings.passwordKey() != null) {
             return Map.of("CHATPIPE_WORKER_PROVISIONING_PASSWORDKEY", settings.passwordKey());
         }
+        if (service == Service.CAPTURE) {
+            return Map.of("CHATPIPE_CAPTURE_ARCHIVE_PASSWORD", settings.xmpp().archive().password().get());
+        }
         if (service == Service.API && !settings.apiKeys().isEmpty()) {
             return Map.of("CHATPIPE_API_HISTORY_APIKEY", historyKey.secret());
         }
@@ -128,7 +148,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts Kafka, the XMPP server with its database (unless it runs already) and the services, each once it can
-     * start.
+     * start: capture before the worker, whose deliveries wait for the archive evidence capture writes.
      */
     public void start() {
         startKafka();
@@ -144,7 +164,10 @@ public final class LocalStack implements AutoCloseable {
         try {
             CompletableFuture.allOf(
                     CompletableFuture.runAsync(() -> startService(Service.API)),
-                    CompletableFuture.runAsync(() -> startService(Service.WORKER))).join();
+                    CompletableFuture.runAsync(() -> {
+                        startService(Service.CAPTURE);
+                        startService(Service.WORKER);
+                    })).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
@@ -227,6 +250,7 @@ public final class LocalStack implements AutoCloseable {
             case API -> ports.api();
             case HISTORY -> ports.history();
             case WORKER -> ports.worker();
+            case CAPTURE -> ports.capture();
         };
     }
 

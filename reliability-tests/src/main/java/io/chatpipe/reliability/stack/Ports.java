@@ -8,7 +8,7 @@ import java.util.List;
 
 /** The loopback ports of one stack. */
 public record Ports(int kafka, int kafkaController, int xmppClient, int xmppHttp, int postgres, int api, int history,
-        int worker) {
+        int worker, int capture) {
 
     /** The ports of this stack that something listens on already, as {@code name port} pairs. */
     public List<String> taken() {
@@ -21,6 +21,7 @@ public record Ports(int kafka, int kafkaController, int xmppClient, int xmppHttp
         check(taken, "api-service", api);
         check(taken, "history-service", history);
         check(taken, "xmpp-delivery-worker", worker);
+        check(taken, "xmpp-capture", capture);
         return taken;
     }
 

@@ -1,5 +1,8 @@
 package io.chatpipe.reliability.stack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -25,6 +28,20 @@ public final class PostgresScript {
     /** A clean fast shutdown. */
     public void stop() {
         script.run("stop", env());
+    }
+
+    /**
+     * The archive as xmpp-capture reads it, with the capture role's password from the secrets postgres-local
+     * made in its data directory on first start, as {@code ./chatpipe}'s start_capture reads it.
+     */
+    ArchiveAccess access() {
+        return new ArchiveAccess("127.0.0.1", port, "ejabberd", "chatpipe_capture", "chatpipe_archive", () -> {
+            try {
+                return Files.readString(script.dataDir().resolve("secrets/capture-password")).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no capture password in " + script.dataDir().resolve("secrets"), e);
+            }
+        });
     }
 
     /** What stack/ejabberd/ejabberd-local needs to find this cluster. */

@@ -1,11 +1,12 @@
 package io.chatpipe.reliability.stack;
 
-/** chatpipe's three services, by module. */
+/** chatpipe's services, by module. */
 public enum Service {
 
     API("api-service"),
     HISTORY("history-service"),
-    WORKER("xmpp-delivery-worker");
+    WORKER("xmpp-delivery-worker"),
+    CAPTURE("xmpp-capture");
 
     private final String module;
 

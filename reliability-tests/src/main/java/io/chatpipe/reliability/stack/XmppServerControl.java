@@ -18,6 +18,9 @@ public interface XmppServerControl {
     /** Stops the server; accounts and offline messages stay. */
     void stop();
 
+    /** Where xmpp-capture reads the server's message archive. */
+    ArchiveAccess archive();
+
     /** Starts the database the server keeps its data in (ejabberd's archive), before the server; none by default. */
     default void startStorage() {
     }

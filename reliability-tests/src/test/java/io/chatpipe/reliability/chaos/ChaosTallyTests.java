@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ChaosTallyTests {
 
     private final ChaosSettings settings = new ChaosSettings(6, 2, 1, 10, Duration.ofSeconds(1), Duration.ofSeconds(1),
-            List.of(), Duration.ofSeconds(1), "t1");
+            List.of(), Duration.ofSeconds(1), 10, "t1");
     /** Conversation 0: n0 n1 n2 accepted; conversation 1: n0 accepted, n1 not accepted, n2 accepted. */
     private final List<SentMessage> sent = List.of(
             sent(0, 0, true), sent(0, 1, true), sent(0, 2, true),
@@ -73,6 +73,62 @@ class ChaosTallyTests {
         ChaosReport.Copies copies = ChaosChecker.tally(settings, "test", Map.of(0, List.of(copy(0, 0), altered, copy(0, 2)),
                 1, List.of(copy(1, 0), copy(1, 2))), byId(), accepted(), false, new ArrayList<>());
         assertThat(copies.wrongContent()).isEqualTo(1);
+    }
+
+    @Test
+    void countsRepliesInHistoryOnceAndInOrderAsNothing() {
+        ChaosReport.Replies replies = tallyReplies(List.of(reply(0, 0), reply(0, 1), reply(1, 0)),
+                answer(0, 0), answer(0, 1), answer(1, 0));
+        assertThat(replies).isEqualTo(new ChaosReport.Replies(3, 3, 0, 0, 0, 0));
+    }
+
+    @Test
+    void countsARepliesMissingSecondOrEarlierCopyAsLostDuplicatedReordered() {
+        ChaosReport.Replies replies = tallyReplies(List.of(reply(0, 0), reply(0, 1), reply(0, 2), reply(1, 0)),
+                answer(0, 1), answer(0, 0), answer(0, 1), answer(1, 0));
+        assertThat(replies.lost()).as("k2 never came").isEqualTo(1);
+        assertThat(replies.duplicated()).as("k1 twice").isEqualTo(1);
+        assertThat(replies.reordered()).as("k0 after k1").isEqualTo(1);
+    }
+
+    @Test
+    void countsAReplyFromTheWrongUserAsMisplaced() {
+        var wrong = new ChaosChecker.Copy("x", settings.replyBody(0, 0), settings.sender(0), settings.recipient(0));
+        assertThat(ChaosChecker.tallyReplies(settings, List.of(reply(0, 0)), Map.of(0, List.of(wrong)),
+                new ArrayList<>()).misplaced()).isEqualTo(1);
+    }
+
+    @Test
+    void ordersEachRecipientsMessagesByArchiveIdSoThoseFetchedAfterAReconnectTakeTheirPlace() {
+        var live = new ReceivedStanza("r", "a", null, "s", "n0", 0, "1000", false);
+        var later = new ReceivedStanza("r", "c", null, "s", "n2", 1, "3000", false);
+        var caughtUp = new ReceivedStanza("r", "b", null, "s", "n1", 2, "2000", true);
+        List<ReceivedStanza> stanzas = List.of(live, later, caughtUp);
+        assertThat(stanzas.stream().sorted(ChaosChecker.archiveOrder(stanzas)).toList())
+                .containsExactly(live, caughtUp, later);
+        var noArchiveId = new ReceivedStanza("r", "d", null, "s", "n3", 3, null, false);
+        List<ReceivedStanza> mixed = List.of(caughtUp, noArchiveId, later, live);
+        assertThat(mixed.stream().sorted(ChaosChecker.archiveOrder(mixed)).toList())
+                .as("in arrival order where the server gave no archive id").containsExactly(live, later, caughtUp,
+                        noArchiveId);
+    }
+
+    private ChaosReport.Replies tallyReplies(List<SentReply> sent, ChaosChecker.Copy... inHistory) {
+        Map<Integer, List<ChaosChecker.Copy>> byConversation = new HashMap<>();
+        for (ChaosChecker.Copy copy : inHistory) {
+            byConversation.computeIfAbsent(settings.parseReply(copy.body())[0], c -> new ArrayList<>()).add(copy);
+        }
+        return ChaosChecker.tallyReplies(settings, sent, byConversation, new ArrayList<>());
+    }
+
+    private SentReply reply(int conversation, int k) {
+        return new SentReply(settings.recipient(conversation), conversation, k, settings.replyOriginId(conversation, k),
+                settings.replyBody(conversation, k));
+    }
+
+    private ChaosChecker.Copy answer(int conversation, int k) {
+        return new ChaosChecker.Copy("reply-" + conversation + "-" + k, settings.replyBody(conversation, k),
+                settings.recipient(conversation), settings.sender(conversation));
     }
 
     private ChaosReport.Copies tally(boolean copiesAllowed, ChaosChecker.Copy... copies) {

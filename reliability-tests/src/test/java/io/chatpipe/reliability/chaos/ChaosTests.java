@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The short version of {@code ./chatpipe chaos}, with the same driver and checker: 2,000 messages over 50
- * conversations while the api-service, the worker and the history-service are each killed -9 (real child
- * JVMs) and started again, the Kafka broker restarts and ejabberd stops for 30 s. Nothing accepted may be
- * lost, duplicated after de-duplication by message id, or reordered within its conversation.
+ * conversations while the api-service, the worker, the history-service and xmpp-capture are each killed -9
+ * (real child JVMs) and started again, the Kafka broker restarts and ejabberd stops for 30 s. The worker
+ * confirms deliveries by the recipients' archive rows that capture sees; the recipients' clients answer every
+ * 10th message with a receipt, a displayed marker and a reply. Nothing accepted may be lost, duplicated after
+ * de-duplication by message id, or reordered within its conversation, and every reply is in history once, in
+ * order.
  */
 @Order(3)
 class ChaosTests {
@@ -26,7 +29,7 @@ class ChaosTests {
     void nothingAcceptedIsLostDuplicatedOrReorderedWhileEachPartFailsInTurn() throws Exception {
         TestStack stack = TestStack.shared();
         var settings = new ChaosSettings(2000, 50, 10, 25, Duration.ofSeconds(120), Duration.ofSeconds(120),
-                List.of(Fault.values()), Duration.ofSeconds(30), ChaosRun.randomRunId());
+                List.of(Fault.values()), Duration.ofSeconds(30), 10, ChaosRun.randomRunId());
 
         ChaosReport report = ChaosRun.execute(stack.stack, settings, stack.corpusKey,
                 Path.of("target", "chaos-" + settings.runId()));
@@ -40,6 +43,10 @@ class ChaosTests {
         assertThat(report.history().duplicatesBeforeDedup()).as("second copies in history\n%s", report.toText()).isZero();
         assertThat(report.duplicatesAfterDedup()).as("duplicates after de-duplication\n%s", report.toText()).isZero();
         assertThat(report.reordered()).as("reordered\n%s", report.toText()).isZero();
+        assertThat(report.replies().sent()).as("replies sent").isPositive();
+        assertThat(report.replies().lost()).as("replies lost\n%s", report.toText()).isZero();
+        assertThat(report.replies().duplicated()).as("replies duplicated\n%s", report.toText()).isZero();
+        assertThat(report.replies().reordered()).as("replies reordered\n%s", report.toText()).isZero();
         assertThat(report.passed()).as(report.toText()).isTrue();
     }
 }
