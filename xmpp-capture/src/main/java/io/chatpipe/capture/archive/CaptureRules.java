@@ -85,18 +85,19 @@ public final class CaptureRules {
         } catch (InvalidIdException e) {
             return skip("invalid-user", e.getMessage());
         }
+        ConversationId conversation = ConversationId.between(sender, recipient);
+        if (stanza.deliveredId() != null) {
+            // chatpipe's own delivery: its recipient is chatpipe's, whether or not capture has read so yet
+            MessageId delivered = messageId(stanza.deliveredId());
+            return delivered == null ? skip("unreadable", "a delivery mark without a message id")
+                    : List.of(new Capture.Evidence(DeliveryAttempted.evidence(delivered, conversation,
+                            DeliveryAttempted.Outcome.STORED, row.archivedAt())));
+        }
         if (!known.test(recipient)) {
             return skip("unknown-recipient", "a user chatpipe does not know");
         }
-        ConversationId conversation = ConversationId.between(sender, recipient);
         var captured = new ArrayList<Capture>(2);
-        if (stanza.deliveredId() != null) {
-            MessageId delivered = messageId(stanza.deliveredId());
-            if (delivered != null) {
-                captured.add(new Capture.Evidence(DeliveryAttempted.evidence(delivered, conversation,
-                        DeliveryAttempted.Outcome.STORED, row.archivedAt())));
-            }
-        } else if (stanza.body() != null) {
+        if (stanza.body() != null) {
             captured.add(reply(row, stanza, from, sender, recipient));
         }
         for (ArchivedStanza.Reference reference : stanza.references()) {

@@ -101,6 +101,18 @@ class CaptureRulesTests {
     }
 
     @Test
+    void chatpipesOwnDeliveryIsEvidenceEvenBeforeCaptureHasReadThatItsRecipientIsOurs() {
+        MessageId id = MessageId.random();
+        var captured = rules.apply(row("newcomer", """
+                <message xmlns="jabber:client" from="alice@localhost" to="newcomer@localhost" type="chat" id="%1$s">\
+                <body>first words</body><delivery xmlns="urn:chatpipe:delivery:0" id="%1$s"/></message>"""
+                .formatted(id)));
+
+        assertThat(captured).singleElement().isInstanceOfSatisfying(Capture.Evidence.class,
+                evidence -> assertThat(evidence.evidence().messageId()).isEqualTo(id));
+    }
+
+    @Test
     void aUuidOriginIdFromAClientIsAReplyNotEvidence() {
         var captured = rules.apply(row("alice", """
                 <message xmlns="jabber:client" from="bob@localhost/conversations" to="alice@localhost" type="chat" \
