@@ -7,7 +7,9 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserProvisioned;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +49,11 @@ public final class Kafka implements AutoCloseable {
     /** Writes the accounts to chat.accounts as the api-service does on a first login, and waits for all. */
     public void register(List<AccountRegistered> accounts) {
         produce(Topics.ACCOUNTS, accounts, AccountRegistered::userId);
+    }
+
+    /** Writes the users to chat.users as the worker does once it has made their XMPP accounts, and waits for all. */
+    public void provision(List<UserProvisioned> users) {
+        produce(Topics.USERS, users, UserProvisioned::userId);
     }
 
     private <K, V> void produce(Topic<K, V> topic, List<V> values, Function<V, K> key) {
@@ -144,9 +151,55 @@ public final class Kafka implements AutoCloseable {
         return new Deliveries(consumer);
     }
 
+    /** A reader of chat.messages from its current end: what is accepted or captured from now on. */
+    public Messages messagesFromNow() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var consumer = new KafkaConsumer<>(config, Topics.MESSAGES.keys().deserializer(),
+                Topics.MESSAGES.values().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.MESSAGES.name()).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);   // resolve the end now, before anything is written
+        return new Messages(consumer);
+    }
+
     @Override
     public void close() {
         admin.close();
+    }
+
+    /** Messages as they are written to chat.messages, each with its record's timestamp (when it was written). */
+    public static final class Messages implements AutoCloseable {
+
+        private final KafkaConsumer<ConversationId, MessageAccepted> consumer;
+
+        Messages(KafkaConsumer<ConversationId, MessageAccepted> consumer) {
+            this.consumer = consumer;
+        }
+
+        /** The messages written since the last call, waiting up to {@code timeout} for some. */
+        public List<Written> poll(Duration timeout) {
+            var written = new java.util.ArrayList<Written>();
+            consumer.poll(timeout).forEach(record -> {
+                if (record.value() != null) {
+                    written.add(new Written(record.value(), Instant.ofEpochMilli(record.timestamp())));
+                }
+            });
+            return written;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+
+        /** A message and when its record was written. */
+        public record Written(MessageAccepted message, Instant at) {
+        }
     }
 
     /** Delivery outcomes as they are written. */
