@@ -141,8 +141,15 @@ class LoadGeneratorTests {
         assertThat(byName.get("drain").getFigures()).extracting(Figure::name).contains(
                 "worker confirming by sessions (before issue 34), drain received by the clients/s",
                 "worker drain confirming by archive, delivered/s");
-        // capture: every reply the XMPP users sent archived by ejabberd, and captured once, beside its lag timer
-        assertThat(byName.get("capture").getLoads()).hasSize(3)
+        // capture: a warm-up round, then the measured one: every reply the XMPP users sent archived by ejabberd, and
+        // captured once, beside capture's lag timer
+        assertThat(byName.get("capture").getLoads()).extracting(Load::name).satisfiesExactly(
+                warmUp -> assertThat(warmUp).isEqualTo("XMPP users' replies to chatpipe users, warming capture up, "
+                        + "sent by 2 Smack clients"),
+                flood -> assertThat(flood).isEqualTo("XMPP users' replies to chatpipe users, sent by 2 Smack clients"),
+                archived -> assertThat(archived).startsWith("ejabberd's archiving of the replies"),
+                captured -> assertThat(captured).startsWith("capture's writing of the replies"));
+        assertThat(byName.get("capture").getLoads())
                 .allSatisfy(load -> assertThat(load.items()).as(load.name()).isEqualTo(60));
         assertThat(byName.get("capture").getFigures()).singleElement().satisfies(figure -> {
             assertThat(figure.name()).isEqualTo("captured replies/s (capture's records on chat.messages)");
@@ -150,7 +157,8 @@ class LoadGeneratorTests {
         });
         assertThat(byName.get("capture").getNotes()).anySatisfy(note -> assertThat(note).matches(
                 "60 replies sent \\([0-9]+/s by the clients\\), 60 archived in the chatpipe users' archives, 60 captured "
-                        + "to chat.messages, 0 of them twice"));
+                        + "to chat.messages, 0 of them twice; in the warm-up round before it: 60 sent, 60 archived, "
+                        + "60 captured"));
         assertThat(byName.get("capture").getNotes()).anySatisfy(note -> assertThat(note)
                 .matches("capture's lag p99 \\(.*\\): ≤ [0-9.]+ ms; capture wrote its last reply -?[0-9]+ ms after "
                         + "ejabberd archived its last"));

@@ -51,8 +51,21 @@ public final class Kafka implements AutoCloseable {
         produce(Topics.ACCOUNTS, accounts, AccountRegistered::userId);
     }
 
-    /** Writes the users to chat.users as the worker does once it has made their XMPP accounts, and waits for all. */
-    public void provision(List<UserProvisioned> users) {
+    /**
+     * Writes the users to chat.users as the worker does once it has made their XMPP accounts, and waits for all;
+     * when no worker has run yet, the topic is made first as the worker declares it (4 partitions, compacted).
+     */
+    public void provision(List<UserProvisioned> users) throws ExecutionException, InterruptedException {
+        if (!admin.listTopics().names().get().contains(Topics.USERS.name())) {
+            try {
+                admin.createTopics(List.of(new NewTopic(Topics.USERS.name(), 4, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")))).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
         produce(Topics.USERS, users, UserProvisioned::userId);
     }
 
