@@ -56,16 +56,7 @@ public final class Kafka implements AutoCloseable {
      * when no worker has run yet, the topic is made first as the worker declares it (4 partitions, compacted).
      */
     public void provision(List<UserProvisioned> users) throws ExecutionException, InterruptedException {
-        if (!admin.listTopics().names().get().contains(Topics.USERS.name())) {
-            try {
-                admin.createTopics(List.of(new NewTopic(Topics.USERS.name(), 4, (short) 1)
-                        .configs(Map.of("cleanup.policy", "compact")))).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        }
+        ensureTopic(new NewTopic(Topics.USERS.name(), 4, (short) 1).configs(Map.of("cleanup.policy", "compact")));
         produce(Topics.USERS, users, UserProvisioned::userId);
     }
 
@@ -86,9 +77,13 @@ public final class Kafka implements AutoCloseable {
 
     /** Creates the topic when absent (the local broker creates none by itself). */
     public void ensureTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
-        if (!admin.listTopics().names().get().contains(topic)) {
+        ensureTopic(new NewTopic(topic, partitions, (short) 1));
+    }
+
+    private void ensureTopic(NewTopic topic) throws ExecutionException, InterruptedException {
+        if (!admin.listTopics().names().get().contains(topic.name())) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+                admin.createTopics(List.of(topic)).all().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -150,34 +145,27 @@ public final class Kafka implements AutoCloseable {
 
     /** A reader of chat.deliveries from its current end: the outcomes of what is delivered from now on. */
     public Deliveries deliveriesFromNow() {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        var consumer = new KafkaConsumer<>(config, Topics.DELIVERIES.keys().deserializer(),
-                Topics.DELIVERIES.values().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);   // resolve the end now, before anything is delivered
-        return new Deliveries(consumer);
+        return new Deliveries(fromNow(Topics.DELIVERIES));
     }
 
-    /** A reader of chat.messages from its current end: what is accepted or captured from now on. */
-    public Messages messagesFromNow() {
+    /** A consumer of every partition of {@code topic}, positioned at its end as of this call. */
+    private <K, V> KafkaConsumer<K, V> fromNow(Topic<K, V> topic) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        var consumer = new KafkaConsumer<>(config, Topics.MESSAGES.keys().deserializer(),
-                Topics.MESSAGES.values().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.MESSAGES.name()).stream()
+        var consumer = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);   // resolve the end now, before anything is written
-        return new Messages(consumer);
+        return consumer;
+    }
+
+    /** A reader of chat.messages from its current end: what is accepted or captured from now on. */
+    public Messages messagesFromNow() {
+        return new Messages(fromNow(Topics.MESSAGES));
     }
 
     @Override

@@ -114,9 +114,12 @@ public final class Drain implements Scenario {
             log.info("Drain 3/6: a backlog of {} messages for the running worker, history-service reading it "
                     + "alongside (not held to the aim)", count);
             Drained alongside = drain(bench, recipients, conversations, count, ALONGSIDE, () -> { });
-            Load withHistory = result.load(alongside.load("worker drain of a " + count
+            result.load(alongside.load("worker drain of a " + count
                     + "-message backlog, warm, history-service reading alongside"));
-            bench.measured().put("drainRate", withHistory.itemsPerSecond());
+            // the end-to-end scenario's "half the drain rate", as received by the clients: confirming by the archive,
+            // a backlog's ACCEPTED outcomes come late and together (at the tiny size within a millisecond, which made
+            // that rate 14,000 msg/s), so their span no longer tells how fast the backlog was delivered
+            bench.measured().put("drainRate", receipts.get(ALONGSIDE).rate());
 
             // the flood has ejabberd and the two cores to itself. The history-service reads every message of a
             // backlog too, exactly once, on the same cores (35-66% of a core while the worker drained, sampled):
