@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ./chatpipe bench}'s load generator. Started by the script against the stack it started, as
  * {@code java -jar load-generator.jar --api-url=... [--quick] [scenario...]}; it runs the scenarios (all by
- * default: ingest, drain, e2e, history, websocket) and writes the results into {@code --out}. With
+ * default: ingest, drain, e2e, history, websocket, capture) and writes the results into {@code --out}. With
  * {@code --gc-logs=DIR}, where the stack's JVMs write their GC logs, the end-to-end rounds say whose pauses fell in
  * each.
  */
@@ -58,11 +58,16 @@ public final class LoadGenerator {
                 URI.create(option(options, "api-url", "http://127.0.0.1:8080")),
                 URI.create(option(options, "history-url", "http://127.0.0.1:8081")),
                 URI.create(option(options, "worker-url", "http://127.0.0.1:8082")),
+                URI.create(option(options, "capture-url", "http://127.0.0.1:8083")),
                 option(options, "kafka", "127.0.0.1:9092"),
                 URI.create(option(options, "ejabberd-api", "http://127.0.0.1:5280/api")),
                 option(options, "xmpp-host", "127.0.0.1"),
                 Integer.parseInt(option(options, "xmpp-port", "5222")),
-                option(options, "xmpp-domain", "localhost"));
+                option(options, "xmpp-domain", "localhost"),
+                new Targets.Archive(option(options, "archive-host", "127.0.0.1"),
+                        Integer.parseInt(option(options, "archive-port", "5433")), "ejabberd", "chatpipe_capture",
+                        Path.of(option(options, "archive-password-file", ".data/postgres/secrets/capture-password"))),
+                options.containsKey("data-dir") ? Path.of(options.get("data-dir")) : null);
         Sizes sizes = options.containsKey("quick") ? Sizes.quick() : Sizes.standard();
         if (options.containsKey("history-messages")) {
             sizes = sizes.withHistoryMessages(Integer.parseInt(options.get("history-messages")));

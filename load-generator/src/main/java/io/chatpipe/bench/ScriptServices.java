@@ -26,7 +26,7 @@ final class ScriptServices implements Services {
             StandardCharsets.UTF_8);
     private final BufferedReader answers = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     private final int apiPort;
-    private boolean workerRunning;
+    private Confirmation workerRunning;
 
     /** @param apiPort the port ./chatpipe started the api-service on, which its command line names */
     ScriptServices(int apiPort) {
@@ -34,18 +34,21 @@ final class ScriptServices implements Services {
     }
 
     @Override
-    public synchronized void startWorker() {
-        if (!workerRunning) {
-            ask("start xmpp-delivery-worker");
-            workerRunning = true;
+    public synchronized void startWorker(Confirmation confirmBy) {
+        if (workerRunning != null && workerRunning != confirmBy) {
+            stopWorker();
+        }
+        if (workerRunning == null) {
+            ask("start xmpp-delivery-worker " + confirmBy.value());
+            workerRunning = confirmBy;
         }
     }
 
     @Override
     public synchronized void stopWorker() {
-        if (workerRunning) {
+        if (workerRunning != null) {
             ask("stop xmpp-delivery-worker");
-            workerRunning = false;
+            workerRunning = null;
         }
     }
 

@@ -14,7 +14,7 @@ public interface Services {
     static Services none() {
         return new Services() {
             @Override
-            public void startWorker() {
+            public void startWorker(Confirmation confirmBy) {
                 throw new IllegalStateException("no control of the services: run through ./chatpipe bench");
             }
 
@@ -35,7 +35,13 @@ public interface Services {
         };
     }
 
-    void startWorker();
+    /** Starts the worker as {@code ./chatpipe run} does: confirming each delivery by its recipient's archive row. */
+    default void startWorker() {
+        startWorker(Confirmation.ARCHIVE);
+    }
+
+    /** Starts the worker with {@code chatpipe.worker.ejabberd.confirm-by} set to {@code confirmBy}. */
+    void startWorker(Confirmation confirmBy);
 
     void stopWorker();
 
@@ -56,5 +62,19 @@ public interface Services {
      */
     default Optional<ProcessHandle> apiService() {
         return Optional.empty();
+    }
+
+    /**
+     * What makes the worker count a message delivered ({@code chatpipe.worker.ejabberd.confirm-by}): the
+     * recipient's archive row, as capture reports it, or (as before issue 34) the recipient's sessions having
+     * handled it.
+     */
+    enum Confirmation {
+        ARCHIVE, SESSIONS;
+
+        /** The property's value. */
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 }

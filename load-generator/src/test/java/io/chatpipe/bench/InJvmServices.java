@@ -1,12 +1,28 @@
 package io.chatpipe.bench;
 
+import io.chatpipe.capture.CaptureApplication;
+import io.chatpipe.events.Topics;
 import io.chatpipe.history.HistoryServiceApplication;
+import io.chatpipe.testsupport.Postgres;
+import io.chatpipe.testsupport.ServiceProcess;
+import io.chatpipe.testsupport.TopicRecords;
 import io.chatpipe.worker.DeliveryWorkerApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** The worker and history-service as the smoke test runs them: Spring applications in this JVM. */
+/**
+ * The worker and history-service as the smoke test runs them: Spring applications in this JVM; and capture, as
+ * {@code ./chatpipe bench} runs it, in a JVM of its own (its change data capture engine keeps threads and a
+ * replication connection of its own).
+ */
 final class InJvmServices implements Services, AutoCloseable {
 
     private final String kafka;
@@ -16,6 +32,8 @@ final class InJvmServices implements Services, AutoCloseable {
     private final int workerPort;
     private final Path historyState;
     private ConfigurableApplicationContext worker;
+    private Confirmation workerConfirmation;
+    private ServiceProcess capture;
     private ConfigurableApplicationContext history;
 
     InJvmServices(String kafka, String xmppDomain, String ejabberdApi, int historyPort, int workerPort,
@@ -36,11 +54,16 @@ final class InJvmServices implements Services, AutoCloseable {
     }
 
     @Override
-    public synchronized void startWorker() {
+    public synchronized void startWorker(Confirmation confirmBy) {
+        if (worker != null && workerConfirmation != confirmBy) {
+            stopWorker();
+        }
         if (worker == null) {
             worker = DeliveryWorkerApplication.application().run("--server.port=" + workerPort,
                     "--spring.kafka.bootstrap-servers=" + kafka, "--chatpipe.worker.xmpp-domain=" + xmppDomain,
-                    "--chatpipe.worker.ejabberd.api-url=" + ejabberdApi);
+                    "--chatpipe.worker.ejabberd.api-url=" + ejabberdApi,
+                    "--chatpipe.worker.ejabberd.confirm-by=" + confirmBy.value());
+            workerConfirmation = confirmBy;
         }
     }
 
@@ -60,6 +83,35 @@ final class InJvmServices implements Services, AutoCloseable {
         }
     }
 
+    /** Starts capture on {@code port}, reading {@code archive}; returns once its health is UP. */
+    synchronized void startCapture(int port, Postgres archive, Path output) throws Exception {
+        TopicRecords.create(Topics.MESSAGES, Topics.DELIVERIES, Topics.READS, Topics.USERS, Topics.ACCOUNTS);
+        capture = ServiceProcess.start(CaptureApplication.class, output,
+                Map.of("CHATPIPE_CAPTURE_ARCHIVE_PASSWORD", archive.capturePassword()),
+                "--server.port=" + port, "--spring.kafka.bootstrap-servers=" + kafka,
+                "--chatpipe.capture.xmpp-domain=" + xmppDomain,
+                "--chatpipe.capture.archive.host=" + archive.host(),
+                "--chatpipe.capture.archive.port=" + archive.port(),
+                "--chatpipe.capture.archive.database=" + archive.database(),
+                "--chatpipe.capture.archive.user=" + archive.captureUser(),
+                "--chatpipe.capture.archive.publication=" + archive.publication());
+        var http = HttpClient.newHttpClient();
+        var health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline && capture.alive()) {
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"UP\"")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("capture did not become healthy; its output ends with: "
+                + capture.outputTail());
+    }
+
     /** The test runs the api-service in this JVM. */
     @Override
     public Optional<ProcessHandle> apiService() {
@@ -70,5 +122,12 @@ final class InJvmServices implements Services, AutoCloseable {
     public synchronized void close() {
         stopWorker();
         stopHistory();
+        if (capture != null) {
+            try {
+                capture.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

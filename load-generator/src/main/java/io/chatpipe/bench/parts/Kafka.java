@@ -7,7 +7,9 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserProvisioned;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +51,15 @@ public final class Kafka implements AutoCloseable {
         produce(Topics.ACCOUNTS, accounts, AccountRegistered::userId);
     }
 
+    /**
+     * Writes the users to chat.users as the worker does once it has made their XMPP accounts, and waits for all;
+     * when no worker has run yet, the topic is made first as the worker declares it (4 partitions, compacted).
+     */
+    public void provision(List<UserProvisioned> users) throws ExecutionException, InterruptedException {
+        ensureTopic(new NewTopic(Topics.USERS.name(), 4, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        produce(Topics.USERS, users, UserProvisioned::userId);
+    }
+
     private <K, V> void produce(Topic<K, V> topic, List<V> values, Function<V, K> key) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -66,9 +77,13 @@ public final class Kafka implements AutoCloseable {
 
     /** Creates the topic when absent (the local broker creates none by itself). */
     public void ensureTopic(String topic, int partitions) throws ExecutionException, InterruptedException {
-        if (!admin.listTopics().names().get().contains(topic)) {
+        ensureTopic(new NewTopic(topic, partitions, (short) 1));
+    }
+
+    private void ensureTopic(NewTopic topic) throws ExecutionException, InterruptedException {
+        if (!admin.listTopics().names().get().contains(topic.name())) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+                admin.createTopics(List.of(topic)).all().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -130,23 +145,62 @@ public final class Kafka implements AutoCloseable {
 
     /** A reader of chat.deliveries from its current end: the outcomes of what is delivered from now on. */
     public Deliveries deliveriesFromNow() {
+        return new Deliveries(fromNow(Topics.DELIVERIES));
+    }
+
+    /** A consumer of every partition of {@code topic}, positioned at its end as of this call. */
+    private <K, V> KafkaConsumer<K, V> fromNow(Topic<K, V> topic) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        var consumer = new KafkaConsumer<>(config, Topics.DELIVERIES.keys().deserializer(),
-                Topics.DELIVERIES.values().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES.name()).stream()
+        var consumer = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);   // resolve the end now, before anything is delivered
-        return new Deliveries(consumer);
+        partitions.forEach(consumer::position);   // resolve the end now, before anything is written
+        return consumer;
+    }
+
+    /** A reader of chat.messages from its current end: what is accepted or captured from now on. */
+    public Messages messagesFromNow() {
+        return new Messages(fromNow(Topics.MESSAGES));
     }
 
     @Override
     public void close() {
         admin.close();
+    }
+
+    /** Messages as they are written to chat.messages, each with its record's timestamp (when it was written). */
+    public static final class Messages implements AutoCloseable {
+
+        private final KafkaConsumer<ConversationId, MessageAccepted> consumer;
+
+        Messages(KafkaConsumer<ConversationId, MessageAccepted> consumer) {
+            this.consumer = consumer;
+        }
+
+        /** The messages written since the last call, waiting up to {@code timeout} for some. */
+        public List<Written> poll(Duration timeout) {
+            var written = new java.util.ArrayList<Written>();
+            consumer.poll(timeout).forEach(record -> {
+                if (record.value() != null) {
+                    written.add(new Written(record.value(), Instant.ofEpochMilli(record.timestamp())));
+                }
+            });
+            return written;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+
+        /** A message and when its record was written. */
+        public record Written(MessageAccepted message, Instant at) {
+        }
     }
 
     /** Delivery outcomes as they are written. */

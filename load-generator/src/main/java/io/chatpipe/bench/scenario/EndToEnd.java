@@ -7,7 +7,7 @@ import io.chatpipe.bench.measure.GcPauses;
 import io.chatpipe.bench.measure.Load;
 import io.chatpipe.bench.measure.Progress;
 import io.chatpipe.bench.parts.Http;
-import io.chatpipe.bench.parts.WorkerLag;
+import io.chatpipe.bench.parts.LagTimer;
 import io.chatpipe.bench.parts.XmppClients;
 import io.chatpipe.bench.report.Figure;
 import io.chatpipe.bench.report.ScenarioResult;
@@ -121,7 +121,7 @@ public final class EndToEnd implements Scenario {
         private final URI messages;
         /** Where a received message goes, by the first word of its body. */
         private final Map<String, IntConsumer> routes;
-        private final WorkerLag workerLag;
+        private final LagTimer workerLag;
         private int measurements;
 
         Run(BenchContext bench, Drain.Conversations conversations, URI messages, Map<String, IntConsumer> routes) {
@@ -129,7 +129,7 @@ public final class EndToEnd implements Scenario {
             this.conversations = conversations;
             this.messages = messages;
             this.routes = routes;
-            this.workerLag = new WorkerLag(bench.http(), bench.targets().worker());
+            this.workerLag = LagTimer.worker(bench.http(), bench.targets().worker());
         }
 
         /** A closed loop of {@code inFlight} callers, each posting its next message once its last one arrived. */
@@ -185,7 +185,7 @@ public final class EndToEnd implements Scenario {
                 Arrivals e2e = new Arrivals();
                 Arrivals c2c = new Arrivals();
                 long start = System.currentTimeMillis();
-                WorkerLag.Snapshot lagBefore = workerLag.read();
+                LagTimer.Snapshot lagBefore = workerLag.read();
                 double e2eP99 = viaChatpipe(result, e2e, rate, count, seconds, suffix + of).p99Ms();
                 OptionalDouble lagP99 = workerLag.read().percentileSince(lagBefore, 99);
                 lags.add(named + ": " + (lagP99.isPresent() ? String.format("≤ %.1f ms", lagP99.getAsDouble())

@@ -9,35 +9,56 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The worker's own timer of each message, from its acceptance by the api-service to its first handing to the XMPP
- * server ({@code chatpipe.worker.delivery.lag}, a histogram on the worker's {@code /actuator/prometheus}). Read
- * before and after a round, it splits the round's end-to-end latency in two: up to the worker's call to ejabberd
- * (the api-service, Kafka, the worker), and the rest (ejabberd, the client).
+ * A service's own lag timer, a histogram on its {@code /actuator/prometheus}, read before and after a load: the
+ * worker's {@code chatpipe.worker.delivery.lag}, from a message's acceptance by the api-service to its first handing
+ * to the XMPP server (it splits a round's end-to-end latency in two: up to the worker's call to ejabberd, and the
+ * rest), and capture's {@code chatpipe.capture.lag}, from ejabberd's archiving of a row to capture's handling of it.
  */
-public final class WorkerLag {
+public final class LagTimer {
 
-    private static final Pattern BUCKET = Pattern.compile(
-            "^chatpipe_worker_delivery_lag_seconds_bucket\\{le=\"([^\"]+)\"} (\\S+)$", Pattern.MULTILINE);
+    /** The worker's timer, by its Prometheus name. */
+    public static final String WORKER = "chatpipe_worker_delivery_lag_seconds";
+
+    /** Capture's timer, by its Prometheus name. */
+    public static final String CAPTURE = "chatpipe_capture_lag_seconds";
 
     private final Http http;
     private final URI prometheus;
+    private final String metric;
 
-    public WorkerLag(Http http, URI worker) {
+    private LagTimer(Http http, URI service, String metric) {
         this.http = http;
-        this.prometheus = worker.resolve("/actuator/prometheus");
+        this.prometheus = service.resolve("/actuator/prometheus");
+        this.metric = metric;
+    }
+
+    /** The worker's delivery lag, at the worker's base URL. */
+    public static LagTimer worker(Http http, URI worker) {
+        return new LagTimer(http, worker, WORKER);
+    }
+
+    /** Capture's lag behind ejabberd's archive, at capture's base URL. */
+    public static LagTimer capture(Http http, URI capture) {
+        return new LagTimer(http, capture, CAPTURE);
     }
 
     /** The histogram now: the count of lags up to each bucket's upper bound. */
     public Snapshot read() throws IOException {
-        return Snapshot.parse(Http.expect(http.get(prometheus), 200).body());
+        return Snapshot.parse(metric, Http.expect(http.get(prometheus), 200).body());
     }
 
     /** Cumulative counts by each bucket's upper bound in seconds, as Prometheus publishes a histogram. */
     public record Snapshot(Map<Double, Long> counts) {
 
+        /** The worker's histogram in a Prometheus text. */
         static Snapshot parse(String prometheusText) {
+            return parse(WORKER, prometheusText);
+        }
+
+        static Snapshot parse(String metric, String prometheusText) {
             var counts = new TreeMap<Double, Long>();
-            Matcher bucket = BUCKET.matcher(prometheusText);
+            Matcher bucket = Pattern.compile("^" + Pattern.quote(metric) + "_bucket\\{le=\"([^\"]+)\"} (\\S+)$",
+                    Pattern.MULTILINE).matcher(prometheusText);
             while (bucket.find()) {
                 double le = "+Inf".equals(bucket.group(1)) ? Double.POSITIVE_INFINITY
                         : Double.parseDouble(bucket.group(1));
