@@ -212,13 +212,24 @@ final class CorpusRun {
         }
     }
 
-    /** A fresh one-use token for the corpus's WebSocket user. */
+    /**
+     * A fresh one-use token for the corpus's WebSocket user. The cases log in many at once, more than the service
+     * hashes passwords at a time: a 503 with Retry-After is asked again after it, as a client should, for a while.
+     */
     String login() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.stack.url(Service.API)
-                            + "/api/v1/sessions")).timeout(TIMEOUT).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.obj("username", Json.str(WsCorpus.USER),
-                            "password", Json.str(WS_PASSWORD)))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            long giveUp = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            do {
+                response = http.send(HttpRequest.newBuilder(URI.create(stack.stack.url(Service.API)
+                                + "/api/v1/sessions")).timeout(TIMEOUT).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.obj("username", Json.str(WsCorpus.USER),
+                                "password", Json.str(WS_PASSWORD)))).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 503 && System.nanoTime() < giveUp) {
+                    Thread.sleep(Duration.ofSeconds(
+                            Long.parseLong(response.headers().firstValue("Retry-After").orElse("1"))));
+                }
+            } while (response.statusCode() == 503 && System.nanoTime() < giveUp);
             if (response.statusCode() != 201) {
                 throw new IllegalStateException("login as " + WsCorpus.USER + ": " + response.statusCode() + " "
                         + response.body());
