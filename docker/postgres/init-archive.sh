@@ -23,6 +23,8 @@ SQL
   cat <<'SQL'
 GRANT SELECT ON public.archive TO chatpipe_capture;
 CREATE PUBLICATION chatpipe_archive FOR TABLE public.archive WITH (publish = 'insert');
+-- capture's slot, made with the archive: what is archived before capture first connects waits in it
+SELECT pg_create_logical_replication_slot('chatpipe_capture', 'pgoutput');
 SQL
 } | psql -X -q -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname ejabberd >/dev/null
 
