@@ -8,10 +8,10 @@ import io.chatpipe.events.MessageId;
 import io.chatpipe.events.ReadHorizonMoved;
 import io.chatpipe.events.UserId;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * What an archive row becomes. ejabberd and Prosody keep one row per archive owner, so a message between two
@@ -39,13 +39,23 @@ public final class CaptureRules {
 
     private final String domain;
 
-    private final Predicate<UserId> known;
+    private final Users known;
+
+    /** chatpipe's users, as capture knows them. */
+    public interface Users {
+
+        /**
+         * Whether a user is one of chatpipe's (provisioned, or with a chat account), as far as everything written
+         * about users before {@code archivedAt}, the time of the row that asks, tells.
+         */
+        boolean knows(UserId user, Instant archivedAt);
+    }
 
     /**
      * @param domain the XMPP domain chatpipe's users live on
-     * @param known  whether a user is one of chatpipe's (provisioned, or with a chat account)
+     * @param known  chatpipe's users
      */
-    public CaptureRules(String domain, Predicate<UserId> known) {
+    public CaptureRules(String domain, Users known) {
         this.domain = domain;
         this.known = known;
     }
@@ -93,7 +103,7 @@ public final class CaptureRules {
                     : List.of(new Capture.Evidence(DeliveryAttempted.evidence(delivered, conversation,
                             DeliveryAttempted.Outcome.STORED, row.archivedAt())));
         }
-        if (!known.test(recipient)) {
+        if (!known.knows(recipient, row.archivedAt())) {
             return skip("unknown-recipient", "a user chatpipe does not know");
         }
         var captured = new ArrayList<Capture>(2);

@@ -1,14 +1,15 @@
 package io.chatpipe.capture.users;
 
+import io.chatpipe.capture.archive.CaptureRules;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,11 +28,12 @@ import org.springframework.stereotype.Component;
  * users of the same XMPP server: the keys of the compacted topics {@code chat.users} (provisioned by the
  * worker) and {@code chat.accounts} (chat accounts), read from the beginning and followed.
  *
- * <p>{@link #test} answers from what has been read, and before it says no it reads up to the topics' ends
- * as of the question: a user provisioned a moment before their first reply is known.
+ * <p>{@link #knows} answers from what has been read, and before it says no it reads up to the topics' ends,
+ * unless it already has since the row was archived: a user provisioned a moment before their first reply is
+ * known, and a flood of rows to users nobody provisioned costs one look at the topics' ends a second at most.
  */
 @Component
-public class KnownUsers implements Predicate<UserId>, SmartLifecycle {
+public class KnownUsers implements CaptureRules.Users, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KnownUsers.class);
 
@@ -63,17 +65,28 @@ public class KnownUsers implements Predicate<UserId>, SmartLifecycle {
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** Allowance for the XMPP server's clock against this one's, in comparing a row's time with a catch-up's. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(1);
+
+    /** When the last catch-up began: everything written to the topics before then has been read. */
+    private volatile Instant caughtUpAsOf = Instant.EPOCH;
+
     @Override
-    public boolean test(UserId user) {
+    public boolean knows(UserId user, Instant archivedAt) {
         if (users.contains(user.value())) {
             return true;
         }
-        awaitCaughtUp(Duration.ofSeconds(10));
+        if (archivedAt.plus(CLOCK_SKEW).isAfter(caughtUpAsOf)) {
+            Instant began = Instant.now();
+            if (awaitCaughtUp(Duration.ofSeconds(10))) {
+                caughtUpAsOf = began;
+            }
+        }
         return users.contains(user.value());
     }
 
-    /** Waits until every record written before this call has been read, or the timeout passes. */
-    void awaitCaughtUp(Duration timeout) {
+    /** Waits until every record written before this call has been read (true), or the timeout passes. */
+    boolean awaitCaughtUp(Duration timeout) {
         Map<TopicPartition, Long> ends;
         synchronized (consumer) {
             assignNewPartitions();
@@ -85,16 +98,17 @@ public class KnownUsers implements Predicate<UserId>, SmartLifecycle {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     log.warn("Known users: not caught up with {} within {}", TOPICS, timeout);
-                    return;
+                    return false;
                 }
                 try {
                     progress.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
             }
         }
+        return reached(ends);
     }
 
     private boolean reached(Map<TopicPartition, Long> ends) {

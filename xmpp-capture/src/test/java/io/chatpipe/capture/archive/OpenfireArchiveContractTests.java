@@ -40,7 +40,7 @@ class OpenfireArchiveContractTests {
     private static final long SENT = 1_796_000_000_123L;
 
     private final CaptureRules rules = new CaptureRules("localhost",
-            Set.of(UserId.of("alice"), UserId.of("bob"))::contains);
+            (user, archivedAt) -> Set.of(UserId.of("alice"), UserId.of("bob")).contains(user));
 
     @Test
     void aReplyFromAnXmppUserIsAMessageToTheRecipientSentWhenOpenfireArchivedIt() {
