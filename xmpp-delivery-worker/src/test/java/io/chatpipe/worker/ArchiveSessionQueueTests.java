@@ -12,6 +12,7 @@ import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.Ejabberd;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.TopicRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -72,7 +73,7 @@ class ArchiveSessionQueueTests {
                 RunningWorker.publishAll(backlog);
                 // the session handles (and archives) what its socket takes, then blocks: the rest waits in its
                 // queue, unarchived, and the worker finds those without evidence after the patience
-                TopicReader.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
+                TopicRecords.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
                         found -> found.stream().anyMatch(r -> r.value().outcome() == Outcome.RETRYING),
                         Duration.ofSeconds(120));
                 storedBeforeTheStop = rowsPerMessage(ejabberd, recipient, expected);
@@ -82,7 +83,7 @@ class ArchiveSessionQueueTests {
             } finally {
                 ejabberd.start();
             }
-            var outcomes = TopicReader.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
+            var outcomes = TopicRecords.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
                     found -> accepted(found).size() == MESSAGES, Duration.ofSeconds(180));
             sentAgain = worker.context.getBean(MeterRegistry.class).get("chatpipe.worker.evidence.missing")
                     .counter().count();

@@ -10,6 +10,7 @@ import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
+import io.chatpipe.testsupport.TopicRecords;
 import io.chatpipe.testsupport.XmppTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -140,7 +141,7 @@ class DeliveryWorkerTests {
                     .containsExactly(answer.messageId().toString());
         }
         TopicReader.awaitOne(Topics.DELIVERIES, r -> r.value().messageId().equals(answer.messageId()));
-        assertThat(TopicReader.readAll(Topics.DELIVERIES, r -> r.value().messageId().equals(captured.messageId())))
+        assertThat(TopicRecords.readAll(Topics.DELIVERIES, r -> r.value().messageId().equals(captured.messageId())))
                 .as("no outcome for a message that was never the worker's to deliver").isEmpty();
     }
 

@@ -8,6 +8,7 @@ import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
+import io.chatpipe.testsupport.TopicRecords;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +30,7 @@ class ProvisioningTests {
         }
 
         // provisioning happens before delivery: by now every record about them is written
-        List<UserProvisioned> records = TopicReader.readAll(Topics.USERS,
+        List<UserProvisioned> records = TopicRecords.readAll(Topics.USERS,
                 r -> r.key().equals(sender) || r.key().equals(recipient)).stream().map(ConsumerRecord::value).toList();
         assertThat(records).hasSize(2).allMatch(UserProvisioned::created);
     }

@@ -10,6 +10,7 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
+import io.chatpipe.testsupport.TopicRecords;
 import io.chatpipe.testsupport.XmppTestClient;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +47,7 @@ class RetryTests {
         worker.ejabberd.stop();
         try {
             RunningWorker.publish(Topics.MESSAGES, null, message.conversationId(), message);
-            List<DeliveryAttempted> retrying = TopicReader.await(Topics.DELIVERIES,
+            List<DeliveryAttempted> retrying = TopicRecords.await(Topics.DELIVERIES,
                     r -> r.value().messageId().equals(message.messageId()), found -> found.size() >= 2,
                     DELIVERY_TIMEOUT).stream().map(ConsumerRecord::value).toList();
             assertThat(retrying).extracting(DeliveryAttempted::outcome).containsOnly(Outcome.RETRYING);
@@ -56,7 +57,7 @@ class RetryTests {
             worker.ejabberd.start();
         }
 
-        List<DeliveryAttempted> outcomes = TopicReader.await(Topics.DELIVERIES,
+        List<DeliveryAttempted> outcomes = TopicRecords.await(Topics.DELIVERIES,
                 r -> r.value().messageId().equals(message.messageId()),
                 found -> !found.isEmpty() && found.getLast().value().outcome() != Outcome.RETRYING, DELIVERY_TIMEOUT)
                 .stream().map(ConsumerRecord::value).toList();

@@ -11,6 +11,7 @@ import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.Ejabberd;
+import io.chatpipe.testsupport.TopicRecords;
 import io.chatpipe.testsupport.XmppTestClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +77,7 @@ class SessionQueueTests {
                     RunningWorker.passwordOf(recipient))) {
                 RunningWorker.publishAll(backlog);
                 // the old worker calls them all delivered at once; a careful one finds a message unconfirmed
-                var outcomes = TopicReader.await(
+                var outcomes = TopicRecords.await(
                         Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
                         found -> accepted(found).size() == MESSAGES
                                 || found.stream().anyMatch(r -> r.value().outcome() == Outcome.RETRYING),
@@ -87,7 +88,7 @@ class SessionQueueTests {
             } finally {
                 ejabberd.start();
             }
-            TopicReader.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
+            TopicRecords.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
                     found -> accepted(found).size() == MESSAGES, Duration.ofSeconds(120));
         }
 
@@ -146,7 +147,7 @@ class SessionQueueTests {
                     RunningWorker.passwordOf(recipient))) {
                 RunningWorker.publishAll(backlog);
                 // the stalled session handles a few and archives them; the rest wait in its queue, rowless
-                TopicReader.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
+                TopicRecords.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
                         found -> found.stream().anyMatch(r -> r.value().outcome() == Outcome.RETRYING),
                         Duration.ofSeconds(120));
                 inTheArchiveBeforeTheStop = capture.stored.stream().filter(expected::contains).collect(Collectors.toSet());
@@ -155,11 +156,11 @@ class SessionQueueTests {
             } finally {
                 ejabberd.start();
             }
-            TopicReader.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
+            TopicRecords.await(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()),
                     found -> accepted(found).size() == MESSAGES, Duration.ofSeconds(120));
         }
 
-        var outcomes = TopicReader.readAll(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()));
+        var outcomes = TopicRecords.readAll(Topics.DELIVERIES, r -> ids.contains(r.value().messageId()));
         Set<String> sentAgain = outcomes.stream().filter(r -> r.value().outcome() == Outcome.RETRYING)
                 .map(r -> r.value().messageId().toString()).collect(Collectors.toSet());
         log.info("{} of {} sent again for want of a row", sentAgain.size(), MESSAGES);

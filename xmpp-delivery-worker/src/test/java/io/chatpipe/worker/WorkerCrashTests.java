@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.Topics;
 import io.chatpipe.testsupport.ServiceProcess;
+import io.chatpipe.testsupport.TopicRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,13 +44,13 @@ class WorkerCrashTests {
         try (var first = ServiceProcess.start(DeliveryWorkerApplication.class, output,
                 RunningWorker.arguments(QUICK_GROUP))) {
             try {
-                TopicReader.await(Topics.DELIVERIES, acceptedOurs, found -> found.size() >= 150, Duration.ofSeconds(90));
+                TopicRecords.await(Topics.DELIVERIES, acceptedOurs, found -> found.size() >= 150, Duration.ofSeconds(90));
             } catch (AssertionError e) {
                 throw new AssertionError("the first worker (" + (first.alive() ? "running" : "exited")
                         + ") did not deliver; its output ends with: " + first.outputTail(), e);
             }
             first.kill();
-            acceptedBeforeKill = distinct(TopicReader.readAll(Topics.DELIVERIES, acceptedOurs));
+            acceptedBeforeKill = distinct(TopicRecords.readAll(Topics.DELIVERIES, acceptedOurs));
         } finally {
             log.info("The killed worker's output is in {}", output);
         }
@@ -57,7 +58,7 @@ class WorkerCrashTests {
         assertThat(acceptedBeforeKill).as("killed mid-stream").isLessThan(ids.size());
 
         try (var second = RunningWorker.start(QUICK_GROUP)) {
-            TopicReader.await(Topics.DELIVERIES, acceptedOurs, found -> distinct(found) == ids.size(), Duration.ofSeconds(120));
+            TopicRecords.await(Topics.DELIVERIES, acceptedOurs, found -> distinct(found) == ids.size(), Duration.ofSeconds(120));
         }
         int duplicates = backlog.assertEveryMessageArrivedInOrder(RunningWorker.ejabberd(), Duration.ofSeconds(60));
         log.info("{} messages arrived twice: delivered by the killed worker after its last commit", duplicates);
