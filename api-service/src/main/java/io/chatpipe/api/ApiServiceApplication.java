@@ -1,13 +1,16 @@
 package io.chatpipe.api;
 
+import io.chatpipe.kafka.KafkaReadiness;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 /** The api-service: takes chat messages over REST and writes them to Kafka. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@Import(KafkaReadiness.class)
 public class ApiServiceApplication {
 
     /** The service as the run command and the end-to-end test start it: configured by api-service.yml. */

@@ -1,6 +1,6 @@
 package io.chatpipe.api.account;
 
-import io.chatpipe.api.live.TopicFollower;
+import io.chatpipe.kafka.TopicFollower;
 import io.chatpipe.events.AccountRegistered;
 import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;

@@ -1,7 +1,7 @@
 package io.chatpipe.api.account;
 
 import io.chatpipe.api.config.ApiProperties;
-import io.chatpipe.api.live.KafkaTail;
+import io.chatpipe.kafka.TopicReplica;
 import io.chatpipe.events.AccountRegistered;
 import io.chatpipe.events.ChatEvent;
 import io.chatpipe.events.InvalidIdException;
@@ -62,7 +62,7 @@ public class Accounts {
     }
 
     private final AccountBook book;
-    private final KafkaTail tail;
+    private final TopicReplica tail;
     private final KafkaTemplate<UserId, ChatEvent> template;
     private final Duration timeout;
     private final PasswordEncoder passwords = new DelegatingPasswordEncoder("bcrypt",
@@ -73,7 +73,7 @@ public class Accounts {
     private final Duration busyRetryAfter;
     private final Map<Door, DoorCounters> counters = new EnumMap<>(Door.class);
 
-    Accounts(AccountBook book, KafkaTail tail, KafkaTemplate<UserId, ChatEvent> template, ApiProperties properties,
+    Accounts(AccountBook book, TopicReplica tail, KafkaTemplate<UserId, ChatEvent> template, ApiProperties properties,
             MeterRegistry meters) {
         this.book = book;
         this.tail = tail;

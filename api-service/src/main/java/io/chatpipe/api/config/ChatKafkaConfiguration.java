@@ -1,5 +1,6 @@
 package io.chatpipe.api.config;
 
+import io.chatpipe.kafka.DurableProducer;
 import io.chatpipe.events.ChatEvent;
 import io.chatpipe.events.JsonSerde;
 import io.chatpipe.events.Topics;
@@ -55,7 +56,7 @@ class ChatKafkaConfiguration {
     KafkaTemplate<UserId, ChatEvent> chatEventTemplate(KafkaProperties kafka, KafkaConnectionDetails connection,
             ApiProperties properties) {
         // a login or a contact change waits for its event's acknowledgement, as a message's request does
-        Map<String, Object> config = KafkaConfiguration.durableProducer(kafka, connection,
+        Map<String, Object> config = DurableProducer.config(kafka, connection,
                 properties.publish().maxBlock(), properties.chat().requestTimeout());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, config.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "api-service")
                 + "-chat");

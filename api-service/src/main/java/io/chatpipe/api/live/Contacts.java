@@ -1,5 +1,6 @@
 package io.chatpipe.api.live;
 
+import io.chatpipe.kafka.TopicReplica;
 import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.ChatEvent;
 import io.chatpipe.events.ContactChanged;
@@ -23,11 +24,11 @@ public class Contacts {
 
     private final KafkaTemplate<UserId, ChatEvent> template;
     private final ContactBook book;
-    private final KafkaTail tail;
+    private final TopicReplica tail;
     private final Duration timeout;
     private final Clock clock = Clock.systemUTC();
 
-    Contacts(KafkaTemplate<UserId, ChatEvent> template, ContactBook book, KafkaTail tail, ApiProperties properties) {
+    Contacts(KafkaTemplate<UserId, ChatEvent> template, ContactBook book, TopicReplica tail, ApiProperties properties) {
         this.template = template;
         this.book = book;
         this.tail = tail;

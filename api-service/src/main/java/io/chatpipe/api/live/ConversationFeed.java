@@ -1,5 +1,6 @@
 package io.chatpipe.api.live;
 
+import io.chatpipe.kafka.TopicFollower;
 import io.chatpipe.api.websocket.SessionRegistry;
 import io.chatpipe.events.ConversationId;
 

@@ -4,24 +4,14 @@ import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.JsonSerde;
 import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.Topic;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -30,15 +20,17 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.ProducerListener;
 
 /**
- * The {@code chat.idempotency} topic, its producer (the same guarantees and deadlines as the messages'
- * producer) and the reader every instance keeps of it.
+ * The {@code chat.idempotency} topic and its producer (the same guarantees and deadlines as the messages'
+ * producer); {@link IdempotencyLog} keeps every instance's replica of it.
  */
 @Configuration(proxyBeanMethods = false)
 class IdempotencyConfiguration {
 
     static final String TOPIC = "chat.idempotency";
 
-    private static final Logger log = LoggerFactory.getLogger(IdempotencyConfiguration.class);
+    /** The topic with its serdes, as the log reads it. */
+    static final Topic<String, IdempotencyEvent> IDEMPOTENCY =
+            new Topic<>(TOPIC, Serdes.String(), new JsonSerde<>(IdempotencyEvent.class));
 
     /** Not compacted: which claim came first decides, so every record is kept for the window, then deleted. */
     @Bean
@@ -67,37 +59,7 @@ class IdempotencyConfiguration {
         return template;
     }
 
-    @Bean
-    Supplier<Consumer<String, IdempotencyEvent>> idempotencyReaders(KafkaProperties kafka,
-            KafkaConnectionDetails connection) {
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        KafkaConnectionDetails.Configuration consumer = connection.getConsumer();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, consumer.getBootstrapServers());
-        if (consumer.getSecurityProtocol() != null) {
-            config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, consumer.getSecurityProtocol());
-        }
-        // every instance reads the whole topic itself: no group, nothing committed
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId(config.get(ConsumerConfig.CLIENT_ID_CONFIG)));
-        return () -> new KafkaConsumer<>(config, new StringDeserializer(), lenient());
-    }
-
     private static String clientId(Object base) {
         return (base == null ? "api-service" : base) + "-idempotency";
-    }
-
-    /** A record this version cannot read is skipped (and said once), rather than stopping the reader for good. */
-    private static Deserializer<IdempotencyEvent> lenient() {
-        Deserializer<IdempotencyEvent> json = new JsonSerde<>(IdempotencyEvent.class).deserializer();
-        return (topic, bytes) -> {
-            try {
-                return json.deserialize(topic, bytes);
-            } catch (SerializationException e) {
-                log.warn("Skipped a record of {} that cannot be read: {}", topic, e.getMessage());
-                return null;
-            }
-        };
     }
 }

@@ -1,32 +1,26 @@
 package io.chatpipe.api.message;
 
 import io.chatpipe.api.config.ApiProperties;
+import io.chatpipe.events.Topic;
+import io.chatpipe.kafka.TopicFollower;
+import io.chatpipe.kafka.TopicReplica;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * What every instance knows about client message ids: {@code chat.idempotency}, read from its beginning
- * by each instance into memory and followed from then on, and written to by each request that names one.
+ * by each instance into memory and followed from then on (its own {@link TopicReplica}, so that a request
+ * waiting for its claim never waits behind the live topics), and written to by each request that names one.
  *
  * <p>The topic decides, not the memory: a request writes its claim, then waits until this instance has
  * read the topic up to that claim ({@link #awaitRead}), so it sees every claim and acceptance that came
@@ -38,11 +32,7 @@ import org.springframework.stereotype.Component;
 @Component
 class IdempotencyLog implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(IdempotencyLog.class);
-    private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration RECONNECT = Duration.ofSeconds(1);
     private static final Duration SWEEP = Duration.ofMinutes(1);
-    private static final Duration CLOSE = Duration.ofSeconds(1);
 
     /** What the topic says about one key so far. */
     sealed interface State {
@@ -64,22 +54,19 @@ class IdempotencyLog implements SmartLifecycle {
     }
 
     private final KafkaTemplate<String, IdempotencyEvent> template;
-    private final Supplier<Consumer<String, IdempotencyEvent>> readers;
+    private final TopicReplica replica;
     private final Duration acknowledgement;
     private final long holdMillis;
     private final long windowMillis;
     private final Map<String, State> states = new ConcurrentHashMap<>();
-    /** Per partition, the offset of the next record to read; guarded by itself, which is also the signal. */
-    private final Map<Integer, Long> positions = new HashMap<>();
+    /** When keys older than the window were last forgotten (nanoTime); the replica's thread only. */
+    private long lastSweep = System.nanoTime();
 
-    private volatile boolean running;
-    private volatile Consumer<String, IdempotencyEvent> consumer;
-    private Thread reader;
-
-    IdempotencyLog(KafkaTemplate<String, IdempotencyEvent> idempotencyTemplate,
-            Supplier<Consumer<String, IdempotencyEvent>> idempotencyReaders, ApiProperties properties) {
+    IdempotencyLog(KafkaTemplate<String, IdempotencyEvent> idempotencyTemplate, KafkaProperties kafka,
+            KafkaConnectionDetails connection, ApiProperties properties, MeterRegistry meters) {
         this.template = idempotencyTemplate;
-        this.readers = idempotencyReaders;
+        this.replica = new TopicReplica("api.idempotency", TopicReplica.consumerConfig(kafka, connection),
+                List.of(new Claims()), meters);
         ApiProperties.Publish publish = properties.publish();
         this.acknowledgement = publish.acknowledgementTimeout();
         // a holder claims, reads, writes the message and then its outcome, each bounded by these: a claim
@@ -108,36 +95,25 @@ class IdempotencyLog implements SmartLifecycle {
      * @return false when the deadline came first
      */
     boolean awaitRead(Map<Integer, Long> offsets, long deadlineNanos) throws InterruptedException {
-        synchronized (positions) {
-            while (!offsets.entrySet().stream().allMatch(
-                    offset -> positions.getOrDefault(offset.getKey(), -1L) > offset.getValue())) {
-                if (!waitOnPositions(deadlineNanos)) {
-                    return false;
-                }
-            }
-            return true;
-        }
+        return interruptible(replica.awaitRead(IdempotencyConfiguration.IDEMPOTENCY, offsets, left(deadlineNanos)));
     }
 
     /** Waits until none of the keys is still held by the given claims, or until the deadline. */
     void awaitRelease(Map<String, UUID> heldClaims, long deadlineNanos) throws InterruptedException {
-        synchronized (positions) {
-            while (heldClaims.entrySet().stream().anyMatch(held -> states.get(held.getKey()) instanceof Held h
-                    && h.claim().equals(held.getValue()))) {
-                if (!waitOnPositions(deadlineNanos)) {
-                    return;
-                }
-            }
-        }
+        interruptible(replica.awaitUntil(() -> heldClaims.entrySet().stream().noneMatch(held ->
+                states.get(held.getKey()) instanceof Held h && h.claim().equals(held.getValue())), left(deadlineNanos)));
     }
 
-    private boolean waitOnPositions(long deadlineNanos) throws InterruptedException {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-            return false;
+    private static Duration left(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /** A wait the replica ended because this thread was interrupted is an {@link InterruptedException} here. */
+    private static boolean interruptible(boolean reached) throws InterruptedException {
+        if (!reached && Thread.interrupted()) {
+            throw new InterruptedException();
         }
-        positions.wait(Math.max(1, left / 1_000_000));
-        return true;
+        return reached;
     }
 
     /** Duration a request waits for this instance's reading (of its claim, or of another holder's outcome). */
@@ -148,126 +124,66 @@ class IdempotencyLog implements SmartLifecycle {
     /** Reads before the web server takes requests, and until it has finished them. */
     @Override
     public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
+        return replica.getPhase();
     }
 
     @Override
     public void start() {
-        running = true;
-        reader = Thread.ofPlatform().name("idempotency-reader").daemon().start(this::read);
+        replica.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        Consumer<String, IdempotencyEvent> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        reader.interrupt();
-        try {
-            reader.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        replica.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return replica.isRunning();
     }
 
-    private void read() {
-        String lastProblem = null;
-        while (running) {
-            Consumer<String, IdempotencyEvent> opened = readers.get();
-            consumer = opened;
-            try {
-                List<TopicPartition> partitions = assign(opened);
-                if (partitions.isEmpty()) {
-                    pause();
-                    continue;
-                }
-                lastProblem = null;
-                follow(opened, partitions);
-            } catch (WakeupException | InterruptException e) {
-                // stopping
-            } catch (KafkaException e) {
-                // Kafka unreachable: requests that name a client message id get 503 meanwhile; said once
-                if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
-                    log.warn("Cannot read {}, retrying: {}", IdempotencyConfiguration.TOPIC, e.toString());
-                    lastProblem = String.valueOf(e.getMessage());
-                }
-                pause();
-            } finally {
-                consumer = null;
-                opened.close(CloseOptions.timeout(CLOSE));
-            }
+    /** The records of {@code chat.idempotency}, applied in partition order on the replica's thread. */
+    private final class Claims implements TopicFollower<String, IdempotencyEvent> {
+
+        @Override
+        public Topic<String, IdempotencyEvent> topic() {
+            return IdempotencyConfiguration.IDEMPOTENCY;
         }
-    }
 
-    private void follow(Consumer<String, IdempotencyEvent> opened, List<TopicPartition> partitions) {
-        long nextSweep = System.nanoTime() + SWEEP.toNanos();
-        while (running) {
-            for (ConsumerRecord<String, IdempotencyEvent> record : opened.poll(POLL)) {
-                apply(record);
-            }
-            Map<Integer, Long> read = new HashMap<>();
-            for (TopicPartition partition : partitions) {
-                try {
-                    read.put(partition.partition(), opened.position(partition, POLL));
-                } catch (TimeoutException e) {
-                    // not known until Kafka answers; waiting requests keep waiting, within their deadlines
-                }
-            }
-            synchronized (positions) {
-                positions.putAll(read);
-                positions.notifyAll();
-            }
-            if (System.nanoTime() - nextSweep > 0) {
+        @Override
+        public boolean fromBeginning() {
+            return true;
+        }
+
+        @Override
+        public void accept(String key, IdempotencyEvent event, long timestamp) {
+            apply(key, event, timestamp);
+            if (System.nanoTime() - lastSweep > SWEEP.toNanos()) {
                 sweep();
-                nextSweep = System.nanoTime() + SWEEP.toNanos();
+                lastSweep = System.nanoTime();
             }
         }
-    }
 
-    private List<TopicPartition> assign(Consumer<String, IdempotencyEvent> opened) {
-        List<PartitionInfo> infos = opened.partitionsFor(IdempotencyConfiguration.TOPIC, acknowledgement);
-        List<TopicPartition> partitions = infos == null ? List.of() : infos.stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition()))
-                .toList();
-        opened.assign(partitions);
-        opened.seekToBeginning(partitions);
-        states.clear();
-        synchronized (positions) {
-            positions.clear();
-        }
-        return partitions;
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(RECONNECT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+        /** Not called: the replica hands over each record's time, which decides whether a claim was abandoned. */
+        @Override
+        public void accept(String key, IdempotencyEvent event) {
+            accept(key, event, System.currentTimeMillis());
         }
     }
 
-    private void apply(ConsumerRecord<String, IdempotencyEvent> record) {
-        IdempotencyEvent event = record.value();
-        if (event == null || event.kind() == null || event.claim() == null || event.messageId() == null) {
+    /** {@code at}: when the record was written (its Kafka timestamp, in epoch millis). */
+    private void apply(String key, IdempotencyEvent event, long at) {
+        if (event.kind() == null || event.claim() == null || event.messageId() == null) {
             return;
         }
-        long at = record.timestamp();
-        states.compute(record.key(), (key, current) -> switch (event.kind()) {
-            case CLAIMED -> current == null || (current instanceof Held held && at - held.at() > holdMillis)
+        states.compute(key, (held, current) -> switch (event.kind()) {
+            case CLAIMED -> current == null || (current instanceof Held h && at - h.at() > holdMillis)
                     ? new Held(event.claim(), event.bodySha256(), receipt(event), at)
                     : current;
             case ACCEPTED -> current instanceof Settled
                     ? current
                     : new Settled(event.bodySha256(), receipt(event), at);
-            case RELEASED -> current instanceof Held held && held.claim().equals(event.claim()) ? null : current;
+            case RELEASED -> current instanceof Held h && h.claim().equals(event.claim()) ? null : current;
         });
     }
 

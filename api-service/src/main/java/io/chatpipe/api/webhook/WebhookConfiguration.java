@@ -1,6 +1,6 @@
 package io.chatpipe.api.webhook;
 
-import io.chatpipe.api.config.KafkaConfiguration;
+import io.chatpipe.kafka.DurableProducer;
 import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookEndpoint;
@@ -43,7 +43,7 @@ class WebhookConfiguration {
     @Bean
     KafkaTemplate<String, WebhookEndpoint> webhookTemplate(KafkaProperties kafka, KafkaConnectionDetails connection,
             WebhookProperties properties) {
-        Map<String, Object> config = KafkaConfiguration.durableProducer(kafka, connection, properties.requestTimeout(),
+        Map<String, Object> config = DurableProducer.config(kafka, connection, properties.requestTimeout(),
                 properties.requestTimeout());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, config.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "api-service")
                 + "-webhooks");

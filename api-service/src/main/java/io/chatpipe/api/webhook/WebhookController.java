@@ -1,7 +1,7 @@
 package io.chatpipe.api.webhook;
 
 import io.chatpipe.api.auth.ApiClient;
-import io.chatpipe.api.live.KafkaTail;
+import io.chatpipe.kafka.TopicReplica;
 import io.chatpipe.api.web.FieldProblem;
 import io.chatpipe.events.ChatEvent;
 import io.chatpipe.events.EndpointGuard;
@@ -59,12 +59,12 @@ class WebhookController {
 
     private final WebhookBook book;
     private final WebhookStateBook states;
-    private final KafkaTail tail;
+    private final TopicReplica tail;
     private final KafkaTemplate<String, WebhookEndpoint> template;
     private final EndpointGuard guard;
     private final Duration timeout;
 
-    WebhookController(WebhookBook book, WebhookStateBook states, KafkaTail tail,
+    WebhookController(WebhookBook book, WebhookStateBook states, TopicReplica tail,
             KafkaTemplate<String, WebhookEndpoint> webhookTemplate, WebhookProperties properties) {
         this.book = book;
         this.states = states;

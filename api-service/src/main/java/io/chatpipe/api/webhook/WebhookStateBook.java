@@ -1,6 +1,6 @@
 package io.chatpipe.api.webhook;
 
-import io.chatpipe.api.live.TopicFollower;
+import io.chatpipe.kafka.TopicFollower;
 import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookEndpointState;

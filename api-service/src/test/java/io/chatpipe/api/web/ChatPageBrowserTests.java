@@ -3,7 +3,6 @@ package io.chatpipe.api.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatpipe.api.ApiServiceApplication;
-import io.chatpipe.api.websocket.TopicReader;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.DeliveryAttempted.Outcome;
@@ -12,6 +11,7 @@ import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.TopicRecords;
 import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,9 +120,9 @@ class ChatPageBrowserTests {
 
         // a late retry of the second, then news of a third behind it in the same partition: the second stays read
         String third = sentMessage(page, "three");
-        TopicReader.write(Topics.DELIVERIES, conversation, new DeliveryAttempted(DeliveryAttempted.SCHEMA_VERSION,
+        TopicRecords.write(Topics.DELIVERIES, conversation, new DeliveryAttempted(DeliveryAttempted.SCHEMA_VERSION,
                 MessageId.of(second), conversation, 2, Outcome.RETRYING, "smack", "a late retry", Instant.now()));
-        TopicReader.write(Topics.DELIVERIES, conversation, new DeliveryAttempted(DeliveryAttempted.SCHEMA_VERSION,
+        TopicRecords.write(Topics.DELIVERIES, conversation, new DeliveryAttempted(DeliveryAttempted.SCHEMA_VERSION,
                 MessageId.of(third), conversation, 1, Outcome.ACCEPTED, "smack", null, Instant.now()));
         awaitStatus(page, third, "delivered");
         assertThat(statusOf(page, second)).isEqualTo("read");
@@ -130,7 +130,7 @@ class ChatPageBrowserTests {
         String phone = bob + "@localhost/phone";
         MessageAccepted reply = MessageAccepted.captured(MessageId.forCapturedStanza(phone + "\u0000r"),
                 UserId.of(bob), UserId.of(alice), "yes, from my phone", Instant.now(), phone);
-        TopicReader.write(Topics.MESSAGES, conversation, reply);
+        TopicRecords.write(Topics.MESSAGES, conversation, reply);
         WebElement shown = waitFor(page, By.cssSelector(".message.theirs[data-message-id='" + reply.messageId()
                 + "'] .text"));
         assertThat(shown.getText()).isEqualTo("yes, from my phone");
@@ -193,7 +193,7 @@ class ChatPageBrowserTests {
 
     /** What capture writes when the recipient's archive shows the message stored, received or read. */
     private static void evidence(ConversationId conversation, String messageId, Outcome outcome) {
-        TopicReader.write(Topics.DELIVERIES, conversation,
+        TopicRecords.write(Topics.DELIVERIES, conversation,
                 DeliveryAttempted.evidence(MessageId.of(messageId), conversation, outcome, Instant.now()));
     }
 

@@ -10,6 +10,7 @@ import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.TopicRecords;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -250,8 +251,7 @@ class ChatSocketTests {
     static final class AccountsTopic {
 
         static List<AccountRegistered> registrationsOf(UserId user) {
-            return TopicReader.readToEnd(Topics.ACCOUNTS).stream().filter(record -> record.key().equals(user))
-                    .map(record -> record.value()).toList();
+            return TopicRecords.valuesUnder(Topics.ACCOUNTS, user);
         }
     }
 
@@ -259,8 +259,8 @@ class ChatSocketTests {
     static final class ContactsTopic {
 
         static List<String> changesOf(UserId owner) {
-            return TopicReader.readToEnd(Topics.CONTACTS).stream().filter(record -> record.key().equals(owner))
-                    .map(record -> record.value().change() + " " + record.value().contact()).toList();
+            return TopicRecords.valuesUnder(Topics.CONTACTS, owner).stream()
+                    .map(change -> change.change() + " " + change.contact()).toList();
         }
     }
 }

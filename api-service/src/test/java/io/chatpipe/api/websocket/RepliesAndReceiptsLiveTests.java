@@ -8,6 +8,7 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
+import io.chatpipe.testsupport.TopicRecords;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -50,7 +51,7 @@ class RepliesAndReceiptsLiveTests {
                     "tea?", Instant.now(), null);
 
             for (Outcome evidence : List.of(Outcome.STORED, Outcome.RECEIVED, Outcome.READ)) {
-                TopicReader.write(Topics.DELIVERIES, asked.conversationId(), DeliveryAttempted.evidence(
+                TopicRecords.write(Topics.DELIVERIES, asked.conversationId(), DeliveryAttempted.evidence(
                         asked.messageId(), asked.conversationId(), evidence, Instant.now()));
             }
             for (ChatClient session : List.of(aliceHere, aliceThere, bobSocket)) {
@@ -68,7 +69,7 @@ class RepliesAndReceiptsLiveTests {
             MessageAccepted reply = MessageAccepted.captured(MessageId.forCapturedStanza(phone + "\u0000r-1"),
                     UserId.of(bob), UserId.of(alice), "yes, with milk", Instant.now().truncatedTo(ChronoUnit.MILLIS),
                     phone);
-            TopicReader.write(Topics.MESSAGES, reply.conversationId(), reply);
+            TopicRecords.write(Topics.MESSAGES, reply.conversationId(), reply);
 
             for (ChatClient session : List.of(aliceHere, aliceThere, bobSocket)) {
                 JsonNode frame = session.next("NEW_MESSAGE", bob);

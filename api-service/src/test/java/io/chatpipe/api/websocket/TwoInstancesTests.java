@@ -10,6 +10,7 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
+import io.chatpipe.testsupport.TopicRecords;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
@@ -147,7 +148,7 @@ class TwoInstancesTests {
             DeliveryAttempted delivered = DeliveryAttempted.of(message, 1, DeliveryAttempted.Outcome.ACCEPTED,
                     "ejabberd-api", null, Instant.now());
 
-            TopicReader.write(Topics.DELIVERIES, message.conversationId(), delivered);
+            TopicRecords.write(Topics.DELIVERIES, message.conversationId(), delivered);
 
             for (ChatClient session : new ChatClient[] {ivanOnA, ivanOnB}) {
                 JsonNode status = session.next("DELIVERY_STATUS");
@@ -205,7 +206,7 @@ class TwoInstancesTests {
         assertThat(a.http().postJson("/api/v1/sessions",
                 "{\"username\": \"" + peggy + "\", \"password\": \"first\"}").statusCode()).isEqualTo(201);
 
-        TopicReader.write(Topics.ACCOUNTS, UserId.of(peggy), AccountRegistered.of(UserId.of(peggy),
+        TopicRecords.write(Topics.ACCOUNTS, UserId.of(peggy), AccountRegistered.of(UserId.of(peggy),
                 "{bcrypt}" + new BCryptPasswordEncoder().encode("second"), Instant.now()));
         try (ChatClient stillFirst = b.join(peggy, "first")) {
             assertThat(stillFirst.isClosed()).isFalse();

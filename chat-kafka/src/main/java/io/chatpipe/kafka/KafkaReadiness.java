@@ -1,4 +1,4 @@
-package io.chatpipe.api.config;
+package io.chatpipe.kafka;
 
 import io.chatpipe.events.KafkaReachability;
 import java.time.Duration;
@@ -10,12 +10,13 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 
 /**
- * Readiness (health contributor {@code kafka}, in the readiness group): OUT_OF_SERVICE while Kafka does not
- * answer, since nothing this service does works without it; liveness stays UP, as a restart would not bring Kafka
- * back. Kafka is asked at most every {@value #INTERVAL_SECONDS} s, however often the health is polled.
+ * Readiness (health contributor {@code kafka}; a service imports it and puts it in its readiness group):
+ * OUT_OF_SERVICE while Kafka does not answer, since nothing the service does works without it; liveness stays
+ * UP, as a restart would not bring Kafka back. Kafka is asked at most every {@value #INTERVAL_SECONDS} s,
+ * however often the health is polled.
  */
 @Component("kafka")
-class KafkaReadiness implements HealthIndicator, DisposableBean {
+public class KafkaReadiness implements HealthIndicator, DisposableBean {
 
     static final int INTERVAL_SECONDS = 2;
 

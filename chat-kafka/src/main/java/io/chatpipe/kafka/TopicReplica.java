@@ -1,17 +1,24 @@
-package io.chatpipe.api.live;
+package io.chatpipe.kafka;
 
-import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -26,41 +33,42 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 
 /**
- * This instance's one reader of the chat's topics. It assigns itself every partition (no consumer group: each
- * instance reads everything), reads the books (accounts, contacts) from the beginning and the live topics
- * (messages, deliveries, presence) from their end as of the start, and hands each record to its
+ * An instance's own copy of some topics: it assigns itself every partition (no consumer group: each instance
+ * reads everything, nothing is committed), reads the books (compacted tables such as accounts, contacts,
+ * users) from the beginning and the live topics from their end as of the start, and hands each record to its
  * {@link TopicFollower}.
  *
- * <p>It reads on its own thread, and keeps trying while Kafka is away (the REST API works, or answers 503,
- * meanwhile). Logins wait until it is {@linkplain #awaitReady ready}, so that none is ever judged on half
- * the accounts; since no session opens before that, no live update is missed either.
+ * <p>It reads on its own thread, and keeps trying while Kafka is away. Callers wait until it is
+ * {@linkplain #awaitReady ready} (the books read as far as they went when it started), until it has
+ * {@linkplain #awaitRead read a given record}, e.g. one they have just written, or until
+ * {@linkplain #awaitUntil something its followers keep} holds.
  *
  * <p>A live topic whose follower is {@linkplain TopicFollower#idle idle} (no session open here) is not read
  * at all: an instance that only takes REST requests does not fetch every message and outcome to skip it. When
- * the follower has use for the topic again, the tail goes back to the records written since shortly before
- * it last saw the follower idle ({@code chatpipe.api.chat.live-look-back}, by record time), never before
+ * the follower has use for the topic again, the replica goes back to the records written since shortly before
+ * it last saw the follower idle (the live look-back, by record time), never before
  * where it stopped. A session opened after that moment sees every record written after it opened; the
  * few older ones it may see too are ones its client already merges by message id.
  */
-@Component
-public class KafkaTail implements SmartLifecycle {
+public class TopicReplica implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaTail.class);
+    private static final Logger log = LoggerFactory.getLogger(TopicReplica.class);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
     /** How long a poll waits: shorter while a live topic is paused, so that a session opening is noticed soon. */
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration POLL_WHILE_PAUSED = Duration.ofMillis(100);
+    private static final Duration LOOK_FOR_ABSENT = Duration.ofSeconds(5);
 
     private final Map<String, TopicFollower<?, ?>> followers = new HashMap<>();
-    /** Records fetched of each followed topic, read or skipped: {@code chatpipe.api.live.records.fetched}. */
+    /** Records fetched of each followed topic, read or skipped: {@code chatpipe.<name>.records.fetched}. */
     private final Map<String, Counter> fetched = new HashMap<>();
+    private final String name;
     private final Map<String, Object> config;
     private final Duration liveLookBack;
 
-    /** The live topics, as the tail's thread keeps them (and only it touches them). */
+    /** The live topics, as the replica's thread keeps them (and only it touches them). */
     private final List<LiveTopic> live = new ArrayList<>();
 
     private final Object progress = new Object();
@@ -69,6 +77,13 @@ public class KafkaTail implements SmartLifecycle {
 
     /** Where the books ended when they were assigned; guarded by {@link #progress}. */
     private Map<TopicPartition, Long> booksEnd;
+    /** The books' partitions assigned so far; guarded by {@link #progress}. */
+    private final Set<TopicPartition> books = new HashSet<>();
+    /** Books that may be absent and were, to be assigned once they exist; the replica's thread only. */
+    private final List<TopicFollower<?, ?>> absent = new ArrayList<>();
+    private long nextLookForAbsent;
+    /** Asks for the books' ends in {@link #awaitEnd}; created on first use, thread-safe unlike the consumer. */
+    private Admin admin;
     /** Guarded by {@link #progress}. */
     private boolean ready;
 
@@ -76,18 +91,40 @@ public class KafkaTail implements SmartLifecycle {
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    KafkaTail(List<TopicFollower<?, ?>> followers, KafkaProperties kafka, KafkaConnectionDetails connection,
-            ApiProperties properties, MeterRegistry meters) {
-        this.liveLookBack = properties.chat().liveLookBack();
+    /**
+     * @param name what the replica is for, e.g. {@code api.live}: its thread, client id and metric say it
+     * @param config the consumer's settings, as {@link #consumerConfig} makes them
+     * @param liveLookBack how far before it last saw a live topic's follower idle the replica reads it again
+     */
+    public TopicReplica(String name, Map<String, Object> config, List<? extends TopicFollower<?, ?>> followers,
+            Duration liveLookBack, MeterRegistry meters) {
+        this.name = name;
+        this.liveLookBack = liveLookBack;
         for (TopicFollower<?, ?> follower : followers) {
             String topic = follower.topic().name();
             if (this.followers.putIfAbsent(topic, follower) != null) {
                 throw new IllegalStateException("two followers of " + topic);
             }
-            fetched.put(topic, Counter.builder("chatpipe.api.live.records.fetched").tag("topic", topic)
-                    .description("Records of the topic this instance's tail fetched, of use or skipped")
+            fetched.put(topic, Counter.builder("chatpipe." + name + ".records.fetched").tag("topic", topic)
+                    .description("Records of the topic this instance's replica fetched, of use or skipped")
                     .register(meters));
         }
+        Map<String, Object> named = new HashMap<>(config);
+        named.put(ConsumerConfig.CLIENT_ID_CONFIG, "chatpipe-" + name + "-" + UUID.randomUUID());
+        this.config = named;
+    }
+
+    /** A replica of books only (read from their beginning), as a service keeps its compacted tables. */
+    public TopicReplica(String name, Map<String, Object> config, List<? extends TopicFollower<?, ?>> followers,
+            MeterRegistry meters) {
+        this(name, config, followers, Duration.ZERO, meters);
+    }
+
+    /**
+     * The service's consumer settings (spring.kafka.*, its connection details) as a replica reads with them:
+     * assigned partitions, no group, nothing committed, no topic created by a read.
+     */
+    public static Map<String, Object> consumerConfig(KafkaProperties kafka, KafkaConnectionDetails connection) {
         Map<String, Object> consumerConfig = kafka.buildConsumerProperties();
         KafkaConnectionDetails.Configuration consumerConnection = connection.getConsumer();
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, consumerConnection.getBootstrapServers());
@@ -99,20 +136,19 @@ public class KafkaTail implements SmartLifecycle {
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // the topics are declared with their settings (compaction, retention); never created by a read
         consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "api-service-tail-" + UUID.randomUUID());
-        this.config = consumerConfig;
+        return consumerConfig;
     }
 
     @Override
     public void start() {
         consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         running = true;
-        thread = Thread.ofPlatform().name("kafka-tail").start(this::run);
+        thread = Thread.ofPlatform().name("replica-" + name).start(this::run);
     }
 
     /**
-     * Waits until this instance has read the books (accounts, contacts) to where they ended when it started:
-     * until then it cannot judge a login. False when that did not happen within the timeout (Kafka away).
+     * Waits until this instance has read the books to where they ended when it started (until then they are
+     * half known). False when that did not happen within the timeout (Kafka away).
      */
     public boolean awaitReady(Duration timeout) {
         return awaitProgress(() -> ready, timeout);
@@ -123,11 +159,65 @@ public class KafkaTail implements SmartLifecycle {
      * know it. False when that did not happen within the timeout.
      */
     public boolean awaitRead(Topic<?, ?> topic, int partition, long offset, Duration timeout) {
-        return awaitPosition(new TopicPartition(topic.name(), partition), offset + 1, timeout);
+        return awaitRead(topic, Map.of(partition, offset), timeout);
     }
 
-    private boolean awaitPosition(TopicPartition partition, long position, Duration timeout) {
-        return awaitProgress(() -> positions.getOrDefault(partition, -1L) >= position, timeout);
+    /** Waits until this instance has read each given partition's record at the given offset. */
+    public boolean awaitRead(Topic<?, ?> topic, Map<Integer, Long> offsets, Duration timeout) {
+        return awaitProgress(() -> offsets.entrySet().stream().allMatch(offset -> positions.getOrDefault(
+                new TopicPartition(topic.name(), offset.getKey()), -1L) > offset.getValue()), timeout);
+    }
+
+    /**
+     * Waits until this instance has read the books up to where they end now: every record written to them
+     * before this call is known then. False when that did not happen within the timeout (Kafka away).
+     */
+    public boolean awaitEnd(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!awaitReady(timeout)) {
+            return false;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        synchronized (progress) {
+            books.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        try {
+            admin().listOffsets(latest).all().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    .forEach((partition, info) -> ends.put(partition, info.offset()));
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return awaitProgress(() -> ends.entrySet().stream()
+                .allMatch(end -> positions.getOrDefault(end.getKey(), -1L) >= end.getValue()),
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            Map<String, Object> settings = new HashMap<>(config);
+            settings.keySet().retainAll(AdminClientConfig.configNames());
+            admin = Admin.create(settings);
+        }
+        return admin;
+    }
+
+    /** Whether the books have been read as far as they went when this replica started. */
+    public boolean isReady() {
+        synchronized (progress) {
+            return ready;
+        }
+    }
+
+    /**
+     * Waits until the condition holds, asked again after each poll (what the followers keep has changed then).
+     * False when that did not happen within the timeout.
+     */
+    public boolean awaitUntil(BooleanSupplier condition, Duration timeout) {
+        return awaitProgress(condition, timeout);
     }
 
     /** Waits, under the progress lock, until the condition holds; false on timeout, stop or interrupt. */
@@ -158,12 +248,13 @@ public class KafkaTail implements SmartLifecycle {
             while (running) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
+                    assignAbsentBooks();
                     records = consumer.poll(pauseIdleTopics() ? POLL_WHILE_PAUSED : POLL);
                 } catch (WakeupException e) {
                     break;
                 } catch (RuntimeException e) {
                     // a broker away for a while: keep our positions (and pauses) and try again
-                    log.warn("Reading the chat's topics failed, retrying: {}", e.toString());
+                    log.warn("Reading the topics of {} failed, retrying: {}", name, e.toString());
                     sleep();
                     continue;
                 }
@@ -210,7 +301,7 @@ public class KafkaTail implements SmartLifecycle {
 
     /**
      * Seeks each partition to its first record written at or after {@code since}, or to its end (asked first,
-     * so that a record written meanwhile is after it) when there is none, but never back before where the tail
+     * so that a record written meanwhile is after it) when there is none, but never back before where the replica
      * stopped reading it; then reads it again.
      */
     private void resume(String topic, List<TopicPartition> partitions, long since) {
@@ -238,7 +329,8 @@ public class KafkaTail implements SmartLifecycle {
                 List<TopicPartition> books = new ArrayList<>();
                 List<TopicPartition> fromEnd = new ArrayList<>();
                 for (TopicFollower<?, ?> follower : followers.values()) {
-                    List<TopicPartition> partitions = partitions(follower.topic().name());
+                    List<TopicPartition> partitions = follower.requiresTopic()
+                            ? partitions(follower.topic().name()) : partitionsIfAny(follower);
                     (follower.fromBeginning() ? books : fromEnd).addAll(partitions);
                     if (!follower.fromBeginning()) {
                         live.add(new LiveTopic(follower, partitions));
@@ -247,31 +339,99 @@ public class KafkaTail implements SmartLifecycle {
                 List<TopicPartition> all = new ArrayList<>(books);
                 all.addAll(fromEnd);
                 consumer.assign(all);
-                consumer.seekToBeginning(books);
-                consumer.seekToEnd(fromEnd);
+                // an empty list would mean every assigned partition to the consumer
+                if (!books.isEmpty()) {
+                    consumer.seekToBeginning(books);
+                }
+                seekBack(books);
+                if (!fromEnd.isEmpty()) {
+                    consumer.seekToEnd(fromEnd);
+                }
                 Map<TopicPartition, Long> ends = consumer.endOffsets(books, METADATA_TIMEOUT);
                 synchronized (progress) {
                     // position() resolves the seeks now: a live record written after this line is one we read
                     all.forEach(partition -> positions.put(partition, consumer.position(partition, METADATA_TIMEOUT)));
                     booksEnd = ends;
+                    this.books.addAll(books);
                     checkReady();
                     progress.notifyAll();
                 }
-                log.info("Following {} partitions of the chat's topics", all.size());
+                log.info("Following {} partitions of the topics of {}", all.size(), name);
                 return true;
             } catch (WakeupException e) {
                 return false;
             } catch (RuntimeException e) {
                 if (!warned) {
-                    log.warn("Cannot read the chat's topics yet, retrying until Kafka answers: {}", e.toString());
+                    log.warn("Cannot read the topics of {} yet, retrying until Kafka answers: {}", name, e.toString());
                     warned = true;
                 }
                 consumer.unsubscribe();
                 live.clear();
+                absent.clear();
                 sleep();
             }
         }
         return false;
+    }
+
+    /**
+     * Seeks the partitions of books read only from a while back to their first record written since then, or to
+     * their end when there is none.
+     */
+    private void seekBack(List<TopicPartition> books) {
+        long now = System.currentTimeMillis();
+        Map<TopicPartition, Long> since = new HashMap<>();
+        for (TopicPartition partition : books) {
+            followers.get(partition.topic()).lookBack()
+                    .ifPresent(lookBack -> since.put(partition, now - lookBack.toMillis()));
+        }
+        if (since.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(since.keySet(), METADATA_TIMEOUT);
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since, METADATA_TIMEOUT);
+        since.keySet().forEach(partition -> {
+            OffsetAndTimestamp first = found.get(partition);
+            consumer.seek(partition, first != null ? first.offset() : ends.get(partition));
+        });
+    }
+
+    /** The partitions of a book that may be absent: none, noted to be looked for again, when it is. */
+    private List<TopicPartition> partitionsIfAny(TopicFollower<?, ?> follower) {
+        List<PartitionInfo> infos = consumer.partitionsFor(follower.topic().name(), METADATA_TIMEOUT);
+        if (infos == null || infos.isEmpty()) {
+            absent.add(follower);
+            return List.of();
+        }
+        return infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    }
+
+    /** Assigns, from their beginning, the books absent so far that exist now; looks every few seconds. */
+    private void assignAbsentBooks() {
+        if (absent.isEmpty() || System.nanoTime() - nextLookForAbsent < 0) {
+            return;
+        }
+        nextLookForAbsent = System.nanoTime() + LOOK_FOR_ABSENT.toNanos();
+        List<TopicPartition> added = new ArrayList<>();
+        for (var follower : List.copyOf(absent)) {
+            List<PartitionInfo> infos = consumer.partitionsFor(follower.topic().name(), METADATA_TIMEOUT);
+            if (infos != null && !infos.isEmpty()) {
+                infos.forEach(info -> added.add(new TopicPartition(info.topic(), info.partition())));
+                absent.remove(follower);
+            }
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> assignment = new HashSet<>(consumer.assignment());
+        assignment.addAll(added);
+        consumer.assign(assignment);
+        consumer.seekToBeginning(added);
+        synchronized (progress) {
+            added.forEach(partition -> positions.put(partition, consumer.position(partition, METADATA_TIMEOUT)));
+            books.addAll(added);
+        }
+        log.info("Following {} more partitions of the topics of {}, which exist now", added.size(), name);
     }
 
     /** Under {@link #progress}: whether the books have been read as far as they went at the start. */
@@ -279,7 +439,7 @@ public class KafkaTail implements SmartLifecycle {
         if (!ready && booksEnd != null && booksEnd.entrySet().stream()
                 .allMatch(end -> positions.getOrDefault(end.getKey(), -1L) >= end.getValue())) {
             ready = true;
-            log.info("Read the chat's accounts and contacts");
+            log.info("Read the books of {}", name);
         }
     }
 
@@ -307,7 +467,7 @@ public class KafkaTail implements SmartLifecycle {
             return;
         }
         try {
-            follower.accept(key, value);
+            follower.accept(key, value, record.timestamp());
         } catch (RuntimeException e) {
             log.error("Could not apply record {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
         }
@@ -343,6 +503,12 @@ public class KafkaTail implements SmartLifecycle {
         }
         synchronized (progress) {
             progress.notifyAll();
+        }
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(2));
+                admin = null;
+            }
         }
     }
 
