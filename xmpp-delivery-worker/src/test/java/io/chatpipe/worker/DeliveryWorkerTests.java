@@ -167,7 +167,7 @@ class DeliveryWorkerTests {
         // a conversation's next round waits for its outcomes to be written: a linger would be added to each round
         ProducerFactory<?, ?> outcomes = worker.context.getBean("deliveryProducerFactory", ProducerFactory.class);
         assertThat(outcomes.getConfigurationProperties())
-                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 0)
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0")
                 .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     }

@@ -7,22 +7,22 @@ import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
+import io.chatpipe.kafka.DurableProducer;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
@@ -56,8 +56,8 @@ class KafkaConfiguration {
 
     @Bean
     ProducerFactory<UserId, UserProvisioned> userProducerFactory(KafkaProperties kafka,
-            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, Topics.USERS, customizers);
+            KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return producerFactory(kafka, connection, Topics.USERS, customizers);
     }
 
     @Bean
@@ -67,8 +67,8 @@ class KafkaConfiguration {
 
     @Bean
     ProducerFactory<ConversationId, DeliveryAttempted> deliveryProducerFactory(KafkaProperties kafka,
-            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, Topics.DELIVERIES, customizers);
+            KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return producerFactory(kafka, connection, Topics.DELIVERIES, customizers);
     }
 
     @Bean
@@ -79,8 +79,8 @@ class KafkaConfiguration {
 
     @Bean
     ProducerFactory<ConversationId, MessageDeadLettered> deadLetterProducerFactory(KafkaProperties kafka,
-            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, Topics.DEAD_LETTERS, customizers);
+            KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return producerFactory(kafka, connection, Topics.DEAD_LETTERS, customizers);
     }
 
     @Bean
@@ -113,18 +113,9 @@ class KafkaConfiguration {
                 .replicas(worker.topics().replicas());
     }
 
-    /**
-     * Idempotent, acks=all (Kafka's defaults, which spring.kafka.producer.* may not weaken here), and no linger
-     * unless configured: a conversation's next round waits for its outcomes to be written.
-     */
-    private static <K, V> ProducerFactory<K, V> producerFactory(
-            KafkaProperties kafka, Topic<K, V> topic, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        var factory = new DefaultKafkaProducerFactory<>(config, topic.keys().serializer(), topic.values().serializer());
-        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
-        return factory;
+    /** Durable: idempotent, acks=all (which spring.kafka.producer.* may not weaken), no linger unless configured. */
+    private static <K, V> ProducerFactory<K, V> producerFactory(KafkaProperties kafka, KafkaConnectionDetails connection,
+            Topic<K, V> topic, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return DurableProducer.factory(DurableProducer.config(kafka, connection), topic, customizers);
     }
 }

@@ -2,7 +2,10 @@ package io.chatpipe.worker.ejabberd;
 
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.MessageId;
+import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
+import io.chatpipe.kafka.TopicFollower;
+import io.chatpipe.kafka.TopicReplica;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryBackend.Sent;
 import io.chatpipe.worker.delivery.DeliveryException;
@@ -13,26 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.serialization.Serdes;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -43,9 +37,9 @@ import org.springframework.stereotype.Component;
  * (RECEIVED, READ, which imply the row). The evidence with which
  * {@code chatpipe.worker.ejabberd.confirm-by=archive} counts a message delivered.
  *
- * <p>One reader per worker, on a thread of its own: every partition assigned (no consumer group, nothing
- * committed), from {@code evidence-look-back} before the start by record time, so that a message stored
- * before a restart is known when its record is read again. It keeps the ids of the messages with evidence,
+ * <p>One {@link TopicReplica} per worker: every partition assigned (no consumer group, nothing committed), from
+ * {@code evidence-look-back} before the start by record time, so that a message stored before a restart is
+ * known when its record is read again. It keeps the ids of the messages with evidence,
  * the most recent {@link #REMEMBERED} of them, and wakes whoever waits for one.
  */
 @Component
@@ -53,52 +47,30 @@ import org.springframework.stereotype.Component;
         + "and '${chatpipe.worker.ejabberd.confirm-by:sessions}'.equalsIgnoreCase('archive')")
 class ArchiveEvidence implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(ArchiveEvidence.class);
-
     /** Message ids remembered, about 25 MB: ten minutes of evidence at over 300 messages a second. */
     static final int REMEMBERED = 200_000;
-
-    private static final Duration POLL = Duration.ofMillis(200);
-
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
 
     /** The {@code backend} of evidence, as it is in the record's JSON. */
     private static final byte[] ARCHIVE_NAME = ('"' + DeliveryAttempted.ARCHIVE + '"').getBytes(StandardCharsets.UTF_8);
 
-    private final Map<String, Object> config;
-
-    private final Duration lookBack;
+    private final TopicReplica replica;
 
     /** Each message with evidence, and when its first evidence was read ({@link System#nanoTime()}). */
     private final ConcurrentHashMap<MessageId, Long> evidenced = new ConcurrentHashMap<>();
 
-    /** The same ids, oldest first; the reader's thread only. */
+    /** The same ids, oldest first; the replica's thread only. */
     private final ArrayDeque<MessageId> order = new ArrayDeque<>();
 
     private final ConcurrentHashMap<MessageId, CompletableFuture<Void>> waiters = new ConcurrentHashMap<>();
-
-    /** Done once the records written before the start have been read. */
-    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
 
     private final Timer sendToEvidence;
 
     private final Counter sentAgain;
 
-    private volatile boolean running;
-
-    private KafkaConsumer<byte[], byte[]> consumer;
-
-    private Thread thread;
-
-    ArchiveEvidence(KafkaProperties kafka, WorkerProperties properties, MeterRegistry meters) {
-        this.lookBack = properties.ejabberd().evidenceLookBack();
-        Map<String, Object> consumerConfig = kafka.buildConsumerProperties();
-        // assigned partitions, no group: each worker reads all the evidence, and nothing is left on the broker
-        consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "xmpp-delivery-worker-evidence-" + UUID.randomUUID());
-        this.config = consumerConfig;
+    ArchiveEvidence(KafkaProperties kafka, KafkaConnectionDetails connection, WorkerProperties properties,
+            MeterRegistry meters) {
+        this.replica = new TopicReplica("worker.evidence", TopicReplica.consumerConfig(kafka, connection),
+                List.of(new Evidence(properties.ejabberd().evidenceLookBack())), meters);
         this.sendToEvidence = Timer.builder("chatpipe.worker.evidence.wait")
                 .description("From a message's send to its archive row's evidence on chat.deliveries")
                 .publishPercentileHistogram().register(meters);
@@ -112,13 +84,12 @@ class ArchiveEvidence implements SmartLifecycle {
      * the start has been read; a transient failure when it has not, since the answer would not be known.
      */
     boolean stored(MessageId id, Duration wait) throws DeliveryException.Transient, InterruptedException {
-        try {
-            caughtUp.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
+        if (!replica.awaitReady(wait)) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
             throw new DeliveryException.Transient("the evidence on " + Topics.DELIVERIES.name()
                     + " is not read up to where it was at the start yet");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the catch-up completes with no failure", e);
         }
         return evidenced.containsKey(id);
     }
@@ -173,91 +144,49 @@ class ArchiveEvidence implements SmartLifecycle {
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        thread = Thread.ofPlatform().name("archive-evidence").start(this::run);
-    }
-
-    private void run() {
-        try {
-            Map<TopicPartition, Long> startEnds = assign();
-            while (running) {
-                try {
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                        take(record);
-                    }
-                    if (!caughtUp.isDone() && startEnds.entrySet().stream()
-                            .allMatch(end -> consumer.position(end.getKey(), METADATA_TIMEOUT) >= end.getValue())) {
-                        log.info("Read the evidence on {} since {} before the start: {} messages stored",
-                                Topics.DELIVERIES.name(), lookBack, evidenced.size());
-                        caughtUp.complete(null);
-                    }
-                } catch (WakeupException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    // the broker away for a while: the positions stay, and the reading goes on from them
-                    log.warn("Reading the evidence on {} failed, retrying: {}", Topics.DELIVERIES.name(), e.toString());
-                    sleep();
-                }
-            }
-        } catch (WakeupException e) {
-            // stopped while assigning
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
+        replica.start();
     }
 
     /**
-     * Assigns every partition, each from its first record at or after the look-back (or its end); returns
-     * each one's end as of now. Retries until Kafka answers.
+     * {@code chat.deliveries} as evidence is read from it: keys not parsed (they do not matter here), and values
+     * parsed only when they may be evidence; the others read as null.
      */
-    private Map<TopicPartition, Long> assign() {
-        boolean warned = false;
-        while (true) {
-            try {
-                List<PartitionInfo> infos = consumer.partitionsFor(Topics.DELIVERIES.name(), METADATA_TIMEOUT);
-                if (infos == null || infos.isEmpty()) {
-                    throw new IllegalStateException("topic " + Topics.DELIVERIES.name() + " does not exist (yet)");
-                }
-                List<TopicPartition> partitions = infos.stream()
-                        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-                consumer.assign(partitions);
-                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, METADATA_TIMEOUT);
-                Map<TopicPartition, Long> since = new HashMap<>();
-                long from = System.currentTimeMillis() - lookBack.toMillis();
-                partitions.forEach(partition -> since.put(partition, from));
-                Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since, METADATA_TIMEOUT);
-                for (TopicPartition partition : partitions) {
-                    OffsetAndTimestamp first = found.get(partition);
-                    consumer.seek(partition, first != null ? first.offset() : ends.get(partition));
-                }
-                return ends;
-            } catch (WakeupException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (!warned) {
-                    log.warn("Cannot read {} yet, retrying until Kafka answers: {}", Topics.DELIVERIES.name(),
-                            e.toString());
-                    warned = true;
-                }
-                sleep();
-            }
+    private static final Topic<byte[], DeliveryAttempted> EVIDENCE = new Topic<>(Topics.DELIVERIES.name(),
+            Serdes.ByteArray(), Serdes.serdeFrom(Topics.DELIVERIES.values().serializer(), (topic, value) ->
+                    mayBeEvidence(value) ? Topics.DELIVERIES.values().deserializer().deserialize(topic, value) : null));
+
+    /** The evidence of the last {@code evidence-look-back} and on, counted for readiness as a book. */
+    private final class Evidence implements TopicFollower<byte[], DeliveryAttempted> {
+
+        private final Duration lookBack;
+
+        Evidence(Duration lookBack) {
+            this.lookBack = lookBack;
+        }
+
+        @Override
+        public Topic<byte[], DeliveryAttempted> topic() {
+            return EVIDENCE;
+        }
+
+        @Override
+        public boolean fromBeginning() {
+            return true;
+        }
+
+        @Override
+        public Optional<Duration> lookBack() {
+            return Optional.of(lookBack);
+        }
+
+        @Override
+        public void accept(byte[] key, DeliveryAttempted attempted) {
+            take(attempted);
         }
     }
 
     /** Notes the record's evidence, if it is any, and wakes whoever waits for it. */
-    private void take(ConsumerRecord<byte[], byte[]> record) {
-        if (!mayBeEvidence(record.value())) {
-            return;
-        }
-        DeliveryAttempted attempted;
-        try {
-            attempted = Topics.DELIVERIES.values().deserializer().deserialize(record.topic(), record.value());
-        } catch (RuntimeException e) {
-            log.warn("Skipped unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.toString());
-            return;
-        }
+    private void take(DeliveryAttempted attempted) {
         if (attempted == null || attempted.outcome() == null || !attempted.outcome().evidence()) {
             return;
         }
@@ -294,31 +223,14 @@ class ArchiveEvidence implements SmartLifecycle {
         return false;
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        replica.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return replica.isRunning();
     }
 
     /** Before the dispatcher, which starts in the default (last) phase, and stopped after it. */

@@ -1,23 +1,25 @@
 package io.chatpipe.worker.provisioning;
 
+import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
+import io.chatpipe.kafka.TopicFollower;
+import io.chatpipe.kafka.TopicReplica;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -42,7 +44,7 @@ public class UserProvisioner implements SmartLifecycle {
 
     private final KafkaTemplate<UserId, UserProvisioned> users;
 
-    private final ConsumerFactory<byte[], byte[]> consumers;
+    private final TopicReplica loader;
 
     private final PasswordKey passwords;
 
@@ -53,14 +55,18 @@ public class UserProvisioner implements SmartLifecycle {
 
     private volatile boolean running;
 
+    /** As long as a start waited for Kafka's answers before (the consumer's default API timeout). */
+    private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
+
     private final Object[] stripes = new Object[64];
 
-    UserProvisioner(XmppAccounts accounts, KafkaTemplate<UserId, UserProvisioned> users,
-                    ConsumerFactory<byte[], byte[]> rawConsumerFactory, PasswordKey passwords,
+    UserProvisioner(XmppAccounts accounts, KafkaTemplate<UserId, UserProvisioned> users, KafkaProperties kafka,
+                    KafkaConnectionDetails connection, MeterRegistry meters, PasswordKey passwords,
                     WorkerProperties properties) {
         this.accounts = accounts;
         this.users = users;
-        this.consumers = rawConsumerFactory;
+        this.loader = new TopicReplica("worker.users", TopicReplica.consumerConfig(kafka, connection),
+                List.of(new KnownUsers()), meters);
         this.passwords = passwords;
         this.domain = properties.xmppDomain();
         for (int i = 0; i < stripes.length; i++) {
@@ -110,30 +116,15 @@ public class UserProvisioner implements SmartLifecycle {
     /** Reads chat.users to its end, before any message is delivered. */
     @Override
     public void start() {
-        int read = 0;
-        try (Consumer<byte[], byte[]> consumer = consumers.createConsumer("chatpipe-users-loader", "")) {
-            var infos = consumer.partitionsFor(Topics.USERS.name());
-            List<TopicPartition> partitions = infos == null ? List.of() : infos.stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        UserProvisioned user = Topics.USERS.values().deserializer().deserialize(record.topic(), record.value());
-                        if (user != null) {
-                            known.merge(user.userId(), user.created(), Boolean::logicalOr);
-                            read++;
-                        }
-                    } catch (RuntimeException e) {
-                        log.warn("Skipping unreadable chat.users record at {}-{}@{}", record.topic(), record.partition(),
-                                record.offset());
-                    }
-                }
+        loader.start();
+        try {
+            if (!loader.awaitReady(LOAD_TIMEOUT)) {
+                throw new IllegalStateException(Topics.USERS.name() + " was not read to its end within " + LOAD_TIMEOUT);
             }
+        } finally {
+            loader.stop();
         }
-        log.info("{} users known from {}", read, Topics.USERS.name());
+        log.info("{} users known from {}", known.size(), Topics.USERS.name());
         running = true;
     }
 
@@ -151,5 +142,24 @@ public class UserProvisioner implements SmartLifecycle {
     @Override
     public int getPhase() {
         return 0;
+    }
+
+    /** The users chat.users holds, as the worker starts. */
+    private final class KnownUsers implements TopicFollower<UserId, UserProvisioned> {
+
+        @Override
+        public Topic<UserId, UserProvisioned> topic() {
+            return Topics.USERS;
+        }
+
+        @Override
+        public boolean fromBeginning() {
+            return true;
+        }
+
+        @Override
+        public void accept(UserId key, UserProvisioned user) {
+            known.merge(user.userId(), user.created(), Boolean::logicalOr);
+        }
     }
 }
