@@ -1,24 +1,21 @@
 package io.chatpipe.history.auth;
 
 import io.chatpipe.events.AccountRegistered;
+import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.history.config.HistoryProperties;
-import io.chatpipe.history.config.TopicReaders;
+import io.chatpipe.kafka.TopicFollower;
+import io.chatpipe.kafka.TopicReplica;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -28,22 +25,19 @@ import org.springframework.stereotype.Component;
  * partition's order is the account, as in the api-service.
  */
 @Component
-class AccountBook implements SmartLifecycle {
+class AccountBook implements TopicFollower<UserId, AccountRegistered>, SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(AccountBook.class);
-
-    private static final Duration POLL = Duration.ofMillis(500);
-
-    private final TopicReaders readers;
     private final boolean required;
     private final Map<UserId, String> hashes = new ConcurrentHashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private volatile Thread follower;
+    private final TopicReplica replica;
 
-    AccountBook(TopicReaders readers, HistoryProperties properties) {
-        this.readers = readers;
+    AccountBook(KafkaProperties kafka, KafkaConnectionDetails connection, HistoryProperties properties,
+            MeterRegistry meters) {
         this.required = properties.auth().required();
+        Map<String, Object> config = TopicReplica.consumerConfig(kafka, connection);
+        // as history's other readers outside Kafka Streams: committed transactions only
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.replica = new TopicReplica("history.accounts", config, List.of(this), meters);
     }
 
     /** The account's encoded password hash, once this instance has read the accounts. */
@@ -53,95 +47,45 @@ class AccountBook implements SmartLifecycle {
 
     /** Waits until every account written before this instance started has been read. */
     boolean awaitReady(Duration timeout) {
-        try {
-            return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        return replica.awaitReady(timeout);
+    }
+
+    @Override
+    public Topic<UserId, AccountRegistered> topic() {
+        return Topics.ACCOUNTS;
+    }
+
+    @Override
+    public boolean fromBeginning() {
+        return true;
+    }
+
+    @Override
+    public void accept(UserId key, AccountRegistered account) {
+        if (account.userId() != null && account.passwordHash() != null) {
+            hashes.putIfAbsent(account.userId(), account.passwordHash());
         }
     }
 
     @Override
     public void start() {
         if (required) {
-            // set before the thread runs: follow() reads it as "keep going", and a thread started first could
-            // see null, end at once, and leave this instance answering 503 for good
-            Thread thread = Thread.ofPlatform().name("history-accounts").daemon().unstarted(this::follow);
-            follower = thread;
-            thread.start();
+            replica.start();
         }
     }
 
     @Override
     public void stop() {
-        KafkaConsumer<byte[], byte[]> running = consumer;
-        Thread thread = follower;
-        follower = null;
-        if (running != null) {
-            running.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        replica.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return follower != null;
+        return replica.isRunning();
     }
 
-    private void follow() {
-        try (var accounts = readers.consumer("chatpipe-history-accounts")) {
-            consumer = accounts;
-            List<TopicPartition> partitions = awaitPartitions(accounts);
-            accounts.assign(partitions);
-            accounts.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = accounts.endOffsets(partitions);
-            while (follower != null) {
-                for (ConsumerRecord<byte[], byte[]> record : accounts.poll(POLL)) {
-                    read(record);
-                }
-                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> accounts.position(p) >= ends.get(p))) {
-                    log.info("Read {} chat accounts from {}", hashes.size(), Topics.ACCOUNTS.name());
-                    caughtUp.countDown();
-                }
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("Stopped reading {}: users cannot log in to history until a restart", Topics.ACCOUNTS.name(), e);
-        }
-    }
-
-    /** The partitions of chat.accounts, once the api-service has created it. */
-    private List<TopicPartition> awaitPartitions(KafkaConsumer<byte[], byte[]> accounts) throws InterruptedException {
-        while (follower != null) {
-            var infos = accounts.listTopics(POLL.multipliedBy(10)).get(Topics.ACCOUNTS.name());
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            }
-            log.debug("{} does not exist yet", Topics.ACCOUNTS.name());
-            Thread.sleep(POLL.toMillis());
-        }
-        throw new WakeupException();
-    }
-
-    private void read(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            AccountRegistered account = Topics.ACCOUNTS.values().deserializer().deserialize(record.topic(),
-                    record.value());
-            if (account != null && account.userId() != null && account.passwordHash() != null) {
-                hashes.putIfAbsent(account.userId(), account.passwordHash());
-            }
-        } catch (SerializationException e) {
-            log.warn("Skipping unreadable account record {}-{}@{}", record.topic(), record.partition(),
-                    record.offset());
-        }
+    @Override
+    public int getPhase() {
+        return replica.getPhase();
     }
 }

@@ -1,11 +1,10 @@
 package io.chatpipe.history.config;
 
 import io.chatpipe.events.Topic;
-import java.util.HashMap;
+import io.chatpipe.kafka.DurableProducer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -25,12 +24,7 @@ public class DurableProducers implements DisposableBean {
     private final List<DefaultKafkaProducerFactory<?, ?>> factories = new CopyOnWriteArrayList<>();
 
     DurableProducers(KafkaProperties properties, KafkaConnectionDetails connection) {
-        Map<String, Object> producer = new HashMap<>(properties.buildProducerProperties());
-        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        this.config = Map.copyOf(producer);
+        this.config = Map.copyOf(DurableProducer.config(properties, connection));
     }
 
     public <K, V> KafkaTemplate<K, V> template(Topic<K, V> topic) {

@@ -17,7 +17,7 @@ class DurableProducersTests {
         try {
             // marking a conversation read waits for its horizon's acknowledgement: a linger would be added to it
             assertThat(producers.template(Topics.READS).getProducerFactory().getConfigurationProperties())
-                    .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 0)
+                    .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0")
                     .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                     .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         } finally {
