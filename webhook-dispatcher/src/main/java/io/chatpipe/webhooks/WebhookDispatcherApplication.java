@@ -1,9 +1,11 @@
 package io.chatpipe.webhooks;
 
+import io.chatpipe.kafka.KafkaReadiness;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -17,6 +19,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * instance are Kafka's, not state of ours.
  */
 @SpringBootApplication
+@Import(KafkaReadiness.class)
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class WebhookDispatcherApplication {

@@ -4,22 +4,22 @@ import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookDelivery;
 import io.chatpipe.events.WebhookEndpointState;
+import io.chatpipe.kafka.DurableProducer;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -58,8 +58,8 @@ class KafkaConfiguration {
 
     @Bean
     ProducerFactory<String, WebhookDelivery> deliveryProducerFactory(KafkaProperties kafka,
-            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, Topics.WEBHOOK_DEAD_LETTERS, customizers);
+            KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return producerFactory(kafka, connection, Topics.WEBHOOK_DEAD_LETTERS, customizers);
     }
 
     /** Writes outboxes and dead letters (both hold {@link WebhookDelivery} records). */
@@ -74,8 +74,8 @@ class KafkaConfiguration {
 
     @Bean
     ProducerFactory<String, WebhookEndpointState> stateProducerFactory(KafkaProperties kafka,
-            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, Topics.WEBHOOK_STATES, customizers);
+            KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return producerFactory(kafka, connection, Topics.WEBHOOK_STATES, customizers);
     }
 
     @Bean
@@ -108,15 +108,9 @@ class KafkaConfiguration {
                 .replicas(properties.topics().replicas());
     }
 
-    /** Idempotent, acks=all, whatever spring.kafka.producer.* says. */
-    private static <K, V> ProducerFactory<K, V> producerFactory(KafkaProperties kafka, Topic<K, V> topic,
-            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        var factory = new DefaultKafkaProducerFactory<>(config, topic.keys().serializer(), topic.values().serializer());
-        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
-        return factory;
+    /** Durable: idempotent, acks=all (which spring.kafka.producer.* may not weaken), no linger unless configured. */
+    private static <K, V> ProducerFactory<K, V> producerFactory(KafkaProperties kafka, KafkaConnectionDetails connection,
+            Topic<K, V> topic, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return DurableProducer.factory(DurableProducer.config(kafka, connection), topic, customizers);
     }
 }
