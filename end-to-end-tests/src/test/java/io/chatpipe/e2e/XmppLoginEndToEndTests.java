@@ -1,7 +1,6 @@
 package io.chatpipe.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.chatpipe.api.ApiServiceApplication;
 import io.chatpipe.events.Topics;
@@ -9,19 +8,14 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
 import io.chatpipe.testsupport.Ejabberd;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.TopicRecords;
 import io.chatpipe.testsupport.XmppTestClient;
 import io.chatpipe.worker.DeliveryWorkerApplication;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.jivesoftware.smack.packet.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,22 +107,7 @@ class XmppLoginEndToEndTests {
 
     /** Waits until chat.users maps the user to their XMPP account, as the worker records it once it exists. */
     private static UserProvisioned awaitProvisioned(UserId user) {
-        var settings = Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-        try (var consumer = new KafkaConsumer<>(settings, Topics.USERS.keys().deserializer(),
-                Topics.USERS.values().deserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.USERS.name()).forEach(
-                    partition -> partitions.add(new TopicPartition(partition.topic(), partition.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            return await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (user.equals(record.key())) {
-                        return Optional.of(record.value());
-                    }
-                }
-                return Optional.<UserProvisioned>empty();
-            }, Optional::isPresent).orElseThrow();
-        }
+        return TopicRecords.await(Topics.USERS, record -> user.equals(record.key()), found -> !found.isEmpty(),
+                Duration.ofSeconds(60)).getFirst().value();
     }
 }
