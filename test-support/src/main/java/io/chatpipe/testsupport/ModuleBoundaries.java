@@ -50,7 +50,10 @@ public final class ModuleBoundaries {
                 .should().beFreeOfCycles());
     }
 
-    /** The module uses no service's packages but its own: services hand over through Kafka, not each other's code. */
+    /**
+     * The module uses no service's packages but its own: services hand over through Kafka, not each other's code,
+     * and the tools (load generator, chaos run) drive the services from outside.
+     */
     public ArchRule usesNoOtherService() {
         String[] others = SERVICES.stream()
                 .filter(service -> !service.equals(root))
