@@ -6,7 +6,6 @@ import io.chatpipe.events.auth.ApiKeyRing.BasicCredentials;
 import io.chatpipe.events.auth.HashingGate;
 import io.chatpipe.events.auth.LoginThrottle;
 import io.chatpipe.history.config.HistoryProperties;
-import io.chatpipe.history.query.HistoryUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +64,7 @@ class AccountPasswords {
     private final LoginThrottle throttle;
     private final HashingGate gate;
     private final Duration busyRetryAfter;
+    private final Duration accountsRetryAfter;
     private final Counter failed;
     private final Counter throttled;
     private final Counter busy;
@@ -77,6 +77,7 @@ class AccountPasswords {
                 new LoginThrottle.Bound(logins.addressFailures(), logins.window()), logins.maxDelay());
         this.gate = new HashingGate(logins.concurrentHashes(), logins.queuedHashes());
         this.busyRetryAfter = logins.busyRetryAfter();
+        this.accountsRetryAfter = properties.query().retryAfter();
         this.failed = Counter.builder("chatpipe.logins.failed").tag("door", DOOR)
                 .description("logins refused for a wrong password or an unknown account").register(meters);
         this.throttled = Counter.builder("chatpipe.logins.throttled").tag("door", DOOR)
@@ -95,8 +96,8 @@ class AccountPasswords {
      * The user, if the password is theirs.
      *
      * @param address the client's address, by which failed logins are counted as well as by account
-     * @throws HistoryUnavailableException (503) while this instance has not read the accounts yet
-     * @throws LoginRefusedException       (429) after too many failed logins, (503) while too many are checked
+     * @throws LoginRefusedException (429) after too many failed logins, (503) while too many are checked or while
+     *                               this instance has not read the accounts yet
      */
     Optional<UserId> verify(BasicCredentials credentials, String address) {
         UserId user;
@@ -125,7 +126,7 @@ class AccountPasswords {
 
     private Optional<UserId> check(UserId user, String password) {
         if (!accounts.awaitReady(ACCOUNTS_TIMEOUT)) {
-            throw new HistoryUnavailableException("the chat accounts have not been read yet", null);
+            throw LoginRefusedException.accountsUnread(accountsRetryAfter);
         }
         Optional<String> hash = accounts.passwordHash(user);
         if (hash.isEmpty()) {
