@@ -1,22 +1,11 @@
 package io.chatpipe.worker;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
 import io.chatpipe.testsupport.ModuleBoundaries;
-import org.junit.jupiter.api.Test;
 
-/** The xmpp-delivery-worker's packages form no cycle, and it uses no other service's code: Kafka is the only hand-off. */
-class ModuleBoundariesTests {
+/** The xmpp-delivery-worker: no package cycles, and no other service's code. */
+class ModuleBoundariesTests extends ModuleBoundaries {
 
-    private static final ModuleBoundaries MODULE = ModuleBoundaries.of("io.chatpipe.worker");
-    private static final JavaClasses CLASSES = MODULE.mainClasses();
-
-    @Test
-    void hasNoPackageCycles() {
-        MODULE.packagesFreeOfCycles().check(CLASSES);
-    }
-
-    @Test
-    void usesNoOtherService() {
-        MODULE.usesNoOtherService().check(CLASSES);
+    ModuleBoundariesTests() {
+        super("io.chatpipe.worker");
     }
 }
