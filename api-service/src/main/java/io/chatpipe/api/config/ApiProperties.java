@@ -325,8 +325,9 @@ public record ApiProperties(
      * Every door that checks a chat password ({@code POST /api/v1/sessions}, {@code POST /api/v1/xmpp-credentials},
      * the legacy WebSocket path): failed logins are counted by account and by client address, and beyond the bound
      * a login is refused with 429 and {@code Retry-After} before any hash is computed (see
-     * {@code io.chatpipe.events.auth.LoginThrottle}); and BCrypt runs only so many at once. The counts are each
-     * instance's own: N instances let a guesser try N times the bound.
+     * {@code io.chatpipe.events.auth.LoginThrottle}); and BCrypt runs only so many at once, and takes only so much of
+     * the cores. A login refused for want of room to hash it counts against an address with failures on its record.
+     * The counts are each instance's own: N instances let a guesser try N times the bound.
      *
      * @param accountFailures  failed logins of one account let through within {@code window}; the one that reaches
      *                         the bound locks the account for {@code window / account-failures}, each failure after a
@@ -338,7 +339,13 @@ public record ApiProperties(
      * @param concurrentHashes BCrypt hashes computed at once; 0 for half the cores (at least one)
      * @param queuedHashes     hashes that may wait for a turn; a login beyond them is refused with 503 and
      *                         {@code Retry-After}, so that a flood of logins cannot take the request threads
-     * @param busyRetryAfter   what that 503 tells the client to wait
+     * @param hashingShare     of all the cores' time, what BCrypt may take, measured over {@code hashing-burst}; a
+     *                         login beyond it is refused with 503 and {@code Retry-After}, so that a flood from many
+     *                         addresses, which no count of failures stops, takes no more (see
+     *                         {@code io.chatpipe.events.auth.HashingGate})
+     * @param hashingBurst     over which that share is measured: a flood takes up to {@code concurrent-hashes} cores
+     *                         for about this long before the share holds it
+     * @param busyRetryAfter   what those 503s tell the client to wait, at least (longer when the share is spent)
      */
     public record Logins(
             @DefaultValue("10") @Min(1) int accountFailures,
@@ -347,11 +354,17 @@ public record ApiProperties(
             @DefaultValue("1h") Duration maxDelay,
             @DefaultValue("0") @Min(0) int concurrentHashes,
             @DefaultValue("4") @Min(0) int queuedHashes,
+            @DefaultValue("0.25") double hashingShare,
+            @DefaultValue("5s") Duration hashingBurst,
             @DefaultValue("1s") Duration busyRetryAfter) {
 
         public Logins {
             if (window.isNegative() || window.isZero() || maxDelay.isNegative() || maxDelay.isZero()) {
                 throw new IllegalArgumentException("chatpipe.api.logins.window and .max-delay must be positive");
+            }
+            if (!(hashingShare > 0 && hashingShare <= 1) || hashingBurst.isNegative() || hashingBurst.isZero()) {
+                throw new IllegalArgumentException(
+                        "chatpipe.api.logins.hashing-share must be more than 0 and at most 1, .hashing-burst positive");
             }
         }
     }

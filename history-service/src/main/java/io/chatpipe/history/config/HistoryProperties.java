@@ -177,7 +177,10 @@ public record HistoryProperties(
      * @param concurrentHashes BCrypt checks at once; 0 for half the cores (at least one)
      * @param queuedHashes     checks that may wait for a turn; a request beyond them is refused with 503 and
      *                         {@code Retry-After}
-     * @param busyRetryAfter   what that 503 tells the client to wait
+     * @param hashingShare     of all the cores' time, what BCrypt may take, measured over {@code hashing-burst};
+     *                         a request beyond it is refused with 503 and {@code Retry-After}
+     * @param hashingBurst     over which that share is measured
+     * @param busyRetryAfter   what those 503s tell the client to wait, at least (longer when the share is spent)
      */
     public record Logins(
             @DefaultValue("10") @Min(1) int accountFailures,
@@ -186,11 +189,17 @@ public record HistoryProperties(
             @DefaultValue("1h") @NotNull Duration maxDelay,
             @DefaultValue("0") @Min(0) int concurrentHashes,
             @DefaultValue("4") @Min(0) int queuedHashes,
+            @DefaultValue("0.25") double hashingShare,
+            @DefaultValue("5s") @NotNull Duration hashingBurst,
             @DefaultValue("1s") @NotNull Duration busyRetryAfter) {
 
         public Logins {
             if (window.isNegative() || window.isZero() || maxDelay.isNegative() || maxDelay.isZero()) {
                 throw new IllegalArgumentException("chatpipe.history.auth.logins.window and .max-delay must be positive");
+            }
+            if (!(hashingShare > 0 && hashingShare <= 1) || hashingBurst.isNegative() || hashingBurst.isZero()) {
+                throw new IllegalArgumentException("chatpipe.history.auth.logins.hashing-share must be more than 0 "
+                        + "and at most 1, .hashing-burst positive");
             }
         }
     }
