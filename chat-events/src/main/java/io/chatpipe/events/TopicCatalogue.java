@@ -98,12 +98,17 @@ public final class TopicCatalogue {
         Map<String, String> values = new HashMap<>(BUILT_IN);
         overrides.forEach((key, value) -> {
             int dot = key.lastIndexOf('.');
-            if (dot < 0 || !TOPICS.contains(key.substring(0, dot)) || !SETTINGS.contains(key.substring(dot + 1))) {
+            String topic = dot < 0 ? "" : key.substring(0, dot).toLowerCase(Locale.ROOT);
+            // an environment variable (CHATPIPE_TOPICS_DEFAULT_MININSYNCREPLICAS) has no dashes to keep
+            String setting = SETTINGS.stream()
+                    .filter(name -> name.replace("-", "").equalsIgnoreCase(key.substring(dot + 1).replace("-", "")))
+                    .findFirst().orElse(null);
+            if (!TOPICS.contains(topic) || setting == null) {
                 throw new IllegalArgumentException(PROPERTIES + "." + key + " is not a topic setting; expected "
                         + PROPERTIES + ".<topic>.<setting>, topic one of " + new TreeSet<>(TOPICS) + ", setting one of "
                         + SETTINGS);
             }
-            values.put(key, value.strip());
+            values.put(topic + "." + setting, value.strip());
         });
         var catalogue = new TopicCatalogue(Map.copyOf(values));
         TOPICS.forEach(catalogue::settings);

@@ -24,6 +24,10 @@ public record TopicSettings(int partitions, short replicas, int minInsyncReplica
             throw new IllegalArgumentException("partitions, replicas and min-insync-replicas must be at least 1, are "
                     + partitions + ", " + replicas + " and " + minInsyncReplicas);
         }
+        if (retention.isZero()) {
+            // a topic that keeps nothing: the idempotency window would be no window at all
+            throw new IllegalArgumentException("retention must be longer than 0, or forever");
+        }
         if (minInsyncReplicas > replicas) {
             throw new IllegalArgumentException("min-insync-replicas (" + minInsyncReplicas
                     + ") cannot exceed replicas (" + replicas + "): no write would ever be acknowledged");

@@ -64,6 +64,14 @@ class TopicCatalogueTests {
     }
 
     @Test
+    void takesSettingsNamedAsEnvironmentVariablesBindThem() {
+        // CHATPIPE_TOPICS_DEFAULT_REPLICAS=3 CHATPIPE_TOPICS_DEFAULT_MININSYNCREPLICAS=3
+        var catalogue = TopicCatalogue.withOverrides(Map.of("default.replicas", "3", "default.mininsyncreplicas", "3"));
+
+        assertThat(catalogue.newTopic(Topics.MESSAGES).configs()).containsEntry("min.insync.replicas", "3");
+    }
+
+    @Test
     void refusesAMisspeltTopicOrSetting() {
         assertThatThrownBy(() -> TopicCatalogue.withOverrides(Map.of("chat.mesages.retention", "1d")))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -80,6 +88,8 @@ class TopicCatalogueTests {
         assertThatThrownBy(() -> TopicCatalogue.withOverrides(Map.of("chat.messages.retention", "a week")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("chatpipe.topics of chat.messages: retention is forever");
+        assertThatThrownBy(() -> TopicCatalogue.withOverrides(Map.of("chat.idempotency.retention", "0s")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than 0");
         assertThatThrownBy(() -> TopicCatalogue.withOverrides(Map.of("chat.users.cleanup-policy", "keep")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delete or compact");
     }
