@@ -37,7 +37,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("chatpipe.history")
 public record HistoryProperties(
         @Valid @DefaultValue Streams streams,
-        @Valid @DefaultValue TopicDefaults topics,
         @Valid @DefaultValue Query query,
         @Valid @DefaultValue Audit audit,
         @Valid @DefaultValue Auth auth,
@@ -47,7 +46,6 @@ public record HistoryProperties(
      * @param applicationId     Kafka Streams {@code application.id}: consumer group and prefix of internal topics;
      *                          every instance of one history shares it
      * @param stateDir          where the RocksDB stores live; each instance needs its own
-     * @param replicationFactor replication of the changelog and repartition topics Kafka Streams creates
      * @param applicationServer {@code host:port} at which the other instances reach this one's REST API
      *                          (Kafka Streams {@code application.server}); empty means server.address and the
      *                          port the web server actually listens on
@@ -65,7 +63,6 @@ public record HistoryProperties(
     public record Streams(
             @DefaultValue("chatpipe-history") @NotBlank String applicationId,
             @DefaultValue(".data/history-service") @NotNull Path stateDir,
-            @DefaultValue("1") @Min(1) short replicationFactor,
             @DefaultValue("") @Pattern(regexp = "|[^:\\s]+:\\d{1,5}") String applicationServer,
             @DefaultValue("0") @Min(0) int standbyReplicas,
             @DefaultValue("false") boolean rebuild,
@@ -94,26 +91,6 @@ public record HistoryProperties(
                 throw new IllegalStateException("SHA-256 is part of every JDK", e);
             }
         }
-    }
-
-    /**
-     * @param partitions       partitions of chat.messages, chat.deliveries, chat.reads and chat.erasures if they do
-     *                         not exist yet; the four must have the same number, as history joins them by
-     *                         conversation
-     * @param replicas         their replication factor
-     * @param messageRetention retention of chat.messages; negative keeps messages forever, which replay and audit
-     *                         want
-     * @param readRetention    retention of chat.reads; negative keeps read horizons forever, so that a rebuild
-     *                         restores unread counts
-     * @param deliveryRetention retention of chat.deliveries; negative keeps delivery outcomes forever, so that a
-     *                         rebuild restores every message's status
-     */
-    public record TopicDefaults(
-            @DefaultValue("4") @Min(1) int partitions,
-            @DefaultValue("1") @Min(1) short replicas,
-            @DefaultValue("-1ms") @NotNull Duration messageRetention,
-            @DefaultValue("-1ms") @NotNull Duration readRetention,
-            @DefaultValue("-1ms") @NotNull Duration deliveryRetention) {
     }
 
     /**
