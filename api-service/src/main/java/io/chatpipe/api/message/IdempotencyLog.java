@@ -2,6 +2,8 @@ package io.chatpipe.api.message;
 
 import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.Topic;
+import io.chatpipe.events.TopicCatalogue;
+import io.chatpipe.events.TopicSettings;
 import io.chatpipe.kafka.TopicFollower;
 import io.chatpipe.kafka.TopicReplica;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,7 +65,7 @@ class IdempotencyLog implements SmartLifecycle {
     private long lastSweep = System.nanoTime();
 
     IdempotencyLog(KafkaTemplate<String, IdempotencyEvent> idempotencyTemplate, KafkaProperties kafka,
-            KafkaConnectionDetails connection, ApiProperties properties, MeterRegistry meters) {
+            KafkaConnectionDetails connection, ApiProperties properties, TopicCatalogue topics, MeterRegistry meters) {
         this.template = idempotencyTemplate;
         this.replica = new TopicReplica("api.idempotency", TopicReplica.consumerConfig(kafka, connection),
                 List.of(new Claims()), meters);
@@ -72,7 +74,9 @@ class IdempotencyLog implements SmartLifecycle {
         // a holder claims, reads, writes the message and then its outcome, each bounded by these: a claim
         // older than that whose holder said nothing was abandoned (its instance died) and may be taken over
         this.holdMillis = 3 * (publish.maxBlock().toMillis() + acknowledgement.toMillis());
-        this.windowMillis = properties.idempotency().window().toMillis();
+        // as long as the topic keeps the records: what a new instance reads is what every instance remembers
+        TopicSettings topic = topics.settings(IdempotencyConfiguration.TOPIC);
+        this.windowMillis = topic.keptForever() ? Long.MAX_VALUE : topic.retention().toMillis();
     }
 
     /** What is known about a key now; null when nobody holds it. */

@@ -204,7 +204,8 @@ public final class Ingestion implements Scenario {
                 + " accounts from " + (from == null ? "the bench's address" : from.getHostAddress())
                 + ", ignoring Retry-After, for the warm-up and the measurement; answered by status (0: no answer): "
                 + answers + " (403: checked and wrong, 429: refused unchecked after too many failures, "
-                + "503: refused unchecked while too many passwords were being hashed)");
+                + "503: refused unchecked while too many passwords were being hashed or hashing's share of the cores "
+                + "was spent)");
         return load;
     }
 

@@ -1,6 +1,7 @@
 package io.chatpipe.webhooks.delivery;
 
 import io.chatpipe.events.Topic;
+import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookDelivery;
 import io.chatpipe.events.WebhookEndpoint;
@@ -19,14 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -53,14 +52,17 @@ class EndpointBook implements SmartLifecycle, TopicFollower<String, WebhookEndpo
     private final KafkaTemplate<String, WebhookDelivery> deadLetters;
     private final EndpointStates states;
     private final TopicReplica replica;
+    private final TopicCatalogue topics;
     private volatile boolean running;
 
     EndpointBook(DispatcherProperties properties, KafkaProperties kafka, KafkaConnectionDetails connection,
             KafkaAdmin admin, KafkaListenerEndpointRegistry listeners, WebhookPost post,
-            KafkaTemplate<String, WebhookDelivery> deliveryTemplate, EndpointStates states, MeterRegistry meters) {
+            KafkaTemplate<String, WebhookDelivery> deliveryTemplate, EndpointStates states, TopicCatalogue topics,
+            MeterRegistry meters) {
         this.replica = new TopicReplica("webhooks.endpoints", TopicReplica.consumerConfig(kafka, connection),
                 List.of(this), meters);
         this.properties = properties;
+        this.topics = topics;
         this.kafka = kafka;
         this.admin = admin;
         this.listeners = listeners;
@@ -150,12 +152,8 @@ class EndpointBook implements SmartLifecycle, TopicFollower<String, WebhookEndpo
 
     /** Creates the endpoint's outbox, trying again while Kafka does not answer; false when stopped first. */
     private boolean createOutbox(String id) {
-        // one partition: the endpoint's events in one order
-        var outbox = TopicBuilder.name(Topics.webhookOutbox(id).name())
-                .partitions(1)
-                .replicas(properties.topics().replicas())
-                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(properties.topics().outboxRetention().toMillis()))
-                .build();
+        // one partition (the catalogue's): the endpoint's events in one order
+        var outbox = topics.newTopic(Topics.webhookOutbox(id));
         while (running) {
             try {
                 admin.createOrModifyTopics(outbox);
