@@ -16,6 +16,7 @@ import jakarta.validation.Valid;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -123,9 +124,9 @@ class MessageController {
         List<JsonNode> sent = checkSize(batch.messages());
         long allowed = 1 + client.takeMore(sent.size() - 1, servletResponse);
 
-        BatchResponse.Item[] results = new BatchResponse.Item[sent.size()];
-        List<Integer> indices = new ArrayList<>();
-        List<MessageAccepted> messages = new ArrayList<>();
+        // one outcome per item in the order sent: refused here, or settled by the intake
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(sent.size());
+        List<PendingMessage> pending = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
             try {
                 if (i >= allowed) {
@@ -133,21 +134,19 @@ class MessageController {
                 }
                 MessageAccepted message = items.read(sent.get(i)).accept(clock.instant());
                 client.checkSender(message.fromId());
-                indices.add(i);
-                messages.add(message);
+                var item = new PendingMessage(message);
+                pending.add(item);
+                outcomes.add(item.result());
             } catch (ErrorResponseException refusal) {
-                results[i] = BatchResponse.Item.rejected(i, refusal);
+                outcomes.add(CompletableFuture.completedFuture(new Outcome.Refused(refusal)));
             }
         }
-        List<Outcome> outcomes = intake.acceptAll(messages);
-        for (int m = 0; m < outcomes.size(); m++) {
-            int i = indices.get(m);
-            results[i] = switch (outcomes.get(m)) {
-                case Outcome.Accepted accepted -> BatchResponse.Item.accepted(i, accepted.receipt(), accepted.replayed());
-                case Outcome.Refused refused -> BatchResponse.Item.rejected(i, refused.problem());
-            };
+        intake.accept(pending);
+        List<BatchResponse.Item> results = new ArrayList<>(outcomes.size());
+        for (CompletableFuture<Outcome> outcome : outcomes) {
+            results.add(BatchResponse.Item.of(results.size(), outcome.resultNow()));
         }
-        return answer(BatchResponse.of(List.of(results)));
+        return answer(BatchResponse.of(results));
     }
 
     private ResponseEntity<?> answer(BatchResponse response) {
