@@ -12,7 +12,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.validation.Valid;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,11 +83,11 @@ class MessageController {
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ApiDocs.Problem.class)))
     ResponseEntity<MessageReceipt> accept(
-            @Valid @RequestBody MessageRequest request,
+            @RequestBody MessageRequest request,
             @Parameter(description = "The client message id, as a header; if the body has one too, they must be "
                     + "equal") @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
             @Parameter(hidden = true) @RequestAttribute(ApiClient.ATTRIBUTE) ApiClient client) {
-        MessageAccepted message = prepare(request, idempotencyKey, client, clock);
+        MessageAccepted message = request.acceptSingle(idempotencyKey, client, clock.instant());
         return switch (intake.accept(message)) {
             case Outcome.Accepted accepted -> {
                 var response = ResponseEntity.accepted();
@@ -185,31 +184,5 @@ class MessageController {
                             + maxBatchItems + " are allowed"))), null);
         }
         return messages;
-    }
-
-    /**
-     * Everything a single message goes through before it is written: its id (from the {@code Idempotency-Key}
-     * header, when there is one), its size, and whether the API key may send as its sender.
-     */
-    static MessageAccepted prepare(MessageRequest request, String idempotencyKey, ApiClient client, Clock clock) {
-        MessageAccepted message = withIdempotencyKey(request, idempotencyKey).accept(clock.instant());
-        client.checkSender(message.fromId());
-        return message;
-    }
-
-    /** The request under the {@code Idempotency-Key} header's id, when there is one. */
-    private static MessageRequest withIdempotencyKey(MessageRequest request, String key) {
-        if (key == null) {
-            return request;
-        }
-        String problem = ClientMessageId.Validator.problem(key);
-        if (problem == null && request.clientMessageId() != null && !request.clientMessageId().equals(key)) {
-            problem = "differs from the body's clientMessageId";
-        }
-        if (problem != null) {
-            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, FieldProblem.problem(HttpStatus.BAD_REQUEST,
-                    "The request is not valid.", List.of(new FieldProblem(IDEMPOTENCY_KEY, problem))), null);
-        }
-        return request.withClientMessageId(key);
     }
 }

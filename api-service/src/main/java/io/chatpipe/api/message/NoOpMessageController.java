@@ -2,7 +2,6 @@ package io.chatpipe.api.message;
 
 import io.chatpipe.api.auth.ApiClient;
 import io.swagger.v3.oas.annotations.Hidden;
-import jakarta.validation.Valid;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.MediaType;
@@ -29,10 +28,10 @@ class NoOpMessageController {
     private final Clock clock = Clock.systemUTC();
 
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<MessageReceipt> accept(@Valid @RequestBody MessageRequest request,
+    ResponseEntity<MessageReceipt> accept(@RequestBody MessageRequest request,
             @RequestHeader(name = MessageController.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
             @RequestAttribute(ApiClient.ATTRIBUTE) ApiClient client) {
         return ResponseEntity.accepted().body(MessageReceipt.of(
-                MessageController.prepare(request, idempotencyKey, client, clock)));
+                request.acceptSingle(idempotencyKey, client, clock.instant())));
     }
 }

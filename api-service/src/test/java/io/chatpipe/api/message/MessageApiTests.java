@@ -259,7 +259,7 @@ class MessageApiTests extends ApiServiceOnKafka {
                         "clientMessageId"),
                 arguments(named("clientMessageId too long", messages),
                         "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \"hi\", \"clientMessageId\": \""
-                                + "c".repeat(ClientMessageId.MAX_LENGTH + 1) + "\"}",
+                                + "c".repeat(MessageRequest.MAX_CLIENT_MESSAGE_ID + 1) + "\"}",
                         "clientMessageId"),
                 arguments(named("control character in clientMessageId", messages),
                         "{\"fromId\": \"FROM\", \"toId\": \"TO\", \"message\": \"hi\", \"clientMessageId\": \"a\\nb\"}",
