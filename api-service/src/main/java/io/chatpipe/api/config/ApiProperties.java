@@ -35,8 +35,7 @@ public record ApiProperties(
         @Valid @DefaultValue Chat chat,
         @Valid @DefaultValue History history,
         @Valid @DefaultValue Xmpp xmpp,
-        @Valid @DefaultValue Logins logins,
-        @Valid @DefaultValue Bench bench) {
+        @Valid @DefaultValue Logins logins) {
 
     /**
      * The {@code chat.messages} topic as this service declares it (created when absent).
@@ -354,16 +353,5 @@ public record ApiProperties(
                 throw new IllegalArgumentException("chatpipe.api.logins.window and .max-delay must be positive");
             }
         }
-    }
-
-    /**
-     * For {@code ./chatpipe bench} only.
-     *
-     * @param noOpEndpoint map {@code POST /api/v1/messages/no-op}: a message endpoint that does everything the
-     *                     single-message endpoint does before writing to Kafka (API key, rate limit, reading and
-     *                     validating the body, the message's ids) and answers 202 without writing, the baseline
-     *                     the benchmark compares the real endpoint with. Off: the path does not exist
-     */
-    public record Bench(@DefaultValue("false") boolean noOpEndpoint) {
     }
 }
