@@ -62,6 +62,16 @@ final class ScriptServices implements Services {
         ask(rebuild ? "start history-service rebuild" : "start history-service");
     }
 
+    @Override
+    public synchronized void startWebhookDispatcher() {
+        ask("start webhook-dispatcher");
+    }
+
+    @Override
+    public synchronized void stopWebhookDispatcher() {
+        ask("stop webhook-dispatcher");
+    }
+
     /** The newest process of this user whose command line runs the api-service on its port. */
     @Override
     public Optional<ProcessHandle> apiService() {
