@@ -1,7 +1,7 @@
 package io.chatpipe.history.topology;
 
-import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.ConversationId;
+import io.chatpipe.events.JsonSerde;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
@@ -15,7 +15,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import tools.jackson.core.JacksonException;
 
 /**
  * How history stores the values it writes for every message ({@link RecordedMessage} in the messages store,
@@ -40,11 +39,13 @@ final class StoredMessages<T> implements Serde<T> {
     private final Class<T> type;
     private final Writer<T> writer;
     private final Function<ByteBuffer, T> reader;
+    private final Deserializer<T> olderJson;
 
     private StoredMessages(Class<T> type, Writer<T> writer, Function<ByteBuffer, T> reader) {
         this.type = type;
         this.writer = writer;
         this.reader = reader;
+        this.olderJson = new JsonSerde<>(type).deserializer();
     }
 
     static StoredMessages<RecordedMessage> recordedMessages() {
@@ -72,20 +73,16 @@ final class StoredMessages<T> implements Serde<T> {
     @Override
     public Deserializer<T> deserializer() {
         return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
+            if (bytes == null || bytes.length > 0 && bytes[0] == JSON) {
+                return olderJson.deserialize(topic, bytes);
+            }
+            if (bytes.length == 0 || bytes[0] != FORMAT) {
+                throw new SerializationException("Cannot read " + type.getSimpleName() + " from " + topic
+                        + ": unknown format " + (bytes.length == 0 ? "(empty)" : bytes[0]));
             }
             try {
-                if (bytes.length > 0 && bytes[0] == JSON) {
-                    return ChatJson.MAPPER.readValue(bytes, type);
-                }
-                if (bytes.length == 0 || bytes[0] != FORMAT) {
-                    throw new SerializationException("Cannot read " + type.getSimpleName() + " from " + topic
-                            + ": unknown format " + (bytes.length == 0 ? "(empty)" : bytes[0]));
-                }
                 return reader.apply(ByteBuffer.wrap(bytes, 1, bytes.length - 1));
-            } catch (JacksonException | IllegalArgumentException | IndexOutOfBoundsException
-                     | BufferUnderflowException e) {
+            } catch (IllegalArgumentException | IndexOutOfBoundsException | BufferUnderflowException e) {
                 throw new SerializationException("Cannot read " + type.getSimpleName() + " from " + topic, e);
             }
         };
