@@ -58,6 +58,11 @@ final class ScriptServices implements Services {
     }
 
     @Override
+    public synchronized void killHistory() {
+        ask("kill history-service");
+    }
+
+    @Override
     public synchronized void startHistory(boolean rebuild) {
         ask(rebuild ? "start history-service rebuild" : "start history-service");
     }

@@ -29,6 +29,11 @@ public interface Services {
             }
 
             @Override
+            public void killHistory() {
+                startWorker();
+            }
+
+            @Override
             public void startHistory(boolean rebuild) {
                 startWorker();
             }
@@ -56,6 +61,9 @@ public interface Services {
     void stopWorker();
 
     void stopHistory();
+
+    /** Stops history-service with a kill -9: no clean close, no leaving its group, no checkpoint of its stores. */
+    void killHistory();
 
     /** Starts history-service; with {@code rebuild}, from the topics' beginning. */
     void startHistory(boolean rebuild);

@@ -99,6 +99,12 @@ final class InJvmServices implements Services, AutoCloseable {
         }
     }
 
+    /** history-service runs in this JVM, which cannot kill -9 a part of itself. */
+    @Override
+    public void killHistory() {
+        throw new UnsupportedOperationException("a kill -9 of history-service needs ./chatpipe bench");
+    }
+
     /** Starts capture on {@code port}, reading {@code archive}; returns once its health is UP. */
     synchronized void startCapture(int port, Postgres archive, Path output) throws Exception {
         TopicRecords.create(Topics.MESSAGES, Topics.DELIVERIES, Topics.READS, Topics.USERS, Topics.ACCOUNTS);
