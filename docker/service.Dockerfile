@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # One of chatpipe's Spring Boot services, built from this repository.
 #   docker build -f docker/service.Dockerfile --build-arg MODULE=api-service .
-# MODULE: api-service | history-service | xmpp-delivery-worker. Build context: the repository root.
+# MODULE: api-service | history-service | xmpp-delivery-worker | xmpp-capture | webhook-dispatcher.
+# Build context: the repository root.
 FROM eclipse-temurin:25-jdk AS build
 ARG MODULE
 WORKDIR /src
@@ -12,9 +13,10 @@ RUN --mount=type=cache,target=/root/.m2 \
  && cp "${MODULE}/target/${MODULE}-"*"-exec.jar" /src/app.jar
 
 FROM eclipse-temurin:25-jre
-# curl for the health check
+# curl for the health check; the user's uid is fixed, 10001, for the files docker/make-secrets.sh leaves it
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
- && useradd --system --create-home --home-dir /var/lib/chatpipe chatpipe \
+ && groupadd --system --gid 10001 chatpipe \
+ && useradd --system --uid 10001 --gid chatpipe --create-home --home-dir /var/lib/chatpipe chatpipe \
  && install -d -o chatpipe -g chatpipe /var/lib/chatpipe/data
 # /var/lib/chatpipe/data: where a service keeps state (history-service's stores); a named volume
 # mounted there starts out owned by the service's user

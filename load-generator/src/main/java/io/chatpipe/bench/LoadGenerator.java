@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ./chatpipe bench}'s load generator. Started by the script against the stack it started, as
  * {@code java -jar load-generator.jar --api-url=... [--quick] [scenario...]}; it runs the scenarios (all by
- * default: ingest, drain, e2e, history, websocket, capture) and writes the results into {@code --out}. With
+ * default: ingest, drain, e2e, history, websocket, capture, webhooks) and writes the results into {@code --out}. With
  * {@code --gc-logs=DIR}, where the stack's JVMs write their GC logs, the end-to-end rounds say whose pauses fell in
  * each.
  */

@@ -58,8 +58,23 @@ final class ScriptServices implements Services {
     }
 
     @Override
+    public synchronized void killHistory() {
+        ask("kill history-service");
+    }
+
+    @Override
     public synchronized void startHistory(boolean rebuild) {
         ask(rebuild ? "start history-service rebuild" : "start history-service");
+    }
+
+    @Override
+    public synchronized void startWebhookDispatcher() {
+        ask("start webhook-dispatcher");
+    }
+
+    @Override
+    public synchronized void stopWebhookDispatcher() {
+        ask("stop webhook-dispatcher");
     }
 
     /** The newest process of this user whose command line runs the api-service on its port. */

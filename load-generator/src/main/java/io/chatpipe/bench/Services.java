@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * Starts and stops the services whose life a scenario needs to control: the worker, so that a backlog
  * can build up before it drains; history-service, so that it can be rebuilt from the topics and kept out of
- * the ingestion figures. Each call
+ * the ingestion figures; the webhook-dispatcher, for its own scenario only. Each call
  * returns once the service is up (health UP) or down.
  */
 public interface Services {
@@ -29,7 +29,22 @@ public interface Services {
             }
 
             @Override
+            public void killHistory() {
+                startWorker();
+            }
+
+            @Override
             public void startHistory(boolean rebuild) {
+                startWorker();
+            }
+
+            @Override
+            public void startWebhookDispatcher() {
+                startWorker();
+            }
+
+            @Override
+            public void stopWebhookDispatcher() {
                 startWorker();
             }
         };
@@ -47,8 +62,19 @@ public interface Services {
 
     void stopHistory();
 
+    /** Stops history-service with a kill -9: no clean close, no leaving its group, no checkpoint of its stores. */
+    void killHistory();
+
     /** Starts history-service; with {@code rebuild}, from the topics' beginning. */
     void startHistory(boolean rebuild);
+
+    /**
+     * Starts the webhook-dispatcher as {@code ./chatpipe run} does (loopback endpoints allowed); only the webhooks
+     * scenario runs it, so that no other scenario's messages are fanned out.
+     */
+    void startWebhookDispatcher();
+
+    void stopWebhookDispatcher();
 
     /** Stops history-service, then starts it again; with {@code rebuild}, from the topics' beginning. */
     default void restartHistory(boolean rebuild) {

@@ -6,6 +6,7 @@ import io.chatpipe.history.HistoryServiceApplication;
 import io.chatpipe.testsupport.Postgres;
 import io.chatpipe.testsupport.ServiceProcess;
 import io.chatpipe.testsupport.TopicRecords;
+import io.chatpipe.webhooks.WebhookDispatcherApplication;
 import io.chatpipe.worker.DeliveryWorkerApplication;
 import java.io.IOException;
 import java.net.URI;
@@ -19,9 +20,9 @@ import java.util.Optional;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The worker and history-service as the smoke test runs them: Spring applications in this JVM; and capture, as
- * {@code ./chatpipe bench} runs it, in a JVM of its own (its change data capture engine keeps threads and a
- * replication connection of its own).
+ * The worker, history-service and the webhook-dispatcher as the smoke test runs them: Spring applications in this
+ * JVM; and capture, as {@code ./chatpipe bench} runs it, in a JVM of its own (its change data capture engine keeps
+ * threads and a replication connection of its own).
  */
 final class InJvmServices implements Services, AutoCloseable {
 
@@ -35,6 +36,7 @@ final class InJvmServices implements Services, AutoCloseable {
     private Confirmation workerConfirmation;
     private ServiceProcess capture;
     private ConfigurableApplicationContext history;
+    private ConfigurableApplicationContext webhooks;
 
     InJvmServices(String kafka, String xmppDomain, String ejabberdApi, int historyPort, int workerPort,
                   Path historyState) {
@@ -83,6 +85,26 @@ final class InJvmServices implements Services, AutoCloseable {
         }
     }
 
+    @Override
+    public synchronized void startWebhookDispatcher() {
+        webhooks = WebhookDispatcherApplication.application().run("--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + kafka, "--chatpipe.webhooks.allow-private-endpoints=true");
+    }
+
+    @Override
+    public synchronized void stopWebhookDispatcher() {
+        if (webhooks != null) {
+            webhooks.close();
+            webhooks = null;
+        }
+    }
+
+    /** history-service runs in this JVM, which cannot kill -9 a part of itself. */
+    @Override
+    public void killHistory() {
+        throw new UnsupportedOperationException("a kill -9 of history-service needs ./chatpipe bench");
+    }
+
     /** Starts capture on {@code port}, reading {@code archive}; returns once its health is UP. */
     synchronized void startCapture(int port, Postgres archive, Path output) throws Exception {
         TopicRecords.create(Topics.MESSAGES, Topics.DELIVERIES, Topics.READS, Topics.USERS, Topics.ACCOUNTS);
@@ -122,6 +144,7 @@ final class InJvmServices implements Services, AutoCloseable {
     public synchronized void close() {
         stopWorker();
         stopHistory();
+        stopWebhookDispatcher();
         if (capture != null) {
             try {
                 capture.close();

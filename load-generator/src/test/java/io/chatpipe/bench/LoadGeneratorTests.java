@@ -64,7 +64,7 @@ class LoadGeneratorTests {
         Results results;
         try (ConfigurableApplicationContext api = ApiServiceApplication.application().run(
                 "--server.port=" + apiPort, "--spring.kafka.bootstrap-servers=" + kafka,
-                "--chatpipe.api.bench.no-op-endpoint=true");
+                "--chatpipe.api.webhooks.allow-private-endpoints=true");
              var services = new InJvmServices(kafka, ejabberd.domain(), ejabberd.apiUrl(), historyPort, workerPort,
                      dir.resolve("history"));
              var bench = new BenchContext(targets, Sizes.tiny(), services, dir.resolve("work"), GcPauses.in(gcLogs))) {
@@ -78,9 +78,9 @@ class LoadGeneratorTests {
 
         Map<String, ScenarioResult> byName = results.scenarios().stream()
                 .collect(Collectors.toMap(ScenarioResult::getScenario, s -> s));
-        assertThat(byName).containsOnlyKeys("ingest", "drain", "e2e", "history", "websocket", "capture");
+        assertThat(byName).containsOnlyKeys("ingest", "drain", "e2e", "history", "websocket", "capture", "webhooks");
         assertThat(results.scenarios()).allSatisfy(s -> assertThat(s.getFailure()).as(s.getScenario()).isNull());
-        for (String scenario : List.of("ingest", "drain", "e2e", "history", "websocket", "capture")) {
+        for (String scenario : List.of("ingest", "drain", "e2e", "history", "websocket", "capture", "webhooks")) {
             ScenarioResult result = byName.get(scenario);
             // a process's CPU time per message, its idle spending taken off, may come out at or below 0 at this size
             assertThat(result.getFigures()).as(scenario).isNotEmpty().filteredOn(figure -> !isCpuTime(figure))
@@ -162,6 +162,27 @@ class LoadGeneratorTests {
         assertThat(byName.get("capture").getNotes()).anySatisfy(note -> assertThat(note)
                 .matches("capture's lag p99 \\(.*\\): ≤ [0-9.]+ ms; capture wrote its last reply -?[0-9]+ ms after "
                         + "ejabberd archived its last"));
+        // webhooks: every message of each round POSTed to the bench's receiver by the dispatcher, the same bodies by
+        // the bench itself; the throughput and the latency each beside the direct ones
+        assertThat(byName.get("webhooks").getLoads()).extracting(Load::name).satisfiesExactly(
+                warmUp -> assertThat(warmUp).startsWith("POST /api/v1/messages, wh-warm (60 messages"),
+                flood -> assertThat(flood).startsWith("POST /api/v1/messages, wh-flood (60 messages"),
+                posted -> assertThat(posted).isEqualTo(
+                        "webhook-dispatcher's POSTs of a backlog of 60 events, first to last arrival"),
+                paced -> assertThat(paced).matches("webhook-dispatcher's POSTs at [0-9]+/s, event createdAt to arrival"),
+                direct -> assertThat(direct).isEqualTo(
+                        "the bench's own POSTs of the 60 bodies, one at a time, send to arrival"),
+                directPaced -> assertThat(directPaced).matches("the bench's own POSTs at [0-9]+/s, due to arrival"));
+        List<Load> webhooks = byName.get("webhooks").getLoads();
+        assertThat(List.of(webhooks.get(0), webhooks.get(1), webhooks.get(2), webhooks.get(4)))
+                .allSatisfy(load -> assertThat(load.items()).as(load.name()).isEqualTo(60));
+        assertThat(webhooks.get(5).items()).as("direct, paced").isEqualTo(webhooks.get(3).items()).isPositive();
+        assertThat(byName.get("webhooks").getFigures()).extracting(Figure::name).satisfiesExactly(
+                rate -> assertThat(rate).isEqualTo("webhook events POSTed/s to one endpoint, a backlog of 60"),
+                p99 -> assertThat(p99).matches("webhook p99, event createdAt to POST arrival, at [0-9]+/s"));
+        assertThat(byName.get("webhooks").getNotes()).anySatisfy(note -> assertThat(note)
+                .matches("backlog of 60: submitted at [0-9]+ msg/s over REST with the endpoint paused; once resumed, "
+                        + "the receiver got 60 events in [0-9]+ requests \\(repeats: [0-9]+\\) in [0-9.]+ s"));
         assertThat(byName.get("drain").getNotes()).anySatisfy(note -> assertThat(note)
                 .startsWith("history-service was stopped for the last backlog, then caught up on what it missed"));
         assertThat(byName.get("e2e").getLoads()).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
@@ -224,12 +245,13 @@ class LoadGeneratorTests {
 
         List<Path> files = ResultFiles.write(results, dir.resolve("results"));
         JsonNode json = ChatJson.MAPPER.readTree(files.get(0).toFile());
-        assertThat(json.get("scenarios")).hasSize(6);
+        assertThat(json.get("scenarios")).hasSize(7);
         assertThat(json.get("scenarios").get(0).get("figures").get(0).get("ratio").asDouble()).isPositive();
         assertThat(Files.readString(files.get(1))).contains("| ingest | single-message REST, accepted/s |",
                 "| drain | worker drain, delivered/s |", "| e2e | REST to XMPP client, p99 |",
                 "| history | rebuild, messages/s |", "| websocket | live fan-out p99 (REST to session) |",
-                "| capture | captured replies/s (capture's records on chat.messages) |");
+                "| capture | captured replies/s (capture's records on chat.messages) |",
+                "| webhooks | webhook events POSTed/s to one endpoint, a backlog of 60 |");
         var png = ImageIO.read(files.get(2).toFile());
         assertThat(png.getWidth()).isPositive();
         assertThat(dir.resolve("results/latest.md")).exists();

@@ -122,6 +122,44 @@ class WebhookDeliveryTests {
     }
 
     @Test
+    void aStatusGoesOutOnlyWhenItMovesItsMessageOn() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            UserId fay = UserId.of(Chat.unique("fay"));
+            UserId gus = UserId.of(Chat.unique("gus"));
+            Chat.subscribe(receiver.url(), Set.of(WebhookEventType.MESSAGE_STATUS), Set.of(fay));
+            MessageAccepted first = MessageAccepted.of(MessageId.random(), fay, gus, "one", Instant.now(), null);
+            MessageAccepted second = MessageAccepted.of(MessageId.random(), fay, gus, "two", Instant.now(), null);
+            MessageAccepted third = MessageAccepted.of(MessageId.random(), fay, gus, "three", Instant.now(), null);
+            Instant now = Instant.now();
+            List<DeliveryAttempted> reports = List.of(
+                    DeliveryAttempted.of(first, 1, DeliveryAttempted.Outcome.ACCEPTED, "ejabberd", null, now),
+                    // capture's evidence of the same delivery: delivered again
+                    evidence(first, DeliveryAttempted.Outcome.STORED),
+                    evidence(first, DeliveryAttempted.Outcome.READ),
+                    // a receipt after the read marker, and a late retry the server took again
+                    evidence(first, DeliveryAttempted.Outcome.RECEIVED),
+                    DeliveryAttempted.of(first, 2, DeliveryAttempted.Outcome.ACCEPTED, "ejabberd", null, now),
+                    DeliveryAttempted.of(second, 1, DeliveryAttempted.Outcome.FAILED, "ejabberd", "no such user", now),
+                    DeliveryAttempted.of(second, 1, DeliveryAttempted.Outcome.FAILED, "ejabberd", "no such user", now),
+                    // last in the conversation: once its event is in, every report before it has been judged
+                    DeliveryAttempted.of(third, 1, DeliveryAttempted.Outcome.ACCEPTED, "ejabberd", null, now));
+            Chat.writeAll(Topics.DELIVERIES, reports.stream().map(report -> Map.entry(report.conversationId(), report))
+                    .toList());
+
+            String last = WebhookEvent.of(reports.getLast()).orElseThrow().id();
+            await().atMost(PATIENCE).until(() -> receiver.accepted().stream()
+                    .anyMatch(request -> request.eventId().equals(last)));
+            assertThat(receiver.accepted()).extracting(request -> request.data().get("messageId") + " "
+                    + request.data().get("status")).containsExactly(first.messageId() + " delivered",
+                    first.messageId() + " read", second.messageId() + " failed", third.messageId() + " delivered");
+        }
+    }
+
+    private static DeliveryAttempted evidence(MessageAccepted message, DeliveryAttempted.Outcome outcome) {
+        return DeliveryAttempted.evidence(message.messageId(), message.conversationId(), outcome, Instant.now());
+    }
+
+    @Test
     void aPermanentlyFailingEndpointsEventsLandInItsDeadLettersAndReplayFromThere() throws Exception {
         try (Receiver receiver = new Receiver()) {
             UserId frank = UserId.of(Chat.unique("frank"));

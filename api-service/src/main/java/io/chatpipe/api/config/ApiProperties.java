@@ -33,8 +33,7 @@ public record ApiProperties(
         @Valid @DefaultValue Chat chat,
         @Valid @DefaultValue History history,
         @Valid @DefaultValue Xmpp xmpp,
-        @Valid @DefaultValue Logins logins,
-        @Valid @DefaultValue Bench bench) {
+        @Valid @DefaultValue Logins logins) {
 
     /**
      * How long a request may wait on Kafka before it is answered 503: together these bound every request.
@@ -324,16 +323,5 @@ public record ApiProperties(
                         "chatpipe.api.logins.hashing-share must be more than 0 and at most 1, .hashing-burst positive");
             }
         }
-    }
-
-    /**
-     * For {@code ./chatpipe bench} only.
-     *
-     * @param noOpEndpoint map {@code POST /api/v1/messages/no-op}: a message endpoint that does everything the
-     *                     single-message endpoint does before writing to Kafka (API key, rate limit, reading and
-     *                     validating the body, the message's ids) and answers 202 without writing, the baseline
-     *                     the benchmark compares the real endpoint with. Off: the path does not exist
-     */
-    public record Bench(@DefaultValue("false") boolean noOpEndpoint) {
     }
 }

@@ -99,13 +99,13 @@ final class ErasureRecorder implements Processor<UserId, UserErased, String, Inb
                 }
             }
         }
-        ReaderState after = new ReaderState(state.horizonOffset(), state.pendingHorizon(), unread, last);
+        ReaderState after = new ReaderState(state.horizonOffset(), state.pendingHorizon(), unread);
         if (last == null) {
             readers.delete(readerKey);
         } else {
             readers.put(readerKey, after);
         }
         // an entry without a last message removes the conversation from the user's inbox
-        context.forward(record.withKey(user.value()).withValue(after.inboxEntry(conversation, user)));
+        context.forward(record.withKey(user.value()).withValue(after.inboxEntry(conversation, user, last)));
     }
 }

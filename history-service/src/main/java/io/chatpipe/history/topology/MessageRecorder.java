@@ -85,13 +85,13 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
         ReaderState after;
         if (message.messageId().equals(state.pendingHorizon())) {
             // the user had already read this message: nothing newer exists yet, so nothing is unread
-            after = new ReaderState(recorded.offset(), null, 0, recorded);
+            after = new ReaderState(recorded.offset(), null, 0);
         } else {
             boolean unreadByUser = user.equals(message.toId()) && !user.equals(message.fromId());
             after = new ReaderState(state.horizonOffset(), state.pendingHorizon(),
-                    state.unread() + (unreadByUser ? 1 : 0), recorded);
+                    state.unread() + (unreadByUser ? 1 : 0));
         }
         readers.put(readerKey, after);
-        context.forward(record.withKey(user.value()).withValue(after.inboxEntry(message.conversationId(), user)));
+        context.forward(record.withKey(user.value()).withValue(after.inboxEntry(message.conversationId(), user, recorded)));
     }
 }

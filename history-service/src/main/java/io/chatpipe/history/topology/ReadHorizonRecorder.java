@@ -49,7 +49,7 @@ final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizon
         ReaderState after;
         if (messageKey == null) {
             // read before history recorded it: applied when the message arrives
-            after = new ReaderState(state.horizonOffset(), moved.lastReadMessageId(), state.unread(), state.last());
+            after = new ReaderState(state.horizonOffset(), moved.lastReadMessageId(), state.unread());
         } else {
             Optional<Long> offset = ConversationStore.offset(conversation, messageKey);
             if (offset.isEmpty()) {
@@ -60,11 +60,20 @@ final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizon
             if (offset.get() <= state.horizonOffset()) {
                 return; // horizons only move forward
             }
-            after = new ReaderState(offset.get(), null, unreadAfter(conversation, user, offset.get()), state.last());
+            after = new ReaderState(offset.get(), null, unreadAfter(conversation, user, offset.get()));
         }
         readers.put(readerKey, after);
-        if (after.last() != null) {
-            context.forward(record.withKey(user.value()).withValue(after.inboxEntry(conversation, user)));
+        RecordedMessage last = newest(conversation);
+        if (last != null) {
+            context.forward(record.withKey(user.value()).withValue(after.inboxEntry(conversation, user, last)));
+        }
+    }
+
+    /** The conversation's newest message, or null before the first. */
+    private RecordedMessage newest(ConversationId conversation) {
+        try (KeyValueIterator<String, RecordedMessage> newestFirst = messages.reverseRange(
+                ConversationStore.key(conversation, 0), ConversationStore.key(conversation, Long.MAX_VALUE))) {
+            return newestFirst.hasNext() ? newestFirst.next().value : null;
         }
     }
 

@@ -11,13 +11,16 @@ import io.chatpipe.events.UserId;
  * @param pendingHorizon a message the user read that history has not recorded yet (arrival order across
  *                       topics is not guaranteed), or null
  * @param unread         messages to the user after the horizon
- * @param last           the conversation's newest message, or null before the first
  */
-public record ReaderState(long horizonOffset, MessageId pendingHorizon, int unread, RecordedMessage last) {
+// The conversation's newest message is not kept here (it once was, as "last", which a reader of an older changelog
+// ignores): it is the newest key of the conversation in the messages store, and a copy of it in each participant's
+// state cost two more full messages written and read for every message.
+public record ReaderState(long horizonOffset, MessageId pendingHorizon, int unread) {
 
-    static final ReaderState NEW = new ReaderState(-1, null, 0, null);
+    static final ReaderState NEW = new ReaderState(-1, null, 0);
 
-    InboxEntry inboxEntry(ConversationId conversation, UserId user) {
+    /** The user's inbox entry for the conversation, whose newest message is {@code last} (null: none left). */
+    InboxEntry inboxEntry(ConversationId conversation, UserId user, RecordedMessage last) {
         UserId with = conversation.first().equals(user) ? conversation.second() : conversation.first();
         return new InboxEntry(user, conversation, with, last, unread);
     }

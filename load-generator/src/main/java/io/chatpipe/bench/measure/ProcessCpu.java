@@ -54,6 +54,26 @@ public final class ProcessCpu {
         return new ProcessCpu(parts);
     }
 
+    /**
+     * What serves and stores history, by their command lines: the history-service and the api-service by their
+     * ports, Kafka by the stack's data directory (parts not running now are left out).
+     */
+    public static ProcessCpu ofHistory(Targets targets) {
+        var parts = new LinkedHashMap<String, ProcessHandle>();
+        service(targets.history().getPort(), "history-service").ifPresent(process -> parts.put("history-service", process));
+        if (targets.dataDir() != null) {
+            String dataDir = targets.dataDir().toAbsolutePath() + "/";
+            find(line -> line.contains("local-stack") && line.contains("--data-dir=" + dataDir))
+                    .ifPresent(process -> parts.put("broker", process));
+        }
+        service(targets.api().getPort(), "api-service").ifPresent(process -> parts.put("api-service", process));
+        return new ProcessCpu(parts);
+    }
+
+    private static Optional<ProcessHandle> service(int port, String module) {
+        return find(line -> line.contains("--server.port=" + port + " ") && line.contains(module));
+    }
+
     /** The processes whose CPU time is read, by part. */
     public Map<String, ProcessHandle> parts() {
         return parts;

@@ -44,6 +44,10 @@ public final class Http {
                 .post(RequestBody.create(json.getBytes(StandardCharsets.UTF_8), JSON)).build());
     }
 
+    public Response delete(URI uri) throws IOException {
+        return send(new Request.Builder().url(uri.toString()).delete().build());
+    }
+
     private Response send(Request request) throws IOException {
         try (okhttp3.Response response = client.newCall(request).execute()) {
             return new Response(request.method(), request.url().uri(), response.code(), response.body().string());

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -126,6 +127,17 @@ public final class Kafka implements AutoCloseable {
     /** How many records {@code topic} holds (all partitions, from offset 0). */
     public long size(String topic) throws ExecutionException, InterruptedException {
         return total(endOffsets(topic));
+    }
+
+    /** How many records each topic whose name starts with {@code prefix} holds, by topic (markers included). */
+    public Map<String, Long> sizes(String prefix) throws ExecutionException, InterruptedException {
+        Map<String, Long> sizes = new TreeMap<>();
+        for (String topic : admin.listTopics().names().get()) {
+            if (topic.startsWith(prefix)) {
+                sizes.put(topic, size(topic));
+            }
+        }
+        return sizes;
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {

@@ -23,7 +23,7 @@ public final class Bench {
 
     /** Every scenario, in the order they run. */
     public static final List<Scenario> ALL = List.of(new Ingestion(), new Drain(), new EndToEnd(), new History(),
-            new WebSocket(), new Capture());
+            new WebSocket(), new Capture(), new Webhooks());
 
     private Bench() {
     }

@@ -3,6 +3,7 @@ package io.chatpipe.bench.scenario;
 import io.chatpipe.bench.Sizes;
 import io.chatpipe.bench.measure.ClosedLoop;
 import io.chatpipe.bench.measure.Load;
+import io.chatpipe.bench.measure.ProcessCpu;
 import io.chatpipe.bench.measure.Progress;
 import io.chatpipe.bench.parts.Http;
 import io.chatpipe.bench.parts.Kafka;
@@ -13,15 +14,18 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -31,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * Scenario 4: history-service. Accept-to-visible latency (REST accept until the message lookup finds it)
  * beside Kafka's own produce-to-consume latency; page queries on a store of many messages beside the same
  * server's health endpoint, as many as the connections get and then their latency for one caller; and the
- * rate of a rebuild from chat.messages beside Kafka's ConsumerPerformance reading the same topic. Everything
- * is measured once history-service has read all it was sent, inbox entries included.
+ * rate of a rebuild from chat.messages beside Kafka's ConsumerPerformance reading the same topic, with the records it
+ * wrote per message and the CPU time history-service and the broker spent per message beside the api-service's per
+ * accept; and the time a restarted history-service (after a clean stop, after a kill -9) takes to answer a query
+ * beside its liveness. Everything is measured once history-service has read all it was sent, inbox entries
+ * included.
  */
 public final class History implements Scenario {
 
@@ -52,6 +59,9 @@ public final class History implements Scenario {
      */
     private static final long INBOX_MARKERS = 4;
 
+    /** How long the api-service's idle spending is measured before the accepts whose CPU time is read. */
+    private static final Duration QUIET = Duration.ofSeconds(3);
+
     @Override
     public String name() {
         return "history";
@@ -66,7 +76,7 @@ public final class History implements Scenario {
 
         long existing = kafka.size(Topics.MESSAGES.name());
         long topUp = Math.max(0, sizes.historyMessages() - existing);
-        log.info("History 1/4: chat.messages holds {} messages; writing {} more over {} conversations", existing, topUp,
+        log.info("History 1/5: chat.messages holds {} messages; writing {} more over {} conversations", existing, topUp,
                 sizes.historyConversations());
         String text = bench.text("history");
         long filling = System.nanoTime();
@@ -94,7 +104,7 @@ public final class History implements Scenario {
                         + "that; everything below is measured once it has", total, topUp, (produced - filling) / 1e9,
                 (caughtUp - produced) / 1e9, (inboxesCaughtUp - caughtUp) / 1e9));
 
-        log.info("History 2/4: page queries, {} connections, beside GET /actuator/health", sizes.pageConnections());
+        log.info("History 2/5: page queries, {} connections, beside GET /actuator/health", sizes.pageConnections());
         URI health = bench.targets().history("/actuator/health");
         ClosedLoop.Call healthCall = caller -> {
             Http.expect(bench.http().get(health), 200);
@@ -127,9 +137,14 @@ public final class History implements Scenario {
         result.figure(Figure.latency(name(), "page query p99, one caller", pages.p99Ms(),
                 "history GET /actuator/health p99, one caller", healthAlone.p99Ms(), "p99 ≤ 5 ms"));
 
-        log.info("History 3/4: accept to visible, {} messages one after the other, beside Kafka's EndToEndLatency",
+        log.info("History 3/5: accept to visible, {} messages one after the other, beside Kafka's EndToEndLatency",
                 sizes.visibleSamples());
+        ProcessCpu accepting = ProcessCpu.ofHistory(bench.targets());
+        Map<String, Double> idle = accepting.idleRates(QUIET);   // its consumers and timers, taken off below
+        ProcessCpu.Sample beforeAccepts = accepting.sample();
         Load visible = acceptToVisible(bench, result, sizes.visibleSamples());
+        Map<String, Double> acceptMillis = ProcessCpu.millisPerItem(beforeAccepts, accepting.sample(), idle,
+                visible.requests() + visible.errors());
         kafka.ensureTopic(LATENCY_TOPIC, 1);
         Load kafkaLatency = result.load(bench.kafkaTools().endToEndLatency(LATENCY_TOPIC, sizes.visibleSamples(),
                 Kafka.recordSize(MessageAccepted.of(MessageId.random(), UserId.of("bench-vs"), UserId.of("bench-vr"),
@@ -138,17 +153,37 @@ public final class History implements Scenario {
                 "Kafka EndToEndLatency p99 (acks=all)", kafkaLatency.p99Ms(), "p99 ≤ 200 ms"));
 
         total = kafka.size(Topics.MESSAGES.name());
-        log.info("History 4/4: rebuild of the stores from {} messages, beside ConsumerPerformance", total);
-        Load rebuild = result.load(rebuild(bench, total));
+        log.info("History 4/5: rebuild of the stores from {} messages, beside ConsumerPerformance", total);
+        Rebuilt rebuilt = rebuild(bench, total);
+        Load rebuild = result.load(rebuilt.load());
         Load consumer = result.load(bench.kafkaTools().consumerPerformance(Topics.MESSAGES.name(), total));
         result.figure(Figure.rate(name(), "rebuild, messages/s", rebuild.itemsPerSecond(),
-                "Kafka ConsumerPerformance on chat.messages", consumer.itemsPerSecond(), ""));
+                "Kafka ConsumerPerformance on chat.messages", consumer.itemsPerSecond(), "≥ 0.1x"));
+        cpuFigures(result, rebuilt, acceptMillis);
+
+        log.info("History 5/5: restart gap after a clean stop and after a kill -9, beside liveness");
+        for (boolean kill : new boolean[] {false, true}) {
+            RestartGap gap;
+            try {
+                gap = restartGap(bench, kill);
+            } catch (UnsupportedOperationException e) {
+                result.note("restart gap after a kill -9: not measured (" + e.getMessage() + ")");
+                continue;
+            }
+            result.figure(Figure.latency(name(), "restart after " + (kill ? "a kill -9" : "a clean stop")
+                            + ": first history query 200", gap.queryMs(), "same process's liveness 200",
+                    gap.livenessMs(), "query ≤ 5 s + restore"));
+        }
         result.note("page queries: the newest 50 messages of a random one of the conversations; first as many as "
                 + sizes.pageConnections() + " connections get (each asks again once answered: the two cores stay "
                 + "full, so their latency is mostly queueing), then the latency one caller sees; the health "
                 + "endpoint the same both ways");
         result.note("accept to visible: from the POST until GET /api/v1/messages/{id} on history-service finds it, "
                 + "polled every millisecond; Kafka's EndToEndLatency is one record produced (acks=all) and consumed");
+        result.note("restart gap: from the request to start history-service (./chatpipe starts the JVM at once) "
+                + "until a history query answers 200, polled every 5 ms, beside the same process's "
+                + "/actuator/health/liveness answering 200; a kill -9 writes no checkpoint of the stores, which under "
+                + "exactly-once are then restored from their changelogs (they hold the rebuilt topic)");
         result.note("rebuild: messages of chat.messages per second while history-service reads them after a reset, "
                 + "until it has read their inbox entries back too (it also reads chat.deliveries and chat.reads, and "
                 + "writes its changelogs exactly once)");
@@ -192,20 +227,114 @@ public final class History implements Scenario {
         return visible;
     }
 
-    private static Load rebuild(BenchContext bench, long total) throws Exception {
+    /**
+     * A rebuild's rate; the CPU time per message history-service and the broker spent from when history-service
+     * was up until it had caught up ({@code cpuMessages} read meanwhile); and what it wrote to its changelog and
+     * repartition topics, which the rebuild's reset emptied first.
+     */
+    private record Rebuilt(Load load, Map<String, Double> cpuMillis, long cpuMessages, Map<String, Long> written) {
+    }
+
+    /** history-service's and the broker's CPU per message rebuilt, each beside the api-service's per accept. */
+    private void cpuFigures(ScenarioResult result, Rebuilt rebuilt, Map<String, Double> acceptMillis) {
+        Double api = acceptMillis.get("api-service");
+        long internal = rebuilt.written().values().stream().mapToLong(Long::longValue).sum();
+        result.note(String.format("rebuild wrote %.2f records per message to its internal topics (%s; transaction "
+                        + "markers included); CPU per message rebuilt (us, /proc process time from history-service up "
+                        + "until caught up, %,d messages): %s; the api-service's per REST accept (one at a time, "
+                        + "less its idle spending over %d s before): %s", internal / (double) Math.max(1, rebuilt.cpuMessages()),
+                rebuilt.written(), rebuilt.cpuMessages(), micros(rebuilt.cpuMillis()), QUIET.toSeconds(),
+                micros(acceptMillis)));
+        if (api == null || rebuilt.cpuMillis().isEmpty()) {
+            result.note("CPU per message: the processes were not found to read their CPU time "
+                    + "(run through ./chatpipe bench on Linux)");
+            return;
+        }
+        rebuilt.cpuMillis().forEach((part, ms) -> result.figure(new Figure(name(), "CPU per message rebuilt, "
+                + (part.equals("broker") ? "broker (history's share)" : part), ms * 1000, "us",
+                "api-service CPU per REST accept", api * 1000, false, "")));
+    }
+
+    private static String micros(Map<String, Double> millis) {
+        var text = new StringBuilder();
+        millis.forEach((part, ms) -> text.append(text.isEmpty() ? "" : ", ").append(part).append(' ')
+                .append(String.format("%.0f", ms * 1000)));
+        return text.isEmpty() ? "(none)" : text.toString();
+    }
+
+    /** From the start request until the first history query, and until the first liveness, answered 200. */
+    record RestartGap(double queryMs, double livenessMs) {
+    }
+
+    /**
+     * Stops history-service (cleanly, or with a kill -9), then starts it again while asking every 5 ms both a
+     * history query and the same process's liveness endpoint.
+     */
+    private static RestartGap restartGap(BenchContext bench, boolean kill) throws Exception {
+        if (kill) {
+            bench.services().killHistory();
+        } else {
+            bench.services().stopHistory();
+        }
+        URI liveness = bench.targets().history("/actuator/health/liveness");
+        URI query = bench.targets().history("/api/v1/conversations/bench-hs0/bench-hr0/messages?limit=1");
+        var live = new AtomicLong();
+        var answered = new AtomicLong();
+        long requested = System.nanoTime();
+        Thread poller = Thread.ofPlatform().daemon().name("restart-gap").start(() -> {
+            long deadline = requested + Duration.ofMinutes(15).toNanos();
+            while (answered.get() == 0 && System.nanoTime() < deadline) {
+                firstOk(bench, liveness, live);
+                firstOk(bench, query, answered);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        bench.services().startHistory(false);
+        poller.join(Duration.ofMinutes(1));
+        poller.interrupt();
+        if (answered.get() == 0 || live.get() == 0) {
+            throw new IllegalStateException("history-service started but the restart poller saw no 200");
+        }
+        return new RestartGap((answered.get() - requested) / 1e6, (live.get() - requested) / 1e6);
+    }
+
+    private static void firstOk(BenchContext bench, URI uri, AtomicLong first) {
+        if (first.get() != 0) {
+            return;
+        }
+        try {
+            if (bench.http().get(uri).statusCode() == 200) {
+                first.set(System.nanoTime());
+            }
+        } catch (IOException e) {
+            // not listening yet
+        }
+    }
+
+    private static Rebuilt rebuild(BenchContext bench, long total) throws Exception {
         long requested = System.nanoTime();
         bench.services().restartHistory(true);
         long up = System.nanoTime();
+        ProcessCpu cpu = ProcessCpu.ofHistory(bench.targets());
+        ProcessCpu.Sample before = cpu.sample();
         long committedAtUp = bench.kafka().committed(APPLICATION_ID, Topics.MESSAGES.name());
         long done = awaitCaughtUp(bench.kafka(), "rebuild", Duration.ofMinutes(15));
+        ProcessCpu.Sample after = cpu.sample();
         long read = total - committedAtUp;
+        Map<String, Double> cpuMillis = new LinkedHashMap<>(ProcessCpu.millisPerItem(before, after, Map.of(), read));
+        cpuMillis.remove("api-service");   // idle meanwhile
         double seconds = (done - up) / 1e9;
         if (read < total / 10 || seconds < 1) {
             // most of it was read while the service started: count from the restart request instead
             read = total;
             seconds = (done - requested) / 1e9;
         }
-        return Load.reported("history-service rebuild from chat.messages", read, seconds, read / seconds, 0, 0, 0, 0);
+        return new Rebuilt(Load.reported("history-service rebuild from chat.messages", read, seconds, read / seconds,
+                0, 0, 0, 0), cpuMillis, total - committedAtUp, bench.kafka().sizes(APPLICATION_ID + "-"));
     }
 
     /** What a measurement taken with history-service stopped gave, and how long history then took to catch up. */

@@ -19,9 +19,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,27 @@ class WebhookPostTests {
             }
         })) {
             assertThat(allowingLoopback.send(endpoint(server.url()), DELIVERY, 1)).isNull();
+        }
+    }
+
+    @Test
+    void eventsToOneEndpointGoOverOneKeptConnectionWhenItsAnswersAreShort() throws Exception {
+        Set<Integer> connections = ConcurrentHashMap.newKeySet();
+        byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        try (var server = new Http(exchange -> {
+            connections.add(exchange.getRemoteAddress().getPort());
+            try (exchange) {
+                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseBody().write(answer);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        })) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(allowingLoopback.send(endpoint(server.url()), DELIVERY, 1)).isNull();
+            }
+            assertThat(server.requests).isEqualTo(5);
+            assertThat(connections).hasSize(1);
         }
     }
 
