@@ -1,7 +1,5 @@
 package io.chatpipe.capture.archive;
 
-import io.chatpipe.capture.config.CaptureProperties;
-import io.chatpipe.capture.users.KnownUsers;
 import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.debezium.embedded.Connect;
@@ -56,7 +54,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private final CaptureRules rules;
 
-    private final KnownUsers users;
+    private final CaptureRules.Users users;
 
     private final MeterRegistry meters;
 
@@ -75,7 +73,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private volatile String failure;
 
-    ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, KnownUsers users, MeterRegistry meters,
+    ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, CaptureRules.Users users, MeterRegistry meters,
             TopicCatalogue topics) {
         this.properties = properties;
         this.offsetsReplicas = topics.defaultSettings().replicas();

@@ -49,6 +49,14 @@ public final class CaptureRules {
          * about users before {@code archivedAt}, the time of the row that asks, tells.
          */
         boolean knows(UserId user, Instant archivedAt);
+
+        /**
+         * Whether everything the users' topics held when capture started has been read (a set of users known
+         * from the start has nothing to read).
+         */
+        default boolean caughtUpOnce() {
+            return true;
+        }
     }
 
     /**

@@ -68,7 +68,7 @@ public class KnownUsers implements CaptureRules.Users, SmartLifecycle {
         return users.contains(user.value());
     }
 
-    /** Whether everything the topics held when capture started has been read. */
+    @Override
     public boolean caughtUpOnce() {
         return replica.isReady();
     }

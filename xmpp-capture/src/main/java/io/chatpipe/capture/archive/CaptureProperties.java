@@ -1,10 +1,9 @@
-package io.chatpipe.capture.config;
+package io.chatpipe.capture.archive;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import io.chatpipe.capture.archive.ArchiveServer;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
