@@ -47,7 +47,7 @@ import org.springframework.stereotype.Component;
  * between attempts, or for its outcomes to be written, holds no slot.
  */
 @Component
-class Courier implements KeyOrderedDispatcher.RecordHandler {
+class Courier implements RecordHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Courier.class);
 
@@ -92,21 +92,15 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
     }
 
     @Override
-    public boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException {
-        var done = new ArrayList<ConsumerRecord<byte[], byte[]>>(1);
-        handleInOrder(List.of(record), KeyOrderedDispatcher.Arrivals.NONE, done::add, abandoned);
-        return !done.isEmpty();
-    }
-
-    @Override
-    public void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records, KeyOrderedDispatcher.Arrivals arrivals,
-                              Consumer<ConsumerRecord<byte[], byte[]>> done, BooleanSupplier abandoned)
-            throws InterruptedException {
+    public void handle(KeyRecords records) throws InterruptedException {
+        KeyRecords arrivals = records;
+        Consumer<ConsumerRecord<byte[], byte[]>> done = records::done;
+        BooleanSupplier abandoned = records::abandoned;
         var waiting = new ArrayList<Pending>();       // to send, in order
         var unconfirmed = new ArrayList<Pending>();   // sent after the round being confirmed
         Round confirming = null;
         DeliveryException sendFailure = null;         // the first waiting message's, once the rest are settled
-        read(records, waiting, done);
+        read(records.records(), waiting, done);
         while (!abandoned.getAsBoolean()) {
             if (sendFailure == null) {
                 read(arrivals.take(Math.max(0, AHEAD - waiting.size())), waiting, done);
@@ -120,7 +114,7 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
             }
             if (confirming == null) {
                 if (sendFailure != null) {
-                    if (!failed(waiting, sendFailure, done, abandoned)) {
+                    if (!failed(waiting, sendFailure, records)) {
                         return;
                     }
                     sendFailure = null;
@@ -146,7 +140,7 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                     requeue(waiting, missing);
                     sendFailure = null;
                     if (!retrying(missing, new DeliveryException.Transient(
-                            "the server showed no sign of having stored it in time"), abandoned)) {
+                            "the server showed no sign of having stored it in time"), records)) {
                         return;
                     }
                 }
@@ -157,7 +151,7 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                 unconfirmed.clear();
                 requeue(waiting, again);
                 sendFailure = null;
-                if (!retrying(again, failure, abandoned)) {
+                if (!retrying(again, failure, records)) {
                     return;
                 }
             }
@@ -225,22 +219,22 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
      * Settles the first waiting message, whose send failed: a dead letter when the server refused it
      * for good, else RETRYING and the backoff before it goes again. False when it was taken away meanwhile.
      */
-    private boolean failed(List<Pending> waiting, DeliveryException failure, Consumer<ConsumerRecord<byte[], byte[]>> done,
-                           BooleanSupplier abandoned) throws InterruptedException {
+    private boolean failed(List<Pending> waiting, DeliveryException failure, KeyRecords records)
+            throws InterruptedException {
         Pending first = waiting.getFirst();
         if (failure instanceof DeliveryException.Permanent) {
             String reason = failure.getMessage();
             deadLetters.refused(first.message(), position(first.record()), reason);
             outcomes.failed(first.message(), first.attempts(), reason);
-            done.accept(first.record());
+            records.done(first.record());
             waiting.removeFirst();
             return true;
         }
-        return retrying(List.of(first), failure, abandoned);
+        return retrying(List.of(first), failure, records);
     }
 
     /** RETRYING for each message that goes again, and the backoff first. False when they were taken away meanwhile. */
-    private boolean retrying(List<Pending> again, DeliveryException failure, BooleanSupplier abandoned)
+    private boolean retrying(List<Pending> again, DeliveryException failure, KeyRecords records)
             throws InterruptedException {
         String reason = failure.getMessage();
         Pending first = again.getFirst();
@@ -254,7 +248,7 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
         for (Pending pending : again) {
             outcomes.retrying(pending.message(), pending.attempts(), reason);
         }
-        return KeyOrderedDispatcher.pause(retry.backoff(first.attempts()), abandoned);
+        return records.pause(retry.backoff(first.attempts()));
     }
 
     /**

@@ -36,7 +36,7 @@ import org.springframework.kafka.core.ConsumerFactory;
  * <p>One thread owns the Kafka consumer: it polls, queues each record behind the earlier records of
  * its key, and commits. Each key with queued records has a virtual thread working through them, handing
  * the handler those waiting, up to {@link #MAX_ROUND}, at a time; the handler may take those that arrive
- * while it works ({@link Arrivals}). A
+ * while it works ({@link KeyRecords#take}). A
  * partition's committed offset is its lowest record not yet done, so an offset is committed only once
  * the record and every record before it on the partition has its outcome in Kafka. When a partition
  * has its share of the records allowed to wait, reading it pauses (the consumer keeps polling, so it
@@ -46,57 +46,6 @@ import org.springframework.kafka.core.ConsumerFactory;
  * are awaited; what is done is committed, and the partition's new owner starts after it.
  */
 public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
-
-    /** Takes one record to its outcome. */
-    public interface RecordHandler {
-
-        /**
-         * @param abandoned true once the record has been taken away; the handler then stops as soon as
-         *                  it can, without recording an outcome
-         * @return true when the record's outcome is durable, false when it was abandoned
-         */
-        boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException;
-
-        /**
-         * Takes records of one key, in their order, to their outcomes, calling {@code done} for each
-         * whose outcome is durable; returns when all are done or they were abandoned. The records of the
-         * key that arrive meanwhile may be taken from {@code arrivals} and are then the handler's too;
-         * those it leaves come in the next call. One at a time unless the handler knows better.
-         */
-        default void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records, Arrivals arrivals,
-                                   java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> done,
-                                   BooleanSupplier abandoned) throws InterruptedException {
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                if (!handle(record, abandoned)) {
-                    return;
-                }
-                done.accept(record);
-            }
-        }
-    }
-
-    /** The records of a key that arrived after those handed to the handler, in their order. */
-    public interface Arrivals {
-
-        /** None ever. */
-        Arrivals NONE = new Arrivals() {
-            @Override
-            public List<ConsumerRecord<byte[], byte[]>> take(int max) {
-                return List.of();
-            }
-
-            @Override
-            public CompletableFuture<?> next() {
-                return new CompletableFuture<>();
-            }
-        };
-
-        /** Up to {@code max} of those waiting, without waiting for more; none when none are. */
-        List<ConsumerRecord<byte[], byte[]>> take(int max);
-
-        /** Completes once {@link #take} has a record to give. */
-        CompletableFuture<?> next();
-    }
 
     private static final Logger log = LoggerFactory.getLogger(KeyOrderedDispatcher.class);
 
@@ -221,18 +170,6 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
                 .withDetail("paused", paused).build();
     }
 
-    /** Sleeps, waking early when the record is taken away; false then. */
-    public static boolean pause(Duration pause, BooleanSupplier abandoned) throws InterruptedException {
-        long deadline = System.nanoTime() + pause.toNanos();
-        for (long left = pause.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-            if (abandoned.getAsBoolean()) {
-                return false;
-            }
-            Thread.sleep(Duration.ofNanos(Math.min(left, Duration.ofMillis(100).toNanos())));
-        }
-        return !abandoned.getAsBoolean();
-    }
-
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         PartitionProgress progress = partitions.computeIfAbsent(partition, PartitionProgress::new);
@@ -280,7 +217,12 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
         BooleanSupplier abandoned = () -> stopping || progress.revoked;
         var left = new ArrayList<ConsumerRecord<byte[], byte[]>>(round.size());
         round.forEach(queued -> left.add(queued.record));
-        Arrivals arrivals = new Arrivals() {
+        KeyRecords records = new KeyRecords() {
+            @Override
+            public List<ConsumerRecord<byte[], byte[]>> records() {
+                return List.copyOf(left);
+            }
+
             @Override
             public List<ConsumerRecord<byte[], byte[]>> take(int max) {
                 var taken = new ArrayList<ConsumerRecord<byte[], byte[]>>();
@@ -308,15 +250,23 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
                             ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
                 }
             }
+
+            @Override
+            public void done(ConsumerRecord<byte[], byte[]> record) {
+                progress.done(record.offset());
+                left.remove(record);
+            }
+
+            @Override
+            public boolean abandoned() {
+                return abandoned.getAsBoolean();
+            }
         };
         progress.attempts.incrementAndGet();
         try {
             while (!left.isEmpty() && !abandoned.getAsBoolean()) {
                 try {
-                    handler.handleInOrder(List.copyOf(left), arrivals, record -> {
-                        progress.done(record.offset());
-                        left.remove(record);
-                    }, abandoned);
+                    handler.handle(records);
                 } catch (RuntimeException e) {
                     // Kafka could not take a dead letter, for instance: what is not done is tried again
                     ConsumerRecord<byte[], byte[]> first = left.getFirst();
