@@ -3,7 +3,10 @@ package io.chatpipe.worker.ejabberd;
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topics;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
+import io.chatpipe.worker.config.WorkerProperties.ConfirmBy;
 import io.chatpipe.worker.delivery.DeliveryBackend.Sent;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.micrometer.core.instrument.Counter;
@@ -32,7 +35,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -49,8 +51,7 @@ import org.springframework.stereotype.Component;
  * the most recent {@link #REMEMBERED} of them, and wakes whoever waits for one.
  */
 @Component
-@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'ejabberd-api' "
-        + "and '${chatpipe.worker.ejabberd.confirm-by:sessions}'.equalsIgnoreCase('archive')")
+@ConditionalOnBackend(value = Backend.EJABBERD_API, confirmBy = ConfirmBy.ARCHIVE)
 class ArchiveEvidence implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ArchiveEvidence.class);
