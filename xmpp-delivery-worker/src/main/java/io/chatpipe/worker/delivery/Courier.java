@@ -120,7 +120,8 @@ class Courier implements RecordHandler {
             phase = switch (phase) {
                 case Phase.Sending() -> conversation.sendWaiting();
                 case Phase.Confirming(Round round) -> conversation.sendAheadOf(round);
-                case Phase.SendFailed(DeliveryException failure, Round round) -> conversation.settle(failure, round);
+                case Phase.SendFailed(DeliveryException failure, Round round) ->
+                        conversation.settleSendFailure(failure, round);
                 case Phase.Finished() -> phase;
             };
         }
@@ -181,7 +182,7 @@ class Courier implements RecordHandler {
          * done: a dead letter when the server refused it for good, else RETRYING and the backoff before it goes
          * again.
          */
-        Phase settle(DeliveryException failure, Round round) throws InterruptedException {
+        Phase settleSendFailure(DeliveryException failure, Round round) throws InterruptedException {
             if (round != null) {
                 round.awaitSettled();
                 return settle(round, new Phase.SendFailed(failure, null));
