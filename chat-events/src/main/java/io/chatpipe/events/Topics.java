@@ -61,6 +61,12 @@ public final class Topics {
     public static final Topic<String, WebhookEndpointState> WEBHOOK_STATES =
             new Topic<>("chat.webhooks.state", Serdes.String(), new JsonSerde<>(WebhookEndpointState.class));
 
+    /**
+     * Which message id each client message id became, shared by the api-service's instances; its records are the
+     * api-service's own, so only the name is here, for the catalogue.
+     */
+    public static final String IDEMPOTENCY = "chat.idempotency";
+
     /** The outbox of one webhook endpoint: its events waiting to be sent, in order, keyed by conversation id. */
     public static Topic<String, WebhookDelivery> webhookOutbox(String endpointId) {
         return new Topic<>("chat.webhooks.outbox." + endpointId, Serdes.String(), new JsonSerde<>(WebhookDelivery.class));

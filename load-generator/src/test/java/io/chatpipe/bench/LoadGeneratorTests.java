@@ -63,8 +63,7 @@ class LoadGeneratorTests {
         logGc(gcLog, "gc");
         Results results;
         try (ConfigurableApplicationContext api = ApiServiceApplication.application().run(
-                "--server.port=" + apiPort, "--spring.kafka.bootstrap-servers=" + kafka,
-                "--chatpipe.api.bench.no-op-endpoint=true");
+                "--server.port=" + apiPort, "--spring.kafka.bootstrap-servers=" + kafka);
              var services = new InJvmServices(kafka, ejabberd.domain(), ejabberd.apiUrl(), historyPort, workerPort,
                      dir.resolve("history"));
              var bench = new BenchContext(targets, Sizes.tiny(), services, dir.resolve("work"), GcPauses.in(gcLogs))) {

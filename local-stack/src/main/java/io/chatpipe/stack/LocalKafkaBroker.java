@@ -42,8 +42,8 @@ final class LocalKafkaBroker {
             log.info("Kafka broker stopped");
         }, "kafka-broker-stop"));
         server.startup();
-        log.info("Kafka broker ready on {} (KRaft, cluster {}, data in {}, log in {})",
-                settings.bootstrapServers(), clusterId, settings.dataDir(), settings.logFile());
+        log.info("Kafka broker ready on {} (KRaft, node {} of cluster {}, data in {}, log in {})",
+                settings.bootstrapServers(), settings.nodeId(), clusterId, settings.dataDir(), settings.logFile());
         server.awaitShutdown();
     }
 
@@ -82,9 +82,14 @@ final class LocalKafkaBroker {
     private String keptClusterId() throws IOException {
         var file = settings.clusterIdFile();
         if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
+            String kept = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (!settings.clusterId().isEmpty() && !settings.clusterId().equals(kept)) {
+                throw new IllegalStateException(settings.dataDir() + " holds a broker of cluster " + kept
+                        + ", not of " + settings.clusterId() + ": give this node a data directory of its own");
+            }
+            return kept;
         }
-        String clusterId = Uuid.randomUuid().toString();
+        String clusterId = settings.clusterId().isEmpty() ? Uuid.randomUuid().toString() : settings.clusterId();
         Files.writeString(file, clusterId + "\n", StandardCharsets.UTF_8);
         return clusterId;
     }

@@ -82,7 +82,8 @@ public class Accounts {
         ApiProperties.Logins logins = properties.logins();
         this.throttle = new LoginThrottle(new LoginThrottle.Bound(logins.accountFailures(), logins.window()),
                 new LoginThrottle.Bound(logins.addressFailures(), logins.window()), logins.maxDelay());
-        this.gate = new HashingGate(logins.concurrentHashes(), logins.queuedHashes());
+        this.gate = new HashingGate(logins.concurrentHashes(), logins.queuedHashes(),
+                new HashingGate.Budget(logins.hashingShare(), logins.hashingBurst()));
         this.busyRetryAfter = logins.busyRetryAfter();
         for (Door door : Door.values()) {
             counters.put(door, new DoorCounters(
@@ -92,7 +93,8 @@ public class Accounts {
                             .description("logins refused unchecked: too many failures of the account or address")
                             .register(meters),
                     Counter.builder("chatpipe.logins.busy").tag("door", door.tag())
-                            .description("logins refused unchecked: too many passwords being hashed at once")
+                            .description("logins refused unchecked: too many passwords being hashed at once, "
+                                    + "or hashing's share of the cores spent")
                             .register(meters)));
         }
         FunctionCounter.builder("chatpipe.logins.hashes", gate, HashingGate::hashes)
@@ -153,9 +155,9 @@ public class Accounts {
         Login login = account.isPresent() ? check(account.get(), password)
                 : register ? register(user, password) : new Login.WrongPassword(user);
         switch (login) {
-            case Login.WrongPassword wrong -> throttle.failed(user.value(), address).forEach(lock -> log.warn(
-                    "Refusing logins of {} {} for {} s: {} failed within {} s", lock.kind(), lock.key(),
-                    lock.delay().toSeconds(), lock.bound().failures(), lock.bound().window().toSeconds()));
+            case Login.WrongPassword wrong -> throttle.failed(user.value(), address).forEach(Accounts::logLock);
+            // a guesser faster than we hash is still guessing: counted by address (not account) all the same
+            case Login.Busy busy -> throttle.refusedUnchecked(address).forEach(Accounts::logLock);
             case Login.Success success -> throttle.succeeded(user.value());
             default -> {
             }
@@ -163,18 +165,28 @@ public class Accounts {
         return login;
     }
 
+    private static void logLock(LoginThrottle.Lock lock) {
+        log.warn("Refusing logins of {} {} for {} s: {} failed within {} s", lock.kind(), lock.key(),
+                lock.delay().toSeconds(), lock.bound().failures(), lock.bound().window().toSeconds());
+    }
+
+    private Login.Busy busy() {
+        Duration budget = gate.retryAfter();
+        return new Login.Busy(budget.compareTo(busyRetryAfter) > 0 ? budget : busyRetryAfter);
+    }
+
     private Login check(AccountRegistered account, String password) {
         return gate.hash(() -> passwords.matches(password, account.passwordHash()))
                 .<Login>map(matches -> matches ? new Login.Success(account.userId(), false)
                         : new Login.WrongPassword(account.userId()))
-                .orElseGet(() -> new Login.Busy(busyRetryAfter));
+                .orElseGet(this::busy);
     }
 
     private Login register(UserId user, String password) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Optional<String> hash = gate.hash(() -> passwords.encode(password));
         if (hash.isEmpty()) {
-            return new Login.Busy(busyRetryAfter);
+            return busy();
         }
         AccountRegistered mine = AccountRegistered.of(user, hash.get(), clock.instant());
         RecordMetadata written;

@@ -26,34 +26,14 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("chatpipe.api")
 public record ApiProperties(
-        @Valid @DefaultValue Messages messages,
         @Valid @DefaultValue Publish publish,
         @Valid @DefaultValue Limits limits,
-        @Valid @DefaultValue Idempotency idempotency,
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue WebSocket websocket,
         @Valid @DefaultValue Chat chat,
         @Valid @DefaultValue History history,
         @Valid @DefaultValue Xmpp xmpp,
-        @Valid @DefaultValue Logins logins,
-        @Valid @DefaultValue Bench bench) {
-
-    /**
-     * The {@code chat.messages} topic as this service declares it (created when absent).
-     *
-     * @param retention how long the broker keeps messages; negative (the default, -1) keeps them forever,
-     *                  so that history can be rebuilt and audited
-     */
-    public record Messages(
-            @DefaultValue("4") @Min(1) int partitions,
-            @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int replicas,
-            @DefaultValue("-1") Duration retention) {
-
-        /** The topic's {@code retention.ms}. */
-        public long retentionMs() {
-            return retention.isNegative() ? -1 : retention.toMillis();
-        }
-    }
+        @Valid @DefaultValue Logins logins) {
 
     /**
      * How long a request may wait on Kafka before it is answered 503: together these bound every request.
@@ -93,25 +73,6 @@ public record ApiProperties(
     public record Limits(
             @DefaultValue("1MB") DataSize maxRequestBody,
             @DefaultValue("1000") @Min(1) int maxBatchItems) {
-    }
-
-    /**
-     * The {@code chat.idempotency} topic: which message each client message id became, shared by every
-     * instance (see {@code io.chatpipe.api.message.IdempotencyLog}).
-     *
-     * @param window how long a client message id is remembered: the topic's retention, and how long an
-     *               instance keeps it in memory; a retry after that is a new message (with the same id)
-     */
-    public record Idempotency(
-            @DefaultValue("4") @Min(1) int partitions,
-            @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int replicas,
-            @DefaultValue("7d") Duration window) {
-
-        public Idempotency {
-            if (window.isNegative() || window.isZero()) {
-                throw new IllegalArgumentException("chatpipe.api.idempotency.window must be positive");
-            }
-        }
     }
 
     /**
@@ -222,10 +183,8 @@ public record ApiProperties(
     }
 
     /**
-     * The chat's own topics, created when absent: {@code chat.accounts} (compacted), {@code chat.contacts}
-     * (kept forever: contact lists are their replay) and {@code chat.presence}.
+     * The WebSocket chat: accounts, contacts and presence (their topics' settings are the topic catalogue's).
      *
-     * @param presenceRetention how long presence changes are kept; only live ones matter
      * @param requestTimeout    how long a login or a contact change waits for Kafka (and, at start, for this
      *                          instance to have read the accounts) before it is refused
      * @param liveLookBack      while no session is open here, this instance does not read the live topics
@@ -238,9 +197,6 @@ public record ApiProperties(
      *                          user is online elsewhere; three heartbeats or more, so that one late one is no LEAVE
      */
     public record Chat(
-            @DefaultValue("4") @Min(1) int partitions,
-            @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) int replicas,
-            @DefaultValue("1d") Duration presenceRetention,
             @DefaultValue("10s") Duration requestTimeout,
             @DefaultValue("5s") Duration liveLookBack,
             @DefaultValue("10s") Duration presenceHeartbeat,
@@ -325,8 +281,9 @@ public record ApiProperties(
      * Every door that checks a chat password ({@code POST /api/v1/sessions}, {@code POST /api/v1/xmpp-credentials},
      * the legacy WebSocket path): failed logins are counted by account and by client address, and beyond the bound
      * a login is refused with 429 and {@code Retry-After} before any hash is computed (see
-     * {@code io.chatpipe.events.auth.LoginThrottle}); and BCrypt runs only so many at once. The counts are each
-     * instance's own: N instances let a guesser try N times the bound.
+     * {@code io.chatpipe.events.auth.LoginThrottle}); and BCrypt runs only so many at once, and takes only so much of
+     * the cores. A login refused for want of room to hash it counts against an address with failures on its record.
+     * The counts are each instance's own: N instances let a guesser try N times the bound.
      *
      * @param accountFailures  failed logins of one account let through within {@code window}; the one that reaches
      *                         the bound locks the account for {@code window / account-failures}, each failure after a
@@ -338,7 +295,13 @@ public record ApiProperties(
      * @param concurrentHashes BCrypt hashes computed at once; 0 for half the cores (at least one)
      * @param queuedHashes     hashes that may wait for a turn; a login beyond them is refused with 503 and
      *                         {@code Retry-After}, so that a flood of logins cannot take the request threads
-     * @param busyRetryAfter   what that 503 tells the client to wait
+     * @param hashingShare     of all the cores' time, what BCrypt may take, measured over {@code hashing-burst}; a
+     *                         login beyond it is refused with 503 and {@code Retry-After}, so that a flood from many
+     *                         addresses, which no count of failures stops, takes no more (see
+     *                         {@code io.chatpipe.events.auth.HashingGate})
+     * @param hashingBurst     over which that share is measured: a flood takes up to {@code concurrent-hashes} cores
+     *                         for about this long before the share holds it
+     * @param busyRetryAfter   what those 503s tell the client to wait, at least (longer when the share is spent)
      */
     public record Logins(
             @DefaultValue("10") @Min(1) int accountFailures,
@@ -347,23 +310,18 @@ public record ApiProperties(
             @DefaultValue("1h") Duration maxDelay,
             @DefaultValue("0") @Min(0) int concurrentHashes,
             @DefaultValue("4") @Min(0) int queuedHashes,
+            @DefaultValue("0.25") double hashingShare,
+            @DefaultValue("5s") Duration hashingBurst,
             @DefaultValue("1s") Duration busyRetryAfter) {
 
         public Logins {
             if (window.isNegative() || window.isZero() || maxDelay.isNegative() || maxDelay.isZero()) {
                 throw new IllegalArgumentException("chatpipe.api.logins.window and .max-delay must be positive");
             }
+            if (!(hashingShare > 0 && hashingShare <= 1) || hashingBurst.isNegative() || hashingBurst.isZero()) {
+                throw new IllegalArgumentException(
+                        "chatpipe.api.logins.hashing-share must be more than 0 and at most 1, .hashing-burst positive");
+            }
         }
-    }
-
-    /**
-     * For {@code ./chatpipe bench} only.
-     *
-     * @param noOpEndpoint map {@code POST /api/v1/messages/no-op}: a message endpoint that does everything the
-     *                     single-message endpoint does before writing to Kafka (API key, rate limit, reading and
-     *                     validating the body, the message's ids) and answers 202 without writing, the baseline
-     *                     the benchmark compares the real endpoint with. Off: the path does not exist
-     */
-    public record Bench(@DefaultValue("false") boolean noOpEndpoint) {
     }
 }

@@ -2,27 +2,31 @@ package io.chatpipe.api.config;
 
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.ProducerListener;
 
 /**
- * The producer of {@code chat.messages} and the topic itself, and the settings every producer of the
- * api-service shares ({@link #durableProducer}). Connection settings come from {@code spring.kafka.*}; the
+ * The producer of {@code chat.messages}, the settings every producer of the api-service shares
+ * ({@link #durableProducer}), and the topics this service writes, created from the topic catalogue. Connection settings come from {@code spring.kafka.*}; the
  * guarantees (acks=all, idempotence) and the deadlines are ours and not negotiable by configuration, apart
  * from the deadlines' lengths.
  */
@@ -37,14 +41,23 @@ public class KafkaConfiguration {
      */
     private static final long DEFAULT_LINGER_MS = 0;
 
+    /** Every topic's settings: chatpipe's, with this deployment's {@code chatpipe.topics.*} overrides. */
     @Bean
-    NewTopic messagesTopic(ApiProperties properties) {
-        ApiProperties.Messages messages = properties.messages();
-        return TopicBuilder.name(Topics.MESSAGES.name())
-                .partitions(messages.partitions())
-                .replicas(messages.replicas())
-                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(messages.retentionMs()))
-                .build();
+    TopicCatalogue topicCatalogue(Environment environment) {
+        return TopicCatalogue.withOverrides(Binder.get(environment)
+                .bind(TopicCatalogue.PROPERTIES, Bindable.mapOf(String.class, String.class)).orElseGet(Map::of));
+    }
+
+    /**
+     * The topics this service writes, created as the catalogue says when absent (the webhook dispatcher creates
+     * chat.webhooks and chat.webhooks.state too, alike, so that this instance's reader finds them whichever starts
+     * first).
+     */
+    @Bean
+    KafkaAdmin.NewTopics apiTopics(TopicCatalogue catalogue) {
+        return new KafkaAdmin.NewTopics(Stream.of(Topics.MESSAGES.name(), Topics.IDEMPOTENCY, Topics.ACCOUNTS.name(),
+                Topics.CONTACTS.name(), Topics.PRESENCE.name(), Topics.WEBHOOKS.name(), Topics.WEBHOOK_STATES.name())
+                .map(catalogue::newTopic).toArray(NewTopic[]::new));
     }
 
     @Bean

@@ -2,7 +2,6 @@ package io.chatpipe.api.message;
 
 import io.chatpipe.api.web.FieldProblem;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
 import tools.jackson.core.JacksonException;
@@ -12,11 +11,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads one item of a batch as a {@link MessageRequest}, by the same rules as a single message (the
- * service's strict JSON mapper, the same constraints), so that a bad item is refused with the 400 it
+ * service's strict JSON mapper, {@link MessageRequest#problems()}), so that a bad item is refused with the 400 it
  * would have had alone.
  */
 @Component
 class BatchItemReader {
+
+    private static final String NOT_VALID = "The message is not valid.";
 
     private final JsonMapper json;
 
@@ -37,15 +38,10 @@ class BatchItemReader {
         } catch (JacksonException e) {
             throw invalid(List.of(new FieldProblem(FieldProblem.BODY, "cannot be read")));
         }
-        List<FieldProblem> errors = request.problems();
-        if (!errors.isEmpty()) {
-            throw invalid(errors);
-        }
-        return request;
+        return request.checked(NOT_VALID);
     }
 
     private static ErrorResponseException invalid(List<FieldProblem> errors) {
-        return new ErrorResponseException(HttpStatus.BAD_REQUEST,
-                FieldProblem.problem(HttpStatus.BAD_REQUEST, "The message is not valid.", errors), null);
+        return MessageRequest.invalid(NOT_VALID, errors);
     }
 }

@@ -41,12 +41,19 @@ record BatchResponse(int accepted, int rejected, List<Item> results) {
             List<FieldProblem> errors,
             Long retryAfter) {
 
-        static Item accepted(int index, MessageReceipt receipt, boolean replayed) {
+        static Item of(int index, Outcome outcome) {
+            return switch (outcome) {
+                case Outcome.Accepted accepted -> accepted(index, accepted.receipt(), accepted.replayed());
+                case Outcome.Refused refused -> rejected(index, refused.problem());
+            };
+        }
+
+        private static Item accepted(int index, MessageReceipt receipt, boolean replayed) {
             return new Item(index, HttpStatus.ACCEPTED.value(), receipt.messageId(), receipt.conversationId(),
                     replayed ? Boolean.TRUE : null, null, null, null, null);
         }
 
-        static Item rejected(int index, ErrorResponseException refusal) {
+        private static Item rejected(int index, ErrorResponseException refusal) {
             ProblemDetail problem = refusal.getBody();
             String retryAfter = refusal.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
             return new Item(index, problem.getStatus(), null, null, null, problem.getTitle(), problem.getDetail(),

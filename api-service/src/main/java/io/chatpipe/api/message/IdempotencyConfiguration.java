@@ -1,19 +1,17 @@
 package io.chatpipe.api.message;
 
-import io.chatpipe.api.config.ApiProperties;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.JsonSerde;
 import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.Topics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -24,33 +22,21 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.ProducerListener;
 
 /**
- * The {@code chat.idempotency} topic, its producer (the same guarantees and deadlines as the messages'
- * producer) and the reader every instance keeps of it.
+ * The producer of {@code chat.idempotency} (the same guarantees and deadlines as the messages' producer) and
+ * the reader every instance keeps of it. Records are kept for the topic catalogue's retention of the topic, and
+ * each instance remembers a key as long.
  */
 @Configuration(proxyBeanMethods = false)
 class IdempotencyConfiguration {
 
-    static final String TOPIC = "chat.idempotency";
+    static final String TOPIC = Topics.IDEMPOTENCY;
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyConfiguration.class);
-
-    /** Not compacted: which claim came first decides, so every record is kept for the window, then deleted. */
-    @Bean
-    NewTopic idempotencyTopic(ApiProperties properties) {
-        ApiProperties.Idempotency idempotency = properties.idempotency();
-        return TopicBuilder.name(TOPIC)
-                .partitions(idempotency.partitions())
-                .replicas(idempotency.replicas())
-                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)
-                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(idempotency.window().toMillis()))
-                .build();
-    }
 
     @Bean
     KafkaTemplate<String, IdempotencyEvent> idempotencyTemplate(

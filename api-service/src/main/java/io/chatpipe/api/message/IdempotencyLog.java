@@ -1,6 +1,8 @@
 package io.chatpipe.api.message;
 
 import io.chatpipe.api.config.ApiProperties;
+import io.chatpipe.events.TopicCatalogue;
+import io.chatpipe.events.TopicSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +79,8 @@ class IdempotencyLog implements SmartLifecycle {
     private Thread reader;
 
     IdempotencyLog(KafkaTemplate<String, IdempotencyEvent> idempotencyTemplate,
-            Supplier<Consumer<String, IdempotencyEvent>> idempotencyReaders, ApiProperties properties) {
+            Supplier<Consumer<String, IdempotencyEvent>> idempotencyReaders, ApiProperties properties,
+            TopicCatalogue topics) {
         this.template = idempotencyTemplate;
         this.readers = idempotencyReaders;
         ApiProperties.Publish publish = properties.publish();
@@ -85,7 +88,9 @@ class IdempotencyLog implements SmartLifecycle {
         // a holder claims, reads, writes the message and then its outcome, each bounded by these: a claim
         // older than that whose holder said nothing was abandoned (its instance died) and may be taken over
         this.holdMillis = 3 * (publish.maxBlock().toMillis() + acknowledgement.toMillis());
-        this.windowMillis = properties.idempotency().window().toMillis();
+        // as long as the topic keeps the records: what a new instance reads is what every instance remembers
+        TopicSettings topic = topics.settings(IdempotencyConfiguration.TOPIC);
+        this.windowMillis = topic.keptForever() ? Long.MAX_VALUE : topic.retention().toMillis();
     }
 
     /** What is known about a key now; null when nobody holds it. */

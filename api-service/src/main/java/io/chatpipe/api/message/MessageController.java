@@ -12,10 +12,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.validation.Valid;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -83,11 +83,11 @@ class MessageController {
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ApiDocs.Problem.class)))
     ResponseEntity<MessageReceipt> accept(
-            @Valid @RequestBody MessageRequest request,
+            @RequestBody MessageRequest request,
             @Parameter(description = "The client message id, as a header; if the body has one too, they must be "
                     + "equal") @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
             @Parameter(hidden = true) @RequestAttribute(ApiClient.ATTRIBUTE) ApiClient client) {
-        MessageAccepted message = prepare(request, idempotencyKey, client, clock);
+        MessageAccepted message = request.acceptSingle(idempotencyKey, client, clock.instant());
         return switch (intake.accept(message)) {
             case Outcome.Accepted accepted -> {
                 var response = ResponseEntity.accepted();
@@ -123,9 +123,9 @@ class MessageController {
         List<JsonNode> sent = checkSize(batch.messages());
         long allowed = 1 + client.takeMore(sent.size() - 1, servletResponse);
 
-        BatchResponse.Item[] results = new BatchResponse.Item[sent.size()];
-        List<Integer> indices = new ArrayList<>();
-        List<MessageAccepted> messages = new ArrayList<>();
+        // one outcome per item in the order sent: refused here, or settled by the intake
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(sent.size());
+        List<PendingMessage> pending = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
             try {
                 if (i >= allowed) {
@@ -133,21 +133,19 @@ class MessageController {
                 }
                 MessageAccepted message = items.read(sent.get(i)).accept(clock.instant());
                 client.checkSender(message.fromId());
-                indices.add(i);
-                messages.add(message);
+                var item = new PendingMessage(message);
+                pending.add(item);
+                outcomes.add(item.result());
             } catch (ErrorResponseException refusal) {
-                results[i] = BatchResponse.Item.rejected(i, refusal);
+                outcomes.add(CompletableFuture.completedFuture(new Outcome.Refused(refusal)));
             }
         }
-        List<Outcome> outcomes = intake.acceptAll(messages);
-        for (int m = 0; m < outcomes.size(); m++) {
-            int i = indices.get(m);
-            results[i] = switch (outcomes.get(m)) {
-                case Outcome.Accepted accepted -> BatchResponse.Item.accepted(i, accepted.receipt(), accepted.replayed());
-                case Outcome.Refused refused -> BatchResponse.Item.rejected(i, refused.problem());
-            };
+        intake.accept(pending);
+        List<BatchResponse.Item> results = new ArrayList<>(outcomes.size());
+        for (CompletableFuture<Outcome> outcome : outcomes) {
+            results.add(BatchResponse.Item.of(results.size(), outcome.resultNow()));
         }
-        return answer(BatchResponse.of(List.of(results)));
+        return answer(BatchResponse.of(results));
     }
 
     private ResponseEntity<?> answer(BatchResponse response) {
@@ -186,31 +184,5 @@ class MessageController {
                             + maxBatchItems + " are allowed"))), null);
         }
         return messages;
-    }
-
-    /**
-     * Everything a single message goes through before it is written: its id (from the {@code Idempotency-Key}
-     * header, when there is one), its size, and whether the API key may send as its sender.
-     */
-    static MessageAccepted prepare(MessageRequest request, String idempotencyKey, ApiClient client, Clock clock) {
-        MessageAccepted message = withIdempotencyKey(request, idempotencyKey).accept(clock.instant());
-        client.checkSender(message.fromId());
-        return message;
-    }
-
-    /** The request under the {@code Idempotency-Key} header's id, when there is one. */
-    private static MessageRequest withIdempotencyKey(MessageRequest request, String key) {
-        if (key == null) {
-            return request;
-        }
-        String problem = ClientMessageId.Validator.problem(key);
-        if (problem == null && request.clientMessageId() != null && !request.clientMessageId().equals(key)) {
-            problem = "differs from the body's clientMessageId";
-        }
-        if (problem != null) {
-            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, FieldProblem.problem(HttpStatus.BAD_REQUEST,
-                    "The request is not valid.", List.of(new FieldProblem(IDEMPOTENCY_KEY, problem))), null);
-        }
-        return request.withClientMessageId(key);
     }
 }

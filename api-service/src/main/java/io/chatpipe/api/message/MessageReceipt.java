@@ -5,9 +5,9 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 
 /** The answer to an accepted message: {@code {"messageId": "<uuid>", "conversationId": "alice:bob"}}. */
-record MessageReceipt(MessageId messageId, ConversationId conversationId) {
+public record MessageReceipt(MessageId messageId, ConversationId conversationId) {
 
-    static MessageReceipt of(MessageAccepted message) {
+    public static MessageReceipt of(MessageAccepted message) {
         return new MessageReceipt(message.messageId(), message.conversationId());
     }
 }

@@ -1,6 +1,5 @@
 package io.chatpipe.api.webhook;
 
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,7 +17,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("chatpipe.api.webhooks")
 record WebhookProperties(
         @DefaultValue("false") boolean allowPrivateEndpoints,
-        @DefaultValue("4") @Min(1) int partitions,
-        @DefaultValue("1") @Min(1) short replicas,
         @DefaultValue("10s") @NotNull Duration requestTimeout) {
 }

@@ -109,7 +109,7 @@ class IdempotencyTests {
             HttpResponse<String> differs = http.postJson(MESSAGES, message(alice, bob, "hi", "c-1"),
                     "Idempotency-Key", "c-2");
             HttpResponse<String> tooLong = http.postJson(MESSAGES, message(alice, bob, "hi"),
-                    "Idempotency-Key", "k".repeat(ClientMessageId.MAX_LENGTH + 1));
+                    "Idempotency-Key", "k".repeat(MessageRequest.MAX_CLIENT_MESSAGE_ID + 1));
 
             for (HttpResponse<String> response : List.of(differs, tooLong)) {
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(400);

@@ -146,10 +146,7 @@ class FailedLoginsTests {
 
             assertThat(refused.statusCode()).as("127.0.0.1 is locked, for every account").isEqualTo(429);
             assertThat(hashes(strict)).isEqualTo(hashes);
-            // another address: 127.0.0.2, also the loopback's, as the client's own end
-            var otherAddress = new Http(HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build(),
-                    URI.create("http://127.0.0.1:" + strict.port()));
-            assertThat(otherAddress.postJson(SESSIONS, body(users.getFirst(), "own")).statusCode()).isEqualTo(201);
+            assertThat(fromSecondLoopbackAddress(strict).postJson(SESSIONS, body(users.getFirst(), "own")).statusCode()).isEqualTo(201);
         }
     }
 
@@ -223,6 +220,90 @@ class FailedLoginsTests {
                     .containsKey(503);
             assertThat(answers.keySet()).as("%s", answers).containsOnly(201, 503);
             assertThat(counter(bounded, "chatpipe.logins.busy", "sessions")).isEqualTo(answers.get(503).get());
+        }
+    }
+
+    @Test
+    void anAddressThatGuessedWrongAndFloodsFasterThanItIsHashedIsLockedWithinTheBoundOfAttempts() throws Exception {
+        int bound = 20;
+        int guessers = 8;
+        try (ChatService gated = ChatService.start("--chatpipe.api.logins.concurrent-hashes=1",
+                "--chatpipe.api.logins.queued-hashes=0", "--chatpipe.api.logins.address-failures=" + bound,
+                "--chatpipe.api.logins.account-failures=1000", "--chatpipe.api.logins.hashing-share=1")) {
+            List<String> victims = List.of(ChatService.user("jane"), ChatService.user("karl"));
+            for (String victim : victims) {
+                assertThat(login(gated, victim, "own").statusCode()).isEqualTo(201);
+            }
+            double hashes = hashes(gated);
+            // a wrong guess checked puts the address on record: from then on its refusals count as well
+            assertThat(fromSecondLoopbackAddress(gated).postJson(SESSIONS, body(victims.getFirst(), "first guess"))
+                    .statusCode()).isEqualTo(403);
+            var answers = new ConcurrentHashMap<Integer, AtomicInteger>();
+            try (var flood = Executors.newFixedThreadPool(guessers)) {
+                List<Future<?>> sent = new ArrayList<>();
+                for (int t = 0; t < guessers; t++) {
+                    int guesser = t;
+                    sent.add(flood.submit(() -> {
+                        Http own = fromSecondLoopbackAddress(gated);
+                        for (int i = 0; i < 25; i++) {
+                            int status = own.postJson(SESSIONS, body(victims.get(i % 2), "guess " + guesser + "-" + i))
+                                    .statusCode();
+                            answers.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> guesser : sent) {
+                    guesser.get();
+                }
+            }
+            int checked = answers.getOrDefault(403, new AtomicInteger()).get();
+            int busy = answers.getOrDefault(503, new AtomicInteger()).get();
+
+            assertThat(answers.keySet()).as("%s", answers).containsOnly(403, 503, 429);
+            assertThat(busy).as("guesses refused unhashed, for want of room: %s", answers).isPositive();
+            assertThat(checked + busy)
+                    .as("refused or not, each counted against the address: the bound, and those already let past "
+                            + "the lock when it began (%s)", answers)
+                    .isLessThanOrEqualTo(bound - 1 + guessers);
+            assertThat(hashes(gated) - hashes).isEqualTo(1 + checked);
+            assertThat(fromSecondLoopbackAddress(gated).postJson(SESSIONS, body(victims.getFirst(), "own"))
+                    .statusCode()).as("the address is locked, for the right password too").isEqualTo(429);
+            assertThat(login(gated, victims.getFirst(), "own").statusCode())
+                    .as("from another address: the refusals did not count against the account").isEqualTo(201);
+        }
+    }
+
+    @Test
+    void loginsBeyondHashingsShareOfTheCoresGet503UnhashedUntilRetryAfterHasPassed() throws Exception {
+        // 0.5 % of the cores over a second: 10 ms of hashing a second on two cores, less than one BCrypt
+        try (ChatService budgeted = ChatService.start("--chatpipe.api.logins.hashing-share=0.005",
+                "--chatpipe.api.logins.hashing-burst=1s")) {
+            String lena = ChatService.user("lena");
+            String mark = ChatService.user("mark");
+            assertThat(login(budgeted, lena, "own").statusCode()).isEqualTo(201);
+            double hashes = hashes(budgeted);
+
+            HttpResponse<String> refused = login(budgeted, mark, "own");
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+            assertThat(retryAfter).as("until the hash's cost has come back").isPositive();
+            assertThat(hashes(budgeted)).as("nothing hashed").isEqualTo(hashes);
+            assertThat(counter(budgeted, "chatpipe.logins.busy", "sessions")).isEqualTo(1);
+            Thread.sleep(Duration.ofSeconds(retryAfter));
+            assertThat(login(budgeted, mark, "own").statusCode()).isEqualTo(201);
+        }
+    }
+
+    /** 127.0.0.2, also the loopback's, as the client's own end: an address other than the tests' own. */
+    private static Http fromSecondLoopbackAddress(ChatService instance) {
+        try {
+            return new Http(HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build(),
+                    URI.create("http://127.0.0.1:" + instance.port()));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 

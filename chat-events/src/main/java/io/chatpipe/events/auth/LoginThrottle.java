@@ -97,6 +97,21 @@ public final class LoginThrottle {
         return Stream.concat(accounts.failed(account).stream(), addresses.failed(address).stream()).toList();
     }
 
+    /**
+     * A login from this address was refused unchecked, for want of room to hash its password ({@link HashingGate}):
+     * it counts as a failure of the address when the address has failures on its record (not yet all come back, or
+     * a lock within a window), as one client sending guesses faster than they can be hashed is still guessing, and
+     * must meet its bound within its first attempts, not its first checked ones. An address with no failure on its
+     * record has made no guess, and is not counted:
+     * users logging in at once through one address (an office's NAT) are not locked out by being refused. The
+     * account is not counted either: else anyone could lock an account without a password checked at all.
+     *
+     * @return the lock this refusal began, if it began one, to be logged
+     */
+    public List<Lock> refusedUnchecked(String address) {
+        return addresses.failedIfRemembered(address).stream().toList();
+    }
+
     /** A password was checked and was right: the account starts afresh. */
     public void succeeded(String account) {
         accounts.forget(account);
@@ -118,17 +133,7 @@ public final class LoginThrottle {
             this.bound = bound;
             this.maxDelay = Math.max(maxDelay.toNanos(), bound.firstDelay().toNanos());
             this.nanoTime = nanoTime;
-            this.meter = new TimeMeter() {
-                @Override
-                public long currentTimeNanos() {
-                    return nanoTime.getAsLong();
-                }
-
-                @Override
-                public boolean isWallClockBased() {
-                    return false;
-                }
-            };
+            this.meter = new NanoTimeMeter(nanoTime);
         }
 
         long lockedFor(String key) {
@@ -146,6 +151,16 @@ public final class LoginThrottle {
                     .withCustomTimePrecision(meter)
                     .addLimit(limit -> limit.capacity(bound.failures()).refillGreedy(bound.failures(), bound.window()))
                     .build()));
+            return failures.failed(now).map(lock -> new Lock(kind, key, Duration.ofNanos(lock), bound));
+        }
+
+        /** A failure of a key with failures on its record; nothing for one without. */
+        Optional<Lock> failedIfRemembered(String key) {
+            Failures failures = byKey.get(key);
+            long now = nanoTime.getAsLong();
+            if (failures == null || failures.idle(now)) {
+                return Optional.empty();
+            }
             return failures.failed(now).map(lock -> new Lock(kind, key, Duration.ofNanos(lock), bound));
         }
 

@@ -2,6 +2,7 @@ package io.chatpipe.events.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,13 +11,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class HashingGateTests {
 
+    private static final HashingGate.Budget WHOLE_MACHINE = new HashingGate.Budget(1, Duration.ofSeconds(1));
+
     @Test
     void runsAtMostItsConcurrentHashesAtOnceAndQueuesTheNext() throws Exception {
-        var gate = new HashingGate(2, 1);
+        var gate = new HashingGate(2, 1, WHOLE_MACHINE);
         var release = new CountDownLatch(1);
         var running = new AtomicInteger();
         var mostAtOnce = new AtomicInteger();
@@ -44,7 +49,7 @@ class HashingGateTests {
 
     @Test
     void refusesAtOnceWhenEveryPlaceIsTaken() throws Exception {
-        var gate = new HashingGate(1, 0);
+        var gate = new HashingGate(1, 0, WHOLE_MACHINE);
         var inside = new CountDownLatch(1);
         var release = new CountDownLatch(1);
         var computed = new AtomicInteger();
@@ -66,6 +71,33 @@ class HashingGateTests {
         assertThat(computed.get()).as("the refused hash was never computed").isEqualTo(1);
         assertThat(gate.hashes()).isEqualTo(1);
         assertThat(gate.hash(() -> "again")).hasValue("again");
+    }
+
+    @Test
+    void letsHashesInWhileItsBudgetOfCoreTimeLastsThenRefusesUntilItComesBack() {
+        // a quarter of two cores over 2 s: 1 s of one core's time; each hash costs 400 ms of it
+        var now = new AtomicLong(1_000_000_000L);
+        var cpu = new AtomicLong();
+        var gate = new HashingGate(0, 4, new HashingGate.Budget(0.25, Duration.ofSeconds(2)), 2, now::get, cpu::get);
+        Supplier<String> hash = () -> {
+            cpu.addAndGet(Duration.ofMillis(400).toNanos());
+            return "hash";
+        };
+
+        assertThat(gate.hash(hash)).hasValue("hash");
+        assertThat(gate.hash(hash)).hasValue("hash");
+        assertThat(gate.hash(hash)).as("let in with 200 ms left, it takes 400").hasValue("hash");
+        assertThat(gate.retryAfter()).as("200 ms owed, at half a core a second")
+                .isBetween(Duration.ofMillis(400), Duration.ofMillis(401));
+
+        assertThat(gate.hash(hash)).isEmpty();
+        assertThat(gate.refused()).isEqualTo(1);
+        assertThat(gate.hashes()).isEqualTo(3);
+        now.addAndGet(Duration.ofMillis(400).toNanos());
+        assertThat(gate.hash(hash)).isEmpty();
+        now.addAndGet(Duration.ofMillis(1).toNanos());
+        assertThat(gate.retryAfter()).isZero();
+        assertThat(gate.hash(hash)).hasValue("hash");
     }
 
     private static void await(CountDownLatch latch) {

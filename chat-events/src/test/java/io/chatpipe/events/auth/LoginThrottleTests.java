@@ -79,6 +79,27 @@ class LoginThrottleTests {
     }
 
     @Test
+    void refusalsUncheckedCountAgainstAnAddressWithFailuresOnItsRecordButNeverAgainstAnAccount() {
+        for (int i = 0; i < 100; i++) {
+            assertThat(throttle.refusedUnchecked("10.0.0.1")).isEmpty();
+        }
+        assertThat(throttle.retryAfter("alice", "10.0.0.1")).as("no failure on its record: no guess made").isEmpty();
+
+        throttle.failed("alice", "10.0.0.1");
+        for (int i = 0; i < 28; i++) {
+            assertThat(throttle.refusedUnchecked("10.0.0.1")).isEmpty();
+        }
+        assertThat(throttle.refusedUnchecked("10.0.0.1")).singleElement().satisfies(lock -> {
+            assertThat(lock.kind()).isEqualTo("address");
+            assertThat(lock.key()).isEqualTo("10.0.0.1");
+        });
+
+        assertThat(throttle.retryAfter("bob", "10.0.0.1")).as("the address, for every account").hasValue(
+                Duration.ofSeconds(10));
+        assertThat(throttle.retryAfter("alice", "10.0.0.2")).as("one checked failure of alice's, not ten").isEmpty();
+    }
+
+    @Test
     void aSuccessClearsAnAccountsCount() {
         fail("alice", 9);
         throttle.succeeded("alice");

@@ -6,7 +6,6 @@ import io.chatpipe.events.auth.ApiKeyRing.BasicCredentials;
 import io.chatpipe.events.auth.HashingGate;
 import io.chatpipe.events.auth.LoginThrottle;
 import io.chatpipe.history.config.HistoryProperties;
-import io.chatpipe.history.query.HistoryUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,7 +36,8 @@ import org.springframework.stereotype.Component;
  * <p>Failed logins are counted by account and client address ({@link LoginThrottle}); beyond the bound a login is
  * refused (429) before anything is checked, the remembered successes included: they answer in a microsecond, and
  * would otherwise let a locked account's password be guessed at that speed. BCrypt runs through a
- * {@link HashingGate} (503 beyond it). Metrics, with {@code door=history}: {@code chatpipe.logins.failed},
+ * {@link HashingGate} (503 beyond it; such a refusal counts against an address with failures on its record, as
+ * {@link LoginThrottle#refusedUnchecked} says). Metrics, with {@code door=history}: {@code chatpipe.logins.failed},
  * {@code chatpipe.logins.throttled}, {@code chatpipe.logins.busy}; and {@code chatpipe.logins.hashes}.
  */
 @Component
@@ -65,6 +65,7 @@ class AccountPasswords {
     private final LoginThrottle throttle;
     private final HashingGate gate;
     private final Duration busyRetryAfter;
+    private final Duration accountsRetryAfter;
     private final Counter failed;
     private final Counter throttled;
     private final Counter busy;
@@ -75,14 +76,17 @@ class AccountPasswords {
         HistoryProperties.Logins logins = properties.auth().logins();
         this.throttle = new LoginThrottle(new LoginThrottle.Bound(logins.accountFailures(), logins.window()),
                 new LoginThrottle.Bound(logins.addressFailures(), logins.window()), logins.maxDelay());
-        this.gate = new HashingGate(logins.concurrentHashes(), logins.queuedHashes());
+        this.gate = new HashingGate(logins.concurrentHashes(), logins.queuedHashes(),
+                new HashingGate.Budget(logins.hashingShare(), logins.hashingBurst()));
         this.busyRetryAfter = logins.busyRetryAfter();
+        this.accountsRetryAfter = properties.query().retryAfter();
         this.failed = Counter.builder("chatpipe.logins.failed").tag("door", DOOR)
                 .description("logins refused for a wrong password or an unknown account").register(meters);
         this.throttled = Counter.builder("chatpipe.logins.throttled").tag("door", DOOR)
                 .description("logins refused unchecked: too many failures of the account or address").register(meters);
         this.busy = Counter.builder("chatpipe.logins.busy").tag("door", DOOR)
-                .description("logins refused unchecked: too many passwords being hashed at once").register(meters);
+                .description("logins refused unchecked: too many passwords being hashed at once, or hashing's share "
+                        + "of the cores spent").register(meters);
         FunctionCounter.builder("chatpipe.logins.hashes", gate, HashingGate::hashes)
                 .description("BCrypt hashes and checks computed").register(meters);
         byte[] key = new byte[32];
@@ -95,8 +99,8 @@ class AccountPasswords {
      * The user, if the password is theirs.
      *
      * @param address the client's address, by which failed logins are counted as well as by account
-     * @throws HistoryUnavailableException (503) while this instance has not read the accounts yet
-     * @throws LoginRefusedException       (429) after too many failed logins, (503) while too many are checked
+     * @throws LoginRefusedException (429) after too many failed logins, (503) while too many are checked or while
+     *                               this instance has not read the accounts yet
      */
     Optional<UserId> verify(BasicCredentials credentials, String address) {
         UserId user;
@@ -111,21 +115,31 @@ class AccountPasswords {
             throttled.increment();
             throw LoginRefusedException.throttled(wait.get());
         }
-        Optional<UserId> found = user == null ? Optional.empty() : check(user, credentials.password());
+        Optional<UserId> found;
+        try {
+            found = user == null ? Optional.empty() : check(user, credentials.password());
+        } catch (LoginRefusedException busy) {
+            // a guesser faster than we hash is still guessing: counted by address (not account) all the same
+            throttle.refusedUnchecked(address).forEach(AccountPasswords::logLock);
+            throw busy;
+        }
         if (found.isPresent()) {
             throttle.succeeded(account);
         } else {
             failed.increment();
-            throttle.failed(account, address).forEach(lock -> log.warn(
-                    "Refusing logins of {} {} for {} s: {} failed within {} s", lock.kind(), lock.key(),
-                    lock.delay().toSeconds(), lock.bound().failures(), lock.bound().window().toSeconds()));
+            throttle.failed(account, address).forEach(AccountPasswords::logLock);
         }
         return found;
     }
 
+    private static void logLock(LoginThrottle.Lock lock) {
+        log.warn("Refusing logins of {} {} for {} s: {} failed within {} s", lock.kind(), lock.key(),
+                lock.delay().toSeconds(), lock.bound().failures(), lock.bound().window().toSeconds());
+    }
+
     private Optional<UserId> check(UserId user, String password) {
         if (!accounts.awaitReady(ACCOUNTS_TIMEOUT)) {
-            throw new HistoryUnavailableException("the chat accounts have not been read yet", null);
+            throw LoginRefusedException.accountsUnread(accountsRetryAfter);
         }
         Optional<String> hash = accounts.passwordHash(user);
         if (hash.isEmpty()) {
@@ -163,7 +177,8 @@ class AccountPasswords {
         });
         if (matches.isEmpty()) {
             busy.increment();
-            throw LoginRefusedException.busy(busyRetryAfter);
+            Duration budget = gate.retryAfter();
+            throw LoginRefusedException.busy(budget.compareTo(busyRetryAfter) > 0 ? budget : busyRetryAfter);
         }
         return matches.get();
     }

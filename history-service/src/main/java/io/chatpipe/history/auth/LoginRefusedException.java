@@ -7,8 +7,9 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A chat account's login refused before its password was checked: too many failed logins (429), or too many
- * passwords being hashed at once (503); both with {@code Retry-After}.
+ * A chat account's login refused before its password was checked: too many failed logins (429), too many
+ * passwords being hashed at once (503), or the chat accounts not read yet (503, the answer of a history that is not
+ * ready); each with {@code Retry-After}.
  */
 final class LoginRefusedException extends ErrorResponseException {
 
@@ -27,6 +28,12 @@ final class LoginRefusedException extends ErrorResponseException {
         return new LoginRefusedException(HttpStatus.SERVICE_UNAVAILABLE, "Busy checking logins",
                 "Too many logins are being checked right now; the password was not checked. Retry after "
                         + seconds(wait) + " s.", wait);
+    }
+
+    /** The same answer as the query API's while its stores are not ready: the accounts are part of what it reads. */
+    static LoginRefusedException accountsUnread(Duration wait) {
+        return new LoginRefusedException(HttpStatus.SERVICE_UNAVAILABLE, "History not ready",
+                "History is starting or rebalancing; try again shortly.", wait);
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

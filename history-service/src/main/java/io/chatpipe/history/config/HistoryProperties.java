@@ -37,7 +37,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("chatpipe.history")
 public record HistoryProperties(
         @Valid @DefaultValue Streams streams,
-        @Valid @DefaultValue TopicDefaults topics,
         @Valid @DefaultValue Query query,
         @Valid @DefaultValue Audit audit,
         @Valid @DefaultValue Auth auth,
@@ -47,7 +46,6 @@ public record HistoryProperties(
      * @param applicationId     Kafka Streams {@code application.id}: consumer group and prefix of internal topics;
      *                          every instance of one history shares it
      * @param stateDir          where the RocksDB stores live; each instance needs its own
-     * @param replicationFactor replication of the changelog and repartition topics Kafka Streams creates
      * @param applicationServer {@code host:port} at which the other instances reach this one's REST API
      *                          (Kafka Streams {@code application.server}); empty means server.address and the
      *                          port the web server actually listens on
@@ -65,7 +63,6 @@ public record HistoryProperties(
     public record Streams(
             @DefaultValue("chatpipe-history") @NotBlank String applicationId,
             @DefaultValue(".data/history-service") @NotNull Path stateDir,
-            @DefaultValue("1") @Min(1) short replicationFactor,
             @DefaultValue("") @Pattern(regexp = "|[^:\\s]+:\\d{1,5}") String applicationServer,
             @DefaultValue("0") @Min(0) int standbyReplicas,
             @DefaultValue("false") boolean rebuild,
@@ -94,26 +91,6 @@ public record HistoryProperties(
                 throw new IllegalStateException("SHA-256 is part of every JDK", e);
             }
         }
-    }
-
-    /**
-     * @param partitions       partitions of chat.messages, chat.deliveries, chat.reads and chat.erasures if they do
-     *                         not exist yet; the four must have the same number, as history joins them by
-     *                         conversation
-     * @param replicas         their replication factor
-     * @param messageRetention retention of chat.messages; negative keeps messages forever, which replay and audit
-     *                         want
-     * @param readRetention    retention of chat.reads; negative keeps read horizons forever, so that a rebuild
-     *                         restores unread counts
-     * @param deliveryRetention retention of chat.deliveries; negative keeps delivery outcomes forever, so that a
-     *                         rebuild restores every message's status
-     */
-    public record TopicDefaults(
-            @DefaultValue("4") @Min(1) int partitions,
-            @DefaultValue("1") @Min(1) short replicas,
-            @DefaultValue("-1ms") @NotNull Duration messageRetention,
-            @DefaultValue("-1ms") @NotNull Duration readRetention,
-            @DefaultValue("-1ms") @NotNull Duration deliveryRetention) {
     }
 
     /**
@@ -177,7 +154,10 @@ public record HistoryProperties(
      * @param concurrentHashes BCrypt checks at once; 0 for half the cores (at least one)
      * @param queuedHashes     checks that may wait for a turn; a request beyond them is refused with 503 and
      *                         {@code Retry-After}
-     * @param busyRetryAfter   what that 503 tells the client to wait
+     * @param hashingShare     of all the cores' time, what BCrypt may take, measured over {@code hashing-burst};
+     *                         a request beyond it is refused with 503 and {@code Retry-After}
+     * @param hashingBurst     over which that share is measured
+     * @param busyRetryAfter   what those 503s tell the client to wait, at least (longer when the share is spent)
      */
     public record Logins(
             @DefaultValue("10") @Min(1) int accountFailures,
@@ -186,11 +166,17 @@ public record HistoryProperties(
             @DefaultValue("1h") @NotNull Duration maxDelay,
             @DefaultValue("0") @Min(0) int concurrentHashes,
             @DefaultValue("4") @Min(0) int queuedHashes,
+            @DefaultValue("0.25") double hashingShare,
+            @DefaultValue("5s") @NotNull Duration hashingBurst,
             @DefaultValue("1s") @NotNull Duration busyRetryAfter) {
 
         public Logins {
             if (window.isNegative() || window.isZero() || maxDelay.isNegative() || maxDelay.isZero()) {
                 throw new IllegalArgumentException("chatpipe.history.auth.logins.window and .max-delay must be positive");
+            }
+            if (!(hashingShare > 0 && hashingShare <= 1) || hashingBurst.isNegative() || hashingBurst.isZero()) {
+                throw new IllegalArgumentException("chatpipe.history.auth.logins.hashing-share must be more than 0 "
+                        + "and at most 1, .hashing-burst positive");
             }
         }
     }

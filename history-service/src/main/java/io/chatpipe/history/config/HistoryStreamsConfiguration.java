@@ -1,11 +1,11 @@
 package io.chatpipe.history.config;
 
+import io.chatpipe.events.TopicCatalogue;
+import io.chatpipe.events.TopicSettings;
 import io.chatpipe.events.Topics;
 import io.chatpipe.history.rebuild.HistoryRebuild;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaClientSupplier;
@@ -17,17 +17,20 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.KafkaStreamsCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.CleanupConfig;
+import org.springframework.kafka.core.KafkaAdmin;
 
 /** The Kafka Streams application behind the history: exactly-once, RocksDB state in a configured directory. */
 @Configuration(proxyBeanMethods = false)
@@ -61,12 +64,16 @@ class HistoryStreamsConfiguration {
      */
     @Bean(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(
-            KafkaProperties kafka, KafkaConnectionDetails connection, HistoryProperties history) {
+            KafkaProperties kafka, KafkaConnectionDetails connection, HistoryProperties history,
+            TopicCatalogue topics) {
         Map<String, Object> config = kafka.buildStreamsProperties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getStreams().getBootstrapServers());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, history.streams().applicationId());
         config.put(StreamsConfig.STATE_DIR_CONFIG, history.streams().stateDir().toAbsolutePath().toString());
-        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) history.streams().replicationFactor());
+        // changelog and repartition topics are replicated as every other topic of this deployment
+        TopicSettings internal = topics.defaultSettings();
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) internal.replicas());
+        config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), internal.minInsyncReplicas());
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, history.streams().standbyReplicas());
         // Static membership: an instance back under its id (Kafka Streams adds each thread's number) gets its tasks
@@ -143,54 +150,21 @@ class HistoryStreamsConfiguration {
         };
     }
 
-    /**
-     * The topic history reads. Declared here too because Kafka Streams cannot start without its source
-     * topic, whichever service starts first; an existing topic is left as it is.
-     */
+    /** Every topic's settings: chatpipe's, with this deployment's {@code chatpipe.topics.*} overrides. */
     @Bean
-    NewTopic messagesTopic(HistoryProperties history) {
-        return TopicBuilder.name(Topics.MESSAGES.name())
-                .partitions(history.topics().partitions())
-                .replicas(history.topics().replicas())
-                .config(TopicConfig.RETENTION_MS_CONFIG, retentionMs(history.topics().messageRetention()))
-                .build();
-    }
-
-    /** Delivery outcomes, which history joins; the worker writes them. */
-    @Bean
-    NewTopic deliveriesTopic(HistoryProperties history) {
-        return TopicBuilder.name(Topics.DELIVERIES.name())
-                .partitions(history.topics().partitions())
-                .replicas(history.topics().replicas())
-                .config(TopicConfig.RETENTION_MS_CONFIG, retentionMs(history.topics().deliveryRetention()))
-                .build();
+    TopicCatalogue topicCatalogue(Environment environment) {
+        return TopicCatalogue.withOverrides(Binder.get(environment)
+                .bind(TopicCatalogue.PROPERTIES, Bindable.mapOf(String.class, String.class)).orElseGet(Map::of));
     }
 
     /**
-     * Erasures of users' messages, which history writes (DELETE /api/v1/users/{id}/messages) and applies.
-     * Compacted, never deleted by time: the latest erasure of each user stays, so that a rebuild or a
-     * redelivery erases the user's messages again.
+     * The topics history reads and writes, created as the catalogue says when absent: Kafka Streams cannot start
+     * without its source topics, whichever service starts first. Erasures (DELETE /api/v1/users/{id}/messages) and
+     * read horizons (PUT .../read) are history's own.
      */
     @Bean
-    NewTopic erasuresTopic(HistoryProperties history) {
-        return TopicBuilder.name(Topics.ERASURES.name())
-                .partitions(history.topics().partitions())
-                .replicas(history.topics().replicas())
-                .compact()
-                .build();
-    }
-
-    /** Read horizons, which history writes (PUT .../read) and folds into unread counts. */
-    @Bean
-    NewTopic readsTopic(HistoryProperties history) {
-        return TopicBuilder.name(Topics.READS.name())
-                .partitions(history.topics().partitions())
-                .replicas(history.topics().replicas())
-                .config(TopicConfig.RETENTION_MS_CONFIG, retentionMs(history.topics().readRetention()))
-                .build();
-    }
-
-    private static String retentionMs(Duration retention) {
-        return retention.isNegative() ? "-1" : Long.toString(retention.toMillis());
+    KafkaAdmin.NewTopics historyTopics(TopicCatalogue catalogue) {
+        return new KafkaAdmin.NewTopics(
+                catalogue.newTopics(Topics.MESSAGES, Topics.DELIVERIES, Topics.ERASURES, Topics.READS));
     }
 }

@@ -2,6 +2,7 @@ package io.chatpipe.history.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatpipe.events.TopicCatalogue;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -14,7 +15,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 /**
  * The stream thread's fetches and commits: whatever arrived in the last 10 ms at once, a commit a second, unless
- * configured otherwise; and each instance's static identity in the group.
+ * configured otherwise; each instance's static identity in the group; internal topics replicated as the catalogue says.
  */
 class HistoryStreamsConfigurationTests {
 
@@ -57,15 +58,30 @@ class HistoryStreamsConfigurationTests {
                 .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     }
 
+    @Test
+    void replicatesItsInternalTopicsAsTheCatalogueReplicatesEveryTopic() {
+        var cluster = TopicCatalogue.withOverrides(Map.of("default.replicas", "3"));
+
+        assertThat(streamsConfig(new KafkaProperties(), Map.of(), cluster))
+                .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
+                .containsEntry(StreamsConfig.topicPrefix("min.insync.replicas"), 2);
+        assertThat(streamsConfig(new KafkaProperties())).containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    }
+
     private static Map<String, Object> streamsConfig(KafkaProperties kafka) {
         return streamsConfig(kafka, Map.of());
     }
 
     private static Map<String, Object> streamsConfig(KafkaProperties kafka, Map<String, String> settings) {
+        return streamsConfig(kafka, settings, TopicCatalogue.defaults());
+    }
+
+    private static Map<String, Object> streamsConfig(KafkaProperties kafka, Map<String, String> settings,
+            TopicCatalogue topics) {
         HistoryProperties history = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("chatpipe.history", HistoryProperties.class);
         return new HistoryStreamsConfiguration()
-                .defaultKafkaStreamsConfig(kafka, () -> List.of("127.0.0.1:9092"), history)
+                .defaultKafkaStreamsConfig(kafka, () -> List.of("127.0.0.1:9092"), history, topics)
                 .asProperties().entrySet().stream()
                 .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), Map.Entry::getValue));
     }

@@ -34,6 +34,7 @@ public final class BenchContext implements AutoCloseable {
     private final KafkaTools kafkaTools;
     private final Wrk wrk;
     private final GcPauses gcPauses;
+    private final Path workDir;
     private final Map<String, Double> measured = new ConcurrentHashMap<>();
 
     public BenchContext(Targets targets, Sizes sizes, Services services, Path workDir, GcPauses gcPauses) {
@@ -45,10 +46,16 @@ public final class BenchContext implements AutoCloseable {
         this.kafkaTools = new KafkaTools(targets.kafka(), workDir);
         this.wrk = new Wrk(workDir);
         this.gcPauses = gcPauses;
+        this.workDir = workDir;
     }
 
     public Targets targets() {
         return targets;
+    }
+
+    /** Where the bench's tools keep their scripts and output. */
+    public Path workDir() {
+        return workDir;
     }
 
     public Sizes sizes() {

@@ -1,6 +1,7 @@
 package io.chatpipe.bench.scenario;
 
 import io.chatpipe.bench.Sizes;
+import io.chatpipe.bench.baseline.NoOpApi;
 import io.chatpipe.bench.measure.ClosedLoop;
 import io.chatpipe.bench.measure.Load;
 import io.chatpipe.bench.parts.Http;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -25,10 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scenario 1: messages/s the api-service accepts (202: in Kafka, acks=all, idempotent) over REST, one message
- * per request on keep-alive connections and in batches, beside the same server's no-op endpoint (all of the
- * message endpoint but the Kafka write; GET /actuator/health when the service does not map it), Kafka's
- * ProducerPerformance with the same record size and producer settings, and seed 000's direct path (one
- * synchronous ejabberd send_message per message). Single messages are measured once more with a login flood
+ * per request on keep-alive connections and in batches, beside a no-op of the same endpoint ({@link NoOpApi}: the
+ * api-service's web layer and checks without Kafka, in a JVM of its own), Kafka's ProducerPerformance with the same
+ * record size and producer settings, and seed 000's direct path (one synchronous ejabberd send_message per message). Single messages are measured once more with a login flood
  * alongside (wrong passwords at a fixed rate, more than the cores could hash), beside the same load without it.
  */
 public final class Ingestion implements Scenario {
@@ -36,8 +37,8 @@ public final class Ingestion implements Scenario {
     private static final Logger log = LoggerFactory.getLogger(Ingestion.class);
 
     static final String PERF_TOPIC = "bench.producer-performance";
-    /** The api-service's message endpoint that writes nothing (chatpipe.api.bench.no-op-endpoint=true). */
-    static final String NO_OP = "/api/v1/messages/no-op";
+    /** The baseline's message endpoint, which writes nothing. */
+    static final String NO_OP = NoOpApi.PATH;
 
     /** The single-message endpoint. */
     static final String SINGLE = "/api/v1/messages";
@@ -58,37 +59,24 @@ public final class Ingestion implements Scenario {
     @Override
     public ScenarioResult run(BenchContext bench) throws Exception {
         Sizes sizes = bench.sizes();
-        Http http = bench.http();
         var result = new ScenarioResult(name(), "Ingestion: accepted messages/s over REST");
         List<String> senders = BenchContext.users("s", sizes.conversations());
         List<String> recipients = BenchContext.users("r", sizes.recipients());
         String text = bench.text("ingest");
-        URI noOpEndpoint = bench.targets().api(NO_OP);
-        URI health = bench.targets().api("/actuator/health");
         int connections = sizes.connections();
-
-        // the api-service maps its no-op endpoint only when started with chatpipe.api.bench.no-op-endpoint=true
-        boolean hasNoOp = http.postJson(noOpEndpoint, message(senders, recipients, 0, text)).statusCode() == 202;
-        String baseline = hasNoOp ? "POST " + NO_OP : "GET /actuator/health";
+        String baseline = "POST " + NO_OP;
         Accepting alongside = accepting(bench, result, "with history-service reading alongside", senders, recipients,
                 text, 1);
         // ProducerPerformance has Kafka to itself; so, for the no-op and the figures held to the aims, has the
         // api-service: the history-service would read (and catch up on) what it accepts on the same two cores
         log.info("Ingestion: stopping history-service, so that the api-service and Kafka have the machine to themselves");
         var secondPass = History.whileStopped(bench, "ingestion", () -> {
-            // the first pass is too short, and too slow with history-service alongside, to finish the api-service's
-            // JIT compilation: a no-op measured next ran while C2 still compiled, at half the rate it reaches warm,
-            // and flattered the ratio. So single messages run at full load first, unmeasured, and the no-op's own
-            // warm-up is a measurement longer.
             List<String> bodies = messages(senders, recipients, connections, text);
-            log.info("Ingestion: warming the api-service: {} s of POST {}, {} connections (not measured)",
-                    2 * sizes.measure().toSeconds(), SINGLE, connections);
-            bench.wrk().closedLoop("warm-up, POST " + SINGLE, bench.targets().api(SINGLE), bodies, connections,
-                    Duration.ZERO, sizes.measure().multipliedBy(2), false);
-            log.info("Ingestion 3/8: {}, {} connections (no-op baseline)", baseline, connections);
-            Load noOp = result.load(bench.wrk().closedLoop(baseline + " (no-op baseline)",
-                    hasNoOp ? noOpEndpoint : health, hasNoOp ? bodies : List.of(), connections,
-                    sizes.warmup().plus(sizes.measure()), sizes.measure(), false));
+            Load noOp = noOp(bench, result, baseline, bodies);
+            // the first pass is too short, and too slow with history-service alongside, to finish the api-service's
+            // JIT compilation: a pass measured while C2 still compiles runs at about half the rate it reaches warm.
+            // So single messages run at full load first, unmeasured, as the no-op's do in its own JVM.
+            warmUp(bench, "the api-service", bench.targets().api(SINGLE), bodies);
             Accepting alone = accepting(bench, result, "history-service stopped", senders, recipients, text, 4);
             return new SecondPass(noOp, alone, flooded(bench, result, bodies));
         });
@@ -147,11 +135,10 @@ public final class Ingestion implements Scenario {
             result.figure(Figure.rate(scenario, "batch REST vs seed 000, accepted/s", batches.itemsPerSecond(),
                     "ejabberd send_message per message", direct.itemsPerSecond(), "≥ 50x"));
         }
-        result.note(hasNoOp
-                ? "no-op baseline: POST " + NO_OP + ", the same message, API key, rate limit, body checks and "
-                        + "validation as POST /api/v1/messages, answered 202 without writing to Kafka"
-                : "no-op baseline: the api-service was started without chatpipe.api.bench.no-op-endpoint=true, so "
-                        + "GET /actuator/health of the same server stands in for POST " + NO_OP);
+        result.note("no-op baseline: POST " + NO_OP + " of the load generator's NoOpApiApplication, the api-service's "
+                + "web layer without Kafka, in a JVM of its own with the api-service's heap settings: the same "
+                + "api-service.yml (Tomcat), message, API key check, rate limit, body checks, JSON reading, rules and "
+                + "ids as POST /api/v1/messages, answered 202 without writing to Kafka");
         result.note("seed 000's path is measured as ejabberd's send_message called directly, to offline "
                 + "recipients (offline storage), without seed 000's own HTTP server in front: an upper bound for "
                 + "seed 000, so the ratio is a lower bound for chatpipe");
@@ -162,10 +149,43 @@ public final class Ingestion implements Scenario {
                 + "latencies are mostly time queued in its own buffer: its rate is the baseline, not its latency");
         result.note("each chatpipe figure is measured twice: first with history-service running (as in ./chatpipe run) "
                 + "and reading what is accepted on the same two cores, then with it stopped, as ProducerPerformance "
-                + "has Kafka to itself; the no-op is measured between them, after a warm-up of both endpoints at "
-                + "full load (history stopped); the aims are held to the second pass; the worker does not run during "
-                + "ingestion");
+                + "has Kafka to itself; the no-op is measured between them (history stopped, the api-service idle), "
+                + "each JVM warmed up at full load before it is measured; the aims are held to the second pass; the "
+                + "worker does not run during ingestion");
         return result;
+    }
+
+    /**
+     * The no-op baseline: {@link NoOpApi} started in a JVM of its own with the api-service's heap settings, warmed up
+     * as the api-service is, measured with the single-message bodies, and stopped. The api-service is idle meanwhile.
+     */
+    private static Load noOp(BenchContext bench, ScenarioResult result, String baseline, List<String> bodies)
+            throws Exception {
+        Sizes sizes = bench.sizes();
+        int connections = sizes.connections();
+        List<String> heap = bench.services().apiService()
+                .flatMap(process -> process.info().arguments())
+                .map(args -> Arrays.stream(args)
+                        .filter(arg -> arg.startsWith("-Xms") || arg.startsWith("-Xmx")).toList())
+                .filter(options -> !options.isEmpty())
+                .orElse(List.of("-Xmx512m"));
+        log.info("Ingestion 3/8: starting the no-op baseline in a JVM of its own ({})", heap);
+        try (NoOpApi noOpApi = NoOpApi.start(heap, bench.workDir().resolve("no-op-api.log"))) {
+            URI endpoint = noOpApi.uri(NO_OP);
+            warmUp(bench, "the no-op baseline", endpoint, bodies);
+            log.info("Ingestion 3/8: {}, {} connections (no-op baseline)", baseline, connections);
+            return result.load(bench.wrk().closedLoop(baseline + " (no-op baseline)", endpoint, bodies, connections,
+                    sizes.warmup().plus(sizes.measure()), sizes.measure(), false));
+        }
+    }
+
+    /** Single messages at full load for twice a measurement, not measured: the JIT compiles what they run. */
+    private static void warmUp(BenchContext bench, String what, URI endpoint, List<String> bodies) throws Exception {
+        Sizes sizes = bench.sizes();
+        log.info("Ingestion: warming {} up: {} s of POST {}, {} connections (not measured)", what,
+                2 * sizes.measure().toSeconds(), endpoint.getPath(), sizes.connections());
+        bench.wrk().closedLoop("warm-up, POST " + endpoint.getPath(), endpoint, bodies, sizes.connections(),
+                Duration.ZERO, sizes.measure().multipliedBy(2), false);
     }
 
     /** The no-op baseline, the pass held to the aims and single messages with a login flood alongside. */
@@ -204,7 +224,8 @@ public final class Ingestion implements Scenario {
                 + " accounts from " + (from == null ? "the bench's address" : from.getHostAddress())
                 + ", ignoring Retry-After, for the warm-up and the measurement; answered by status (0: no answer): "
                 + answers + " (403: checked and wrong, 429: refused unchecked after too many failures, "
-                + "503: refused unchecked while too many passwords were being hashed)");
+                + "503: refused unchecked while too many passwords were being hashed or hashing's share of the cores "
+                + "was spent)");
         return load;
     }
 

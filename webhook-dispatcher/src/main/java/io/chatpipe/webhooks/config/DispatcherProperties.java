@@ -24,7 +24,6 @@ public record DispatcherProperties(
         @DefaultValue @Valid Http http,
         @DefaultValue @Valid Retry retry,
         @DefaultValue @Valid Consumer consumer,
-        @DefaultValue @Valid Topics topics,
         @DefaultValue("1s") @NotNull Duration stateInterval) {
 
     /**
@@ -54,17 +53,5 @@ public record DispatcherProperties(
     public record Consumer(
             @DefaultValue("chatpipe-webhooks") @NotBlank String groupId,
             @DefaultValue("10s") @NotNull Duration sessionTimeout) {
-    }
-
-    /**
-     * The dead-letter and state topics, and each endpoint's outbox, when created here.
-     *
-     * @param outboxRetention how long an endpoint's outbox keeps an event: beyond the retry window, for a paused
-     *                        endpoint's backlog
-     */
-    public record Topics(
-            @DefaultValue("4") @Min(1) int partitions,
-            @DefaultValue("1") @Min(1) short replicas,
-            @DefaultValue("30d") @NotNull Duration outboxRetention) {
     }
 }

@@ -1,25 +1,27 @@
 package io.chatpipe.webhooks.config;
 
 import io.chatpipe.events.Topic;
+import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookDelivery;
 import io.chatpipe.events.WebhookEndpointState;
 import java.util.Map;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -28,7 +30,7 @@ import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * The dispatcher's Kafka: the fan-out's listener container (chat.messages and chat.deliveries into each
- * endpoint's outbox), the producers of outboxes, dead letters and states, and the topics it owns.
+ * endpoint's outbox), the producers of outboxes, dead letters and states, and the topics it uses.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
@@ -84,28 +86,21 @@ class KafkaConfiguration {
         return new KafkaTemplate<>(stateProducerFactory);
     }
 
+    /** Every topic's settings: chatpipe's, with this deployment's {@code chatpipe.topics.*} overrides. */
     @Bean
-    NewTopic webhooksTopic(DispatcherProperties properties) {
-        return topic(Topics.WEBHOOKS, properties)
-                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build();
+    TopicCatalogue topicCatalogue(Environment environment) {
+        return TopicCatalogue.withOverrides(Binder.get(environment)
+                .bind(TopicCatalogue.PROPERTIES, Bindable.mapOf(String.class, String.class)).orElseGet(Map::of));
     }
 
+    /**
+     * The topics the dispatcher reads and writes, created as the catalogue says when absent (the api-service creates
+     * chat.webhooks and chat.webhooks.state too, alike); each endpoint's outbox is created with the endpoint.
+     */
     @Bean
-    NewTopic webhookStatesTopic(DispatcherProperties properties) {
-        return topic(Topics.WEBHOOK_STATES, properties)
-                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT).build();
-    }
-
-    @Bean
-    NewTopic webhookDeadLettersTopic(DispatcherProperties properties) {
-        // kept until replayed or looked at
-        return topic(Topics.WEBHOOK_DEAD_LETTERS, properties).config(TopicConfig.RETENTION_MS_CONFIG, "-1").build();
-    }
-
-    private static TopicBuilder topic(Topic<?, ?> topic, DispatcherProperties properties) {
-        return TopicBuilder.name(topic.name())
-                .partitions(properties.topics().partitions())
-                .replicas(properties.topics().replicas());
+    KafkaAdmin.NewTopics dispatcherTopics(TopicCatalogue catalogue) {
+        return new KafkaAdmin.NewTopics(
+                catalogue.newTopics(Topics.WEBHOOKS, Topics.WEBHOOK_STATES, Topics.WEBHOOK_DEAD_LETTERS));
     }
 
     /** Idempotent, acks=all, whatever spring.kafka.producer.* says. */

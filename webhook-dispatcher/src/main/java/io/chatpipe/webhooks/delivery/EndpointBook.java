@@ -1,5 +1,6 @@
 package io.chatpipe.webhooks.delivery;
 
+import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookDelivery;
 import io.chatpipe.events.WebhookEndpoint;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -55,6 +54,7 @@ class EndpointBook implements SmartLifecycle {
     private final WebhookPost post;
     private final KafkaTemplate<String, WebhookDelivery> deadLetters;
     private final EndpointStates states;
+    private final TopicCatalogue topics;
     private volatile boolean running;
     private volatile KafkaConsumer<String, WebhookEndpoint> consumer;
     /** How far the book has read and applied each partition of chat.webhooks; guarded by itself. */
@@ -64,8 +64,9 @@ class EndpointBook implements SmartLifecycle {
 
     EndpointBook(DispatcherProperties properties, KafkaProperties kafka, KafkaAdmin admin,
             KafkaListenerEndpointRegistry listeners, WebhookPost post, KafkaTemplate<String, WebhookDelivery> deliveryTemplate,
-            EndpointStates states) {
+            EndpointStates states, TopicCatalogue topics) {
         this.properties = properties;
+        this.topics = topics;
         this.kafka = kafka;
         this.admin = admin;
         this.listeners = listeners;
@@ -206,12 +207,8 @@ class EndpointBook implements SmartLifecycle {
 
     /** Creates the endpoint's outbox, trying again while Kafka does not answer; false when stopped first. */
     private boolean createOutbox(String id) {
-        // one partition: the endpoint's events in one order
-        var outbox = TopicBuilder.name(Topics.webhookOutbox(id).name())
-                .partitions(1)
-                .replicas(properties.topics().replicas())
-                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(properties.topics().outboxRetention().toMillis()))
-                .build();
+        // one partition (the catalogue's): the endpoint's events in one order
+        var outbox = topics.newTopic(Topics.webhookOutbox(id));
         while (running) {
             try {
                 admin.createOrModifyTopics(outbox);

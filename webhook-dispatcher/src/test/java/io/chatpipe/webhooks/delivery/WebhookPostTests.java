@@ -119,7 +119,7 @@ class WebhookPostTests {
     }
 
     private static DispatcherProperties properties(boolean allowPrivate) {
-        return new DispatcherProperties(allowPrivate, HTTP, null, null, null, Duration.ofSeconds(1));
+        return new DispatcherProperties(allowPrivate, HTTP, null, null, Duration.ofSeconds(1));
     }
 
     private static WebhookEndpoint endpoint(URI url) {

@@ -2,6 +2,7 @@ package io.chatpipe.capture.archive;
 
 import io.chatpipe.capture.config.CaptureProperties;
 import io.chatpipe.capture.users.KnownUsers;
+import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -48,6 +49,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(ArchiveCapture.class);
 
+    private final short offsetsReplicas;
     private final CaptureProperties properties;
 
     private final KafkaProperties kafka;
@@ -73,8 +75,10 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private volatile String failure;
 
-    ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, KnownUsers users, MeterRegistry meters) {
+    ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, KnownUsers users, MeterRegistry meters,
+            TopicCatalogue topics) {
         this.properties = properties;
+        this.offsetsReplicas = topics.defaultSettings().replicas();
         this.kafka = kafka;
         this.users = users;
         this.meters = meters;
@@ -141,7 +145,8 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
         config.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
         config.setProperty("offset.storage.topic", properties.offsetsTopic());
         config.setProperty("offset.storage.partitions", "1");
-        config.setProperty("offset.storage.replication.factor", Short.toString(properties.replicas()));
+        // Kafka Connect creates it (compacted) if absent, replicated as every other topic of this deployment
+        config.setProperty("offset.storage.replication.factor", Short.toString(offsetsReplicas));
         config.setProperty("offset.flush.interval.ms", "0");
         config.setProperty("bootstrap.servers", String.join(",", kafka.getBootstrapServers()));
         return config;

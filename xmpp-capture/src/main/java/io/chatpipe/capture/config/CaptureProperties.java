@@ -16,16 +16,15 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param xmppDomain   the XMPP domain chatpipe's users live on
  * @param archive      where the XMPP server's archive is and how capture reads it
- * @param offsetsTopic where capture keeps its position in the archive (Kafka Connect's offset format)
- * @param replicas     replication factor of the offsets topic when capture creates it
+ * @param offsetsTopic where capture keeps its position in the archive (Kafka Connect's offset format; replicated
+ *                     as the topic catalogue's default, chatpipe.topics.default.replicas)
  */
 @Validated
 @ConfigurationProperties("chatpipe.capture")
 public record CaptureProperties(
         @DefaultValue("localhost") @NotBlank String xmppDomain,
         @DefaultValue @Valid Archive archive,
-        @DefaultValue("chat.capture.offsets") @NotBlank String offsetsTopic,
-        @DefaultValue("1") @Min(1) short replicas) {
+        @DefaultValue("chat.capture.offsets") @NotBlank String offsetsTopic) {
 
     /**
      * The XMPP server's MAM table in PostgreSQL, read by logical decoding (pgoutput).

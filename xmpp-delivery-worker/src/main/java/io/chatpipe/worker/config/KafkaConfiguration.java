@@ -4,25 +4,27 @@ import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.MessageDeadLettered;
 import io.chatpipe.events.Topic;
+import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.events.UserProvisioned;
 import java.util.Map;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
@@ -89,28 +91,17 @@ class KafkaConfiguration {
         return new KafkaTemplate<>(deadLetterProducerFactory);
     }
 
+    /** Every topic's settings: chatpipe's, with this deployment's {@code chatpipe.topics.*} overrides. */
     @Bean
-    NewTopic usersTopic(WorkerProperties worker) {
-        return topic(Topics.USERS, worker)
-                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                .build();
+    TopicCatalogue topicCatalogue(Environment environment) {
+        return TopicCatalogue.withOverrides(Binder.get(environment)
+                .bind(TopicCatalogue.PROPERTIES, Bindable.mapOf(String.class, String.class)).orElseGet(Map::of));
     }
 
+    /** The topics the worker writes, created as the catalogue says when absent. */
     @Bean
-    NewTopic deliveriesTopic(WorkerProperties worker) {
-        return topic(Topics.DELIVERIES, worker).build();
-    }
-
-    @Bean
-    NewTopic deadLettersTopic(WorkerProperties worker) {
-        // what could not be delivered is kept until someone has looked at it
-        return topic(Topics.DEAD_LETTERS, worker).config(TopicConfig.RETENTION_MS_CONFIG, "-1").build();
-    }
-
-    private static TopicBuilder topic(Topic<?, ?> topic, WorkerProperties worker) {
-        return TopicBuilder.name(topic.name())
-                .partitions(worker.topics().partitions())
-                .replicas(worker.topics().replicas());
+    KafkaAdmin.NewTopics workerTopics(TopicCatalogue catalogue) {
+        return new KafkaAdmin.NewTopics(catalogue.newTopics(Topics.USERS, Topics.DELIVERIES, Topics.DEAD_LETTERS));
     }
 
     /**

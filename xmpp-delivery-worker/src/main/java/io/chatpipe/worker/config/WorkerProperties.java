@@ -30,8 +30,7 @@ public record WorkerProperties(
         @DefaultValue @Valid Provisioning provisioning,
         @DefaultValue @Valid Retry retry,
         @DefaultValue @Valid Consumer consumer,
-        @DefaultValue @Valid Users users,
-        @DefaultValue @Valid Topics topics) {
+        @DefaultValue @Valid Users users) {
 
     /** The ways to hand a message to the XMPP server. */
     public enum Backend {
@@ -205,11 +204,5 @@ public record WorkerProperties(
 
     /** @param cacheSize how many users an instance remembers as provisioned */
     public record Users(@DefaultValue("100000") @Min(1) int cacheSize) {
-    }
-
-    /** The topics the worker writes, created when absent. */
-    public record Topics(
-            @DefaultValue("4") @Min(1) int partitions,
-            @DefaultValue("1") @Min(1) short replicas) {
     }
 }
