@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * Everything the delivery worker can be told, under {@code chatpipe.worker}. The defaults match
  * {@code ./chatpipe run}: ejabberd on loopback, domain {@code localhost}.
  *
- * @param backend    the delivery path: {@code ejabberd-api}, {@code smack} or {@code openfire}
+ * @param backend    the delivery path: {@code ejabberd-api}, {@code smack} or {@code openfire}; each path's
+ *                   components say which they belong to with {@link ConditionalOnBackend}
  * @param xmppDomain the XMPP domain users are created on and addressed at
  */
 @Validated

@@ -4,9 +4,9 @@ import io.chatpipe.events.ContactChanged;
 import io.chatpipe.events.Topics;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.delivery.DeliveryException;
-import io.chatpipe.worker.delivery.KeyOrderedDispatcher;
+import io.chatpipe.worker.delivery.KeyRecords;
+import io.chatpipe.worker.delivery.RecordHandler;
 import io.chatpipe.worker.provisioning.UserProvisioner;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * contacts, which stay in {@code chat.contacts} whatever happens here.
  */
 @Component
-class RosterMirror implements KeyOrderedDispatcher.RecordHandler {
+class RosterMirror implements RecordHandler {
 
     private static final Logger log = LoggerFactory.getLogger(RosterMirror.class);
 
@@ -36,8 +36,19 @@ class RosterMirror implements KeyOrderedDispatcher.RecordHandler {
         this.retry = properties.retry();
     }
 
+    /** One change at a time, in order. */
     @Override
-    public boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException {
+    public void handle(KeyRecords records) throws InterruptedException {
+        for (ConsumerRecord<byte[], byte[]> record : records.records()) {
+            if (!mirror(record, records)) {
+                return;
+            }
+            records.done(record);
+        }
+    }
+
+    /** True once the change is applied or skipped, false when it was taken away first. */
+    private boolean mirror(ConsumerRecord<byte[], byte[]> record, KeyRecords records) throws InterruptedException {
         ContactChanged change;
         try {
             change = Topics.CONTACTS.values().deserializer().deserialize(record.topic(), record.value());
@@ -49,7 +60,7 @@ class RosterMirror implements KeyOrderedDispatcher.RecordHandler {
         if (change == null || change.owner() == null || change.contact() == null || change.owner().equals(change.contact())) {
             return true;
         }
-        for (int attempt = 1; !abandoned.getAsBoolean(); attempt++) {
+        for (int attempt = 1; !records.abandoned(); attempt++) {
             try {
                 apply(change);
                 log.info("Roster of {}: {} {}", change.owner(), change.change(), change.contact());
@@ -62,7 +73,7 @@ class RosterMirror implements KeyOrderedDispatcher.RecordHandler {
                 log.warn("Roster of {} ({} {}) failed (attempt {}), retrying: {}", change.owner(), change.change(),
                         change.contact(), attempt, e.getMessage());
             }
-            if (!KeyOrderedDispatcher.pause(retry.backoff(attempt), abandoned)) {
+            if (!records.pause(retry.backoff(attempt))) {
                 return false;
             }
         }

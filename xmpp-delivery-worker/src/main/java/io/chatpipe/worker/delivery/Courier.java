@@ -13,13 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +41,7 @@ import org.springframework.stereotype.Component;
  * between attempts, or for its outcomes to be written, holds no slot.
  */
 @Component
-class Courier implements KeyOrderedDispatcher.RecordHandler {
+class Courier implements RecordHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Courier.class);
 
@@ -91,77 +85,184 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
                 .publishPercentileHistogram().register(meters);
     }
 
-    @Override
-    public boolean handle(ConsumerRecord<byte[], byte[]> record, BooleanSupplier abandoned) throws InterruptedException {
-        var done = new ArrayList<ConsumerRecord<byte[], byte[]>>(1);
-        handleInOrder(List.of(record), KeyOrderedDispatcher.Arrivals.NONE, done::add, abandoned);
-        return !done.isEmpty();
+    /**
+     * Where a conversation's delivery stands between two steps. Its messages are in the
+     * {@link Conversation}: those waiting to be sent, and those sent and not yet in a round.
+     */
+    private sealed interface Phase {
+
+        /** No round being confirmed: what waits is sent, and what was sent is confirmed as the next round. */
+        record Sending() implements Phase {
+        }
+
+        /** A round being confirmed by the server; meanwhile, what arrives is sent ahead of it. */
+        record Confirming(Round round) implements Phase {
+        }
+
+        /**
+         * The first waiting message's send failed: nothing more is sent until what was sent before it is
+         * confirmed (the round, when there is one, then those sent ahead of it), then the failure is settled.
+         */
+        record SendFailed(DeliveryException failure, Round round) implements Phase {
+        }
+
+        /** Every message handed over is done. */
+        record Finished() implements Phase {
+        }
     }
 
     @Override
-    public void handleInOrder(List<ConsumerRecord<byte[], byte[]>> records, KeyOrderedDispatcher.Arrivals arrivals,
-                              Consumer<ConsumerRecord<byte[], byte[]>> done, BooleanSupplier abandoned)
-            throws InterruptedException {
-        var waiting = new ArrayList<Pending>();       // to send, in order
-        var unconfirmed = new ArrayList<Pending>();   // sent after the round being confirmed
-        Round confirming = null;
-        DeliveryException sendFailure = null;         // the first waiting message's, once the rest are settled
-        read(records, waiting, done);
-        while (!abandoned.getAsBoolean()) {
-            if (sendFailure == null) {
-                read(arrivals.take(Math.max(0, AHEAD - waiting.size())), waiting, done);
-                if (!waiting.isEmpty() && unconfirmed.size() < AHEAD && (confirming == null || !confirming.failed())) {
-                    sendFailure = send(waiting, unconfirmed, AHEAD - unconfirmed.size(), confirming);
+    public void handle(KeyRecords records) throws InterruptedException {
+        var conversation = new Conversation(records);
+        Phase phase = new Phase.Sending();
+        // once the records are taken away, the phase under way is left as it is: nothing more is recorded
+        while (!(phase instanceof Phase.Finished) && !records.abandoned()) {
+            phase = switch (phase) {
+                case Phase.Sending() -> conversation.sendWaiting();
+                case Phase.Confirming(Round round) -> conversation.sendAheadOf(round);
+                case Phase.SendFailed(DeliveryException failure, Round round) ->
+                        conversation.settleSendFailure(failure, round);
+                case Phase.Finished() -> phase;
+            };
+        }
+    }
+
+    /** One conversation's messages in one call of {@link #handle}, from their records to their outcomes. */
+    private final class Conversation {
+
+        private final KeyRecords records;
+
+        /** To send, in order. */
+        private final List<Pending> waiting = new ArrayList<>();
+
+        /** Sent, and in no round yet: sent ahead of the round being confirmed, or since the last one. */
+        private final List<Pending> ahead = new ArrayList<>();
+
+        Conversation(KeyRecords records) {
+            this.records = records;
+            read(records.records());
+        }
+
+        /** Sends what waits, with what arrived, and has what was sent confirmed as the next round. */
+        Phase sendWaiting() throws InterruptedException {
+            read(records.take(Math.max(0, AHEAD - waiting.size())));
+            DeliveryException failure = !waiting.isEmpty() && ahead.size() < AHEAD
+                    ? send(waiting, ahead, AHEAD - ahead.size(), null) : null;
+            Round round = ahead.isEmpty() ? null : confirmAhead();
+            if (failure != null) {
+                return new Phase.SendFailed(failure, round);
+            }
+            if (round != null) {
+                return new Phase.Confirming(round);
+            }
+            return waiting.isEmpty() ? new Phase.Finished() : new Phase.Sending();
+        }
+
+        /**
+         * While the round is being confirmed, sends what arrives, up to a round ahead of it and only while it
+         * has not failed; once it is settled, the conversation goes on sending.
+         */
+        Phase sendAheadOf(Round round) throws InterruptedException {
+            read(records.take(Math.max(0, AHEAD - waiting.size())));
+            if (!waiting.isEmpty() && ahead.size() < AHEAD && !round.failed()) {
+                DeliveryException failure = send(waiting, ahead, AHEAD - ahead.size(), round);
+                if (failure != null) {
+                    return new Phase.SendFailed(failure, round);
                 }
             }
-            if (confirming == null && !unconfirmed.isEmpty()) {
-                confirming = new Round(List.copyOf(unconfirmed));
-                unconfirmed.clear();
+            boolean room = waiting.isEmpty() && ahead.size() < AHEAD;
+            if (!round.settledOrArrival(room ? records.next() : null)) {
+                return new Phase.Confirming(round);   // something new to send while the round is being confirmed
             }
-            if (confirming == null) {
-                if (sendFailure != null) {
-                    if (!failed(waiting, sendFailure, done, abandoned)) {
-                        return;
-                    }
-                    sendFailure = null;
-                } else if (waiting.isEmpty()) {
-                    return;
-                }
-                continue;
+            return settle(round, new Phase.Sending());
+        }
+
+        /**
+         * Settles the first waiting message, whose send failed, once what was sent before it is confirmed and
+         * done: a dead letter when the server refused it for good, else RETRYING and the backoff before it goes
+         * again.
+         */
+        Phase settleSendFailure(DeliveryException failure, Round round) throws InterruptedException {
+            if (round != null) {
+                round.awaitSettled();
+                return settle(round, new Phase.SendFailed(failure, null));
             }
-            if (!confirming.settledOrArrival(sendFailure == null && waiting.isEmpty() && unconfirmed.size() < AHEAD
-                    ? arrivals.next() : null)) {
-                continue;   // something new to send while the round is being confirmed
+            if (!ahead.isEmpty()) {
+                return new Phase.SendFailed(failure, confirmAhead());
             }
-            DeliveryException failure = confirming.failure();
-            List<Pending> missing = failure == null ? confirming.missing() : List.of();
-            List<Pending> confirmed = failure == null ? confirming.confirmed() : List.of();
+            Pending first = waiting.getFirst();
+            if (failure instanceof DeliveryException.Permanent) {
+                String reason = failure.getMessage();
+                deadLetters.refused(first.message(), position(first.record()), reason);
+                outcomes.failed(first.message(), first.attempts(), reason);
+                records.done(first.record());
+                waiting.removeFirst();
+            } else {
+                retrying(List.of(first), failure, records);
+            }
+            return new Phase.Sending();
+        }
+
+        /**
+         * A settled round: ACCEPTED for those confirmed, which are then done, and those the server showed are
+         * not safe go again, each in its place, before {@code afterwards}. When the round failed (or its outcomes
+         * could not be written) it and everything sent after it go again, in order.
+         */
+        Phase settle(Round round, Phase afterwards) throws InterruptedException {
+            DeliveryException failure = round.failure();
+            List<Pending> confirmed = failure == null ? round.confirmed() : List.of();
             if (failure == null && !confirmed.isEmpty()) {
                 failure = writeAccepted(confirmed);
             }
             if (failure == null) {
-                confirmed.forEach(pending -> done.accept(pending.record()));
-                if (!missing.isEmpty()) {
-                    // the server showed these are not safe, and the rest are: only these go again, in their place
-                    requeue(waiting, missing);
-                    sendFailure = null;
-                    if (!retrying(missing, new DeliveryException.Transient(
-                            "the server showed no sign of having stored it in time"), abandoned)) {
-                        return;
-                    }
+                confirmed.forEach(pending -> records.done(pending.record()));
+                List<Pending> missing = round.missing();
+                if (missing.isEmpty()) {
+                    return afterwards;
                 }
-            } else {
-                // any of them may be lost: they and everything sent after them go again, in order
-                var again = new ArrayList<>(confirming.messages());
-                again.addAll(unconfirmed);
-                unconfirmed.clear();
-                requeue(waiting, again);
-                sendFailure = null;
-                if (!retrying(again, failure, abandoned)) {
-                    return;
+                requeue(missing);
+                retrying(missing, new DeliveryException.Transient(
+                        "the server showed no sign of having stored it in time"), records);
+                return new Phase.Sending();
+            }
+            // any of them may be lost: they and everything sent after them go again, in order
+            var again = new ArrayList<>(round.messages());
+            again.addAll(ahead);
+            ahead.clear();
+            requeue(again);
+            retrying(again, failure, records);
+            return new Phase.Sending();
+        }
+
+        /** What was sent and is in no round yet, as the round to confirm next. */
+        private Round confirmAhead() {
+            Round round = new Round(List.copyOf(ahead), backend, confirmations);
+            ahead.clear();
+            return round;
+        }
+
+        /**
+         * Puts messages to send again among those waiting, each in its place: the order of their records, which
+         * is the conversation's. A message whose copy was lost goes before every later one not yet sent.
+         */
+        private void requeue(List<Pending> again) {
+            waiting.addAll(again);
+            waiting.sort(Comparator.comparingLong(pending -> pending.record().offset()));
+        }
+
+        /**
+         * Reads each record's message into {@code waiting}; one that has none is dead-lettered and done, and so
+         * is one captured from XMPP: it is there already, and delivering it would echo it back to its sender.
+         */
+        private void read(List<ConsumerRecord<byte[], byte[]>> handed) {
+            for (ConsumerRecord<byte[], byte[]> record : handed) {
+                MessageAccepted message = Courier.this.read(record);
+                if (message == null || !message.toDeliver()) {
+                    records.done(record);
+                } else {
+                    waiting.add(new Pending(record, message));
                 }
             }
-            confirming = null;
         }
     }
 
@@ -201,15 +302,6 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
         }
     }
 
-    /**
-     * Puts messages to send again among those waiting, each in its place: the order of their records, which
-     * is the conversation's. A message whose copy was lost goes before every later one not yet sent.
-     */
-    private static void requeue(List<Pending> waiting, List<Pending> again) {
-        waiting.addAll(again);
-        waiting.sort(Comparator.comparingLong(pending -> pending.record().offset()));
-    }
-
     /** ACCEPTED for each; the failure when Kafka could not take the outcomes (the messages then go again). */
     private DeliveryException writeAccepted(List<Pending> delivered) {
         try {
@@ -222,25 +314,10 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
     }
 
     /**
-     * Settles the first waiting message, whose send failed: a dead letter when the server refused it
-     * for good, else RETRYING and the backoff before it goes again. False when it was taken away meanwhile.
+     * RETRYING for each message that goes again, and the backoff first, cut short when the records are taken
+     * away (then the conversation stops).
      */
-    private boolean failed(List<Pending> waiting, DeliveryException failure, Consumer<ConsumerRecord<byte[], byte[]>> done,
-                           BooleanSupplier abandoned) throws InterruptedException {
-        Pending first = waiting.getFirst();
-        if (failure instanceof DeliveryException.Permanent) {
-            String reason = failure.getMessage();
-            deadLetters.refused(first.message(), position(first.record()), reason);
-            outcomes.failed(first.message(), first.attempts(), reason);
-            done.accept(first.record());
-            waiting.removeFirst();
-            return true;
-        }
-        return retrying(List.of(first), failure, abandoned);
-    }
-
-    /** RETRYING for each message that goes again, and the backoff first. False when they were taken away meanwhile. */
-    private boolean retrying(List<Pending> again, DeliveryException failure, BooleanSupplier abandoned)
+    private void retrying(List<Pending> again, DeliveryException failure, KeyRecords records)
             throws InterruptedException {
         String reason = failure.getMessage();
         Pending first = again.getFirst();
@@ -254,23 +331,7 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
         for (Pending pending : again) {
             outcomes.retrying(pending.message(), pending.attempts(), reason);
         }
-        return KeyOrderedDispatcher.pause(retry.backoff(first.attempts()), abandoned);
-    }
-
-    /**
-     * Reads each record's message into {@code waiting}; one that has none is dead-lettered and done, and so
-     * is one captured from XMPP: it is there already, and delivering it would echo it back to its sender.
-     */
-    private void read(List<ConsumerRecord<byte[], byte[]>> records, List<Pending> waiting,
-                      Consumer<ConsumerRecord<byte[], byte[]>> done) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            MessageAccepted message = read(record);
-            if (message == null || !message.toDeliver()) {
-                done.accept(record);
-            } else {
-                waiting.add(new Pending(record, message));
-            }
-        }
+        records.pause(retry.backoff(first.attempts()));
     }
 
     /** The message in the record, or null when there is none (then it is dead-lettered here). */
@@ -301,128 +362,6 @@ class Courier implements KeyOrderedDispatcher.RecordHandler {
             return Topics.MESSAGES.keys().deserializer().deserialize(record.topic(), record.key());
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /** A message not yet done, and how many times it was sent. */
-    private static final class Pending {
-
-        private final ConsumerRecord<byte[], byte[]> record;
-
-        private final MessageAccepted message;
-
-        private int attempts;
-
-        /** As last sent. */
-        private DeliveryBackend.Sent sent;
-
-        Pending(ConsumerRecord<byte[], byte[]> record, MessageAccepted message) {
-            this.record = record;
-            this.message = message;
-        }
-
-        ConsumerRecord<byte[], byte[]> record() {
-            return record;
-        }
-
-        MessageAccepted message() {
-            return message;
-        }
-
-        int attempts() {
-            return attempts;
-        }
-    }
-
-    /**
-     * Messages sent, being confirmed by the server on a virtual thread of its own, so that the
-     * conversation's next messages can be sent meanwhile.
-     */
-    private final class Round {
-
-        /** A failure (all may be lost, always transient: a confirmation refuses nothing for good), or those not confirmed. */
-        private record Settled(DeliveryException failure, List<Pending> missing) {
-        }
-
-        private final List<Pending> messages;
-
-        private final CompletableFuture<Settled> result = new CompletableFuture<>();
-
-        Round(List<Pending> messages) {
-            this.messages = messages;
-            List<DeliveryBackend.Sent> sent = messages.stream().map(pending -> pending.sent).toList();
-            Thread.ofVirtual().name("confirm-", 0).start(() -> {
-                try {
-                    result.complete(confirm(sent));
-                } catch (Error e) {
-                    // the round is not confirmed, and the conversation waiting on it must hear so
-                    result.complete(new Settled(new DeliveryException.Transient("the confirmation did not finish: " + e),
-                            List.of()));
-                    throw e;
-                }
-            });
-        }
-
-        List<Pending> messages() {
-            return messages;
-        }
-
-        /** Whether the confirmation failed: then nothing more is sent until the round goes again. */
-        boolean failed() {
-            return result.isDone() && result.join().failure() != null;
-        }
-
-        /** Only once settled. */
-        DeliveryException failure() {
-            return result.join().failure();
-        }
-
-        /** Only once settled without failure: those the server showed are not safe, in order. */
-        List<Pending> missing() {
-            return result.join().missing();
-        }
-
-        /** Only once settled without failure: the rest, in order. */
-        List<Pending> confirmed() {
-            List<Pending> missing = missing();
-            return missing.isEmpty() ? messages : messages.stream().filter(pending -> !missing.contains(pending)).toList();
-        }
-
-        /** Waits until the round is settled (true) or, when {@code arrival} is given, it completes first (false). */
-        boolean settledOrArrival(CompletableFuture<?> arrival) throws InterruptedException {
-            try {
-                (arrival == null ? result : CompletableFuture.anyOf(result, arrival)).get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a confirmation settles with a value", e);
-            }
-            return result.isDone();
-        }
-
-        private Settled confirm(List<DeliveryBackend.Sent> sent) {
-            long start = System.nanoTime();
-            try {
-                List<DeliveryBackend.Sent> notConfirmed = backend.confirm(sent);
-                confirmations.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                if (notConfirmed.isEmpty()) {
-                    return new Settled(null, List.of());
-                }
-                Set<DeliveryBackend.Sent> again = Set.copyOf(notConfirmed);
-                var missing = new ArrayList<Pending>();
-                for (int i = 0; i < sent.size(); i++) {
-                    if (again.contains(sent.get(i))) {
-                        missing.add(messages.get(i));
-                    }
-                }
-                return new Settled(null, missing);
-            } catch (DeliveryException e) {
-                // any of them may be lost: all go again (a refusal for good belongs to a send, not here)
-                return new Settled(e instanceof DeliveryException.Permanent
-                        ? new DeliveryException.Transient(e.getMessage(), e) : e, List.of());
-            } catch (InterruptedException e) {
-                return new Settled(new DeliveryException.Transient("interrupted while confirming", e), List.of());
-            } catch (RuntimeException e) {
-                return new Settled(new DeliveryException.Transient(DeliveryException.reason(e), e), List.of());
-            }
         }
     }
 }

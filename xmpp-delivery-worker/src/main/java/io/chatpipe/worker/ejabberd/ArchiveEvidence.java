@@ -6,7 +6,10 @@ import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.kafka.TopicFollower;
 import io.chatpipe.kafka.TopicReplica;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
+import io.chatpipe.worker.config.WorkerProperties.ConfirmBy;
 import io.chatpipe.worker.delivery.DeliveryBackend.Sent;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.micrometer.core.instrument.Counter;
@@ -25,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.serialization.Serdes;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
@@ -43,8 +45,7 @@ import org.springframework.stereotype.Component;
  * the most recent {@link #REMEMBERED} of them, and wakes whoever waits for one.
  */
 @Component
-@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'ejabberd-api' "
-        + "and '${chatpipe.worker.ejabberd.confirm-by:sessions}'.equalsIgnoreCase('archive')")
+@ConditionalOnBackend(value = Backend.EJABBERD_API, confirmBy = ConfirmBy.ARCHIVE)
 class ArchiveEvidence implements SmartLifecycle {
 
     /** Message ids remembered, about 25 MB: ten minutes of evidence at over 300 messages a second. */

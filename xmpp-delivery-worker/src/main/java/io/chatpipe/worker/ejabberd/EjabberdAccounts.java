@@ -1,10 +1,12 @@
 package io.chatpipe.worker.ejabberd;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
+import io.chatpipe.worker.config.WorkerProperties.SmackAccounts;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.chatpipe.worker.provisioning.XmppAccounts;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,8 +20,7 @@ import org.springframework.stereotype.Component;
  * before the account is there.
  */
 @Component
-@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'ejabberd-api' "
-        + "or ('${chatpipe.worker.backend:}' == 'smack' and '${chatpipe.worker.smack.accounts:in-band}' == 'ejabberd-api')")
+@ConditionalOnBackend(value = {Backend.EJABBERD_API, Backend.SMACK}, smackAccounts = SmackAccounts.EJABBERD_API)
 class EjabberdAccounts implements XmppAccounts {
 
     private final EjabberdApi api;

@@ -2,7 +2,9 @@ package io.chatpipe.worker.ejabberd;
 
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.delivery.DeliveryBackend;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.net.ConnectException;
@@ -12,7 +14,6 @@ import java.util.Optional;
 import org.jivesoftware.smack.packet.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +32,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-@ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "ejabberd-api", matchIfMissing = true)
+@ConditionalOnBackend(Backend.EJABBERD_API)
 class EjabberdBackend implements DeliveryBackend {
 
     private static final Logger log = LoggerFactory.getLogger(EjabberdBackend.class);

@@ -1,10 +1,11 @@
 package io.chatpipe.worker.ejabberd;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.contacts.XmppRosters;
 import io.chatpipe.worker.delivery.DeliveryException;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
  * subscription none, as ejabberd does when a client removes an item.
  */
 @Component
-@ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "ejabberd-api", matchIfMissing = true)
+@ConditionalOnBackend(Backend.EJABBERD_API)
 class EjabberdRosters implements XmppRosters {
 
     /** The roster group chatpipe's contacts appear under. */

@@ -1,7 +1,10 @@
 package io.chatpipe.worker.ejabberd;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
+import io.chatpipe.worker.config.WorkerProperties.SmackAccounts;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.time.Duration;
 import java.util.Collection;
@@ -10,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,8 +33,7 @@ import org.springframework.stereotype.Component;
  * one call for all of them.
  */
 @Component
-@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'ejabberd-api' "
-        + "or ('${chatpipe.worker.backend:}' == 'smack' and '${chatpipe.worker.smack.accounts:in-band}' == 'ejabberd-api')")
+@ConditionalOnBackend(value = {Backend.EJABBERD_API, Backend.SMACK}, smackAccounts = SmackAccounts.EJABBERD_API)
 public class SessionBarrier {
 
     private final EjabberdApi api;

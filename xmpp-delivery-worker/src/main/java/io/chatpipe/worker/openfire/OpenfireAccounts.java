@@ -1,11 +1,12 @@
 package io.chatpipe.worker.openfire;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.chatpipe.worker.provisioning.XmppAccounts;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,7 +16,7 @@ import org.springframework.stereotype.Component;
  * display name, which is what the vCard nickname is elsewhere.
  */
 @Component
-@ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "openfire")
+@ConditionalOnBackend(Backend.OPENFIRE)
 class OpenfireAccounts implements XmppAccounts {
 
     private final OpenfireRestApi api;

@@ -1,6 +1,8 @@
 package io.chatpipe.worker.openfire;
 
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.io.IOException;
 import java.util.List;
@@ -13,7 +15,6 @@ import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code {"resource":..,"message":..,"exception":"UserAlreadyExistsException"}}.
  */
 @Component
-@ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "openfire")
+@ConditionalOnBackend(Backend.OPENFIRE)
 class OpenfireRestApi implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(OpenfireRestApi.class);

@@ -1,12 +1,13 @@
 package io.chatpipe.worker.openfire;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.contacts.XmppRosters;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Component;
  * {@code DELETE /users/{owner}/roster/{jid}} and the contact's item set to subscription 0 (none).
  */
 @Component
-@ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "openfire")
+@ConditionalOnBackend(Backend.OPENFIRE)
 class OpenfireRosters implements XmppRosters {
 
     static final int NONE = 0;

@@ -1,7 +1,10 @@
 package io.chatpipe.worker.smack;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
+import io.chatpipe.worker.config.WorkerProperties.SmackAccounts;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.chatpipe.worker.provisioning.XmppAccounts;
 import org.jivesoftware.smack.SmackException;
@@ -13,7 +16,6 @@ import org.jivesoftware.smackx.vcardtemp.VCardManager;
 import org.jivesoftware.smackx.vcardtemp.packet.VCard;
 import org.jxmpp.jid.parts.Localpart;
 import org.jxmpp.stringprep.XmppStringprepException;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,8 +25,7 @@ import org.springframework.stereotype.Component;
  * saved over a connection logged in as the user.
  */
 @Component
-@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' == 'smack' "
-        + "and '${chatpipe.worker.smack.accounts:in-band}' == 'in-band'")
+@ConditionalOnBackend(value = Backend.SMACK, smackAccounts = SmackAccounts.IN_BAND)
 class InBandRegistration implements XmppAccounts {
 
     private final SmackConnections connections;

@@ -1,7 +1,9 @@
 package io.chatpipe.worker.smack;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.delivery.DeliveryBackend;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.chatpipe.worker.ejabberd.SessionBarrier;
@@ -18,7 +20,6 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.ping.packet.Ping;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,7 +39,7 @@ import org.springframework.stereotype.Component;
  * no such call; Prosody, for one, writes a routed stanza to the recipient's connection as it routes it.
  */
 @Component
-@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' != 'ejabberd-api'")
+@ConditionalOnBackend({Backend.SMACK, Backend.OPENFIRE})
 class SmackBackend implements DeliveryBackend {
 
     private final SmackConnections connections;

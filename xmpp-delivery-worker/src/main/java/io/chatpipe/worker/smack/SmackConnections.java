@@ -1,7 +1,9 @@
 package io.chatpipe.worker.smack;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.delivery.DeliveryException;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -25,7 +27,6 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,7 +39,7 @@ import org.springframework.stereotype.Component;
  * so messages to the user still go to their own clients or to offline storage, never to the worker.
  */
 @Component
-@ConditionalOnExpression("'${chatpipe.worker.backend:ejabberd-api}' != 'ejabberd-api'")
+@ConditionalOnBackend({Backend.SMACK, Backend.OPENFIRE})
 public class SmackConnections implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SmackConnections.class);

@@ -1,7 +1,9 @@
 package io.chatpipe.worker.smack;
 
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
+import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.contacts.XmppRosters;
 import io.chatpipe.worker.delivery.DeliveryException;
 import io.chatpipe.worker.provisioning.PasswordKey;
@@ -16,7 +18,6 @@ import org.jivesoftware.smackx.ping.packet.Ping;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Component;
  * Removing is the owner's roster remove, after which the server ends the subscriptions both ways.
  */
 @Component
-@ConditionalOnProperty(name = "chatpipe.worker.backend", havingValue = "smack")
+@ConditionalOnBackend(Backend.SMACK)
 class SmackRosters implements XmppRosters {
 
     static final String GROUP = "chatpipe";

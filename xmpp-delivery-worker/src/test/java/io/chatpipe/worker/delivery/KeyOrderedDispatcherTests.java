@@ -48,7 +48,7 @@ class KeyOrderedDispatcherTests {
         CountDownLatch release = new CountDownLatch(1);
         List<String> handled = new CopyOnWriteArrayList<>();
 
-        KeyOrderedDispatcher.RecordHandler handler = holding(run, "stuck", release, handled);
+        RecordHandler handler = holding(run, "stuck", release, handled);
         var dispatcher = new KeyOrderedDispatcher(consumers(group), Topics.MESSAGES.name(), group, handler,
                 properties(group).consumer(), "test");
         long firstStuck;
@@ -81,7 +81,7 @@ class KeyOrderedDispatcherTests {
         String group = "dispatcher-share-" + run;
         CountDownLatch release = new CountDownLatch(1);
         List<String> handled = new CopyOnWriteArrayList<>();
-        KeyOrderedDispatcher.RecordHandler handler = holding(run, "held", release, handled);
+        RecordHandler handler = holding(run, "held", release, handled);
         // 8 may wait, over the topic's 4 partitions: 2 each
         var dispatcher = new KeyOrderedDispatcher(consumers(group), Topics.MESSAGES.name(), group, handler,
                 properties(group, "chatpipe.worker.consumer.max-buffered", "8").consumer(), "test");
@@ -112,19 +112,20 @@ class KeyOrderedDispatcherTests {
      * A handler standing in for the XMPP server: this run's records whose text starts with {@code held}
      * wait for {@code release}; each record of this run is noted in {@code handled} once done.
      */
-    private static KeyOrderedDispatcher.RecordHandler holding(String run, String held, CountDownLatch release,
+    private static RecordHandler holding(String run, String held, CountDownLatch release,
                                                               List<String> handled) {
-        return (record, abandoned) -> {
-            String value = new String(record.value(), StandardCharsets.UTF_8);
-            if (!value.startsWith(run)) {
-                return true;   // another test's message
+        return records -> {
+            for (var record : records.records()) {
+                String value = new String(record.value(), StandardCharsets.UTF_8);
+                if (value.startsWith(run + " " + held)
+                        && !release.await(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+                if (value.startsWith(run)) {   // else another test's message
+                    handled.add(value.substring(run.length() + 1));
+                }
+                records.done(record);
             }
-            if (value.startsWith(run + " " + held)
-                    && !release.await(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                return false;
-            }
-            handled.add(value.substring(run.length() + 1));
-            return true;
         };
     }
 
