@@ -5,18 +5,14 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.chatpipe.kafka.DurableProducer;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -30,13 +26,6 @@ import org.springframework.kafka.support.ProducerListener;
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfiguration {
-
-    /** Every topic's settings: chatpipe's, with this deployment's {@code chatpipe.topics.*} overrides. */
-    @Bean
-    TopicCatalogue topicCatalogue(Environment environment) {
-        return TopicCatalogue.withOverrides(Binder.get(environment)
-                .bind(TopicCatalogue.PROPERTIES, Bindable.mapOf(String.class, String.class)).orElseGet(Map::of));
-    }
 
     /**
      * The topics this service writes, created as the catalogue says when absent (the webhook dispatcher creates

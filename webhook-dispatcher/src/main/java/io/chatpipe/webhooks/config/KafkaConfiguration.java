@@ -10,15 +10,12 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -84,13 +81,6 @@ class KafkaConfiguration {
     KafkaTemplate<String, WebhookEndpointState> stateTemplate(
             ProducerFactory<String, WebhookEndpointState> stateProducerFactory) {
         return new KafkaTemplate<>(stateProducerFactory);
-    }
-
-    /** Every topic's settings: chatpipe's, with this deployment's {@code chatpipe.topics.*} overrides. */
-    @Bean
-    TopicCatalogue topicCatalogue(Environment environment) {
-        return TopicCatalogue.withOverrides(Binder.get(environment)
-                .bind(TopicCatalogue.PROPERTIES, Bindable.mapOf(String.class, String.class)).orElseGet(Map::of));
     }
 
     /**

@@ -13,15 +13,12 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -89,13 +86,6 @@ class KafkaConfiguration {
     KafkaTemplate<ConversationId, MessageDeadLettered> deadLetterTemplate(
             ProducerFactory<ConversationId, MessageDeadLettered> deadLetterProducerFactory) {
         return new KafkaTemplate<>(deadLetterProducerFactory);
-    }
-
-    /** Every topic's settings: chatpipe's, with this deployment's {@code chatpipe.topics.*} overrides. */
-    @Bean
-    TopicCatalogue topicCatalogue(Environment environment) {
-        return TopicCatalogue.withOverrides(Binder.get(environment)
-                .bind(TopicCatalogue.PROPERTIES, Bindable.mapOf(String.class, String.class)).orElseGet(Map::of));
     }
 
     /** The topics the worker writes, created as the catalogue says when absent. */

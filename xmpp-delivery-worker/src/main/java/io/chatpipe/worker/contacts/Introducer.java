@@ -4,7 +4,7 @@ import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.WorkerProperties;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

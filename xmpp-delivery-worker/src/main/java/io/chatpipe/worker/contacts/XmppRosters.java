@@ -1,7 +1,7 @@
 package io.chatpipe.worker.contacts;
 
 import io.chatpipe.events.UserId;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 
 /** The XMPP server's rosters, as a delivery path reaches them. Both users' accounts exist. */
 public interface XmppRosters {

@@ -2,6 +2,7 @@ package io.chatpipe.worker.delivery;
 
 import io.chatpipe.events.DeliveryMark;
 import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaBuilder;

@@ -2,6 +2,7 @@ package io.chatpipe.worker.delivery;
 
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.util.List;
 import org.jivesoftware.smack.packet.Message;
 

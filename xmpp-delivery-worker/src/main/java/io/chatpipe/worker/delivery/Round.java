@@ -1,5 +1,6 @@
 package io.chatpipe.worker.delivery;
 
+import io.chatpipe.worker.dispatch.DeliveryException;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;

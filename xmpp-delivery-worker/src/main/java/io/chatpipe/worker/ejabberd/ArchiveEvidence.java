@@ -11,7 +11,7 @@ import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.config.WorkerProperties.ConfirmBy;
 import io.chatpipe.worker.delivery.DeliveryBackend.Sent;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

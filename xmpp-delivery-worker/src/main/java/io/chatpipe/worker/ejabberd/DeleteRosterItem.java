@@ -1,6 +1,6 @@
 package io.chatpipe.worker.ejabberd;
 
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import tools.jackson.databind.JsonNode;
 
 /** {@code delete_rosteritem} (mod_admin_extra): takes {@code user@host} off {@code localuser}'s roster. */

@@ -5,7 +5,7 @@ import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.config.WorkerProperties.SmackAccounts;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import io.chatpipe.worker.provisioning.XmppAccounts;
 import org.springframework.stereotype.Component;
 

@@ -1,7 +1,7 @@
 package io.chatpipe.worker.ejabberd;
 
 import io.chatpipe.worker.config.WorkerProperties;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

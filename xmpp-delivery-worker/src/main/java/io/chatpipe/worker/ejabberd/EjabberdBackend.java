@@ -6,7 +6,7 @@ import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.delivery.DeliveryBackend;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;

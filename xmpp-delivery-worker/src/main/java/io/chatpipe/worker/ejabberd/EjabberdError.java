@@ -1,6 +1,6 @@
 package io.chatpipe.worker.ejabberd;
 
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 
 /**
  * An error answer of mod_http_api: the HTTP status, ejabberd's own error code (0 when it sent

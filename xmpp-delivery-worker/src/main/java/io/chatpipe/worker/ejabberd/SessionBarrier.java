@@ -5,7 +5,7 @@ import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.config.WorkerProperties.SmackAccounts;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;

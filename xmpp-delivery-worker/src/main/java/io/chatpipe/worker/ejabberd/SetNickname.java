@@ -1,6 +1,6 @@
 package io.chatpipe.worker.ejabberd;
 
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import tools.jackson.databind.JsonNode;
 
 /** {@code set_nickname} (mod_admin_extra): the NICKNAME of the account's vCard. */

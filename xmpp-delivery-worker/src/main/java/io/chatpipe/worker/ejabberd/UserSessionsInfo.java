@@ -1,6 +1,6 @@
 package io.chatpipe.worker.ejabberd;
 
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

@@ -3,7 +3,7 @@ package io.chatpipe.worker.openfire;
 import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties.Backend;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import io.chatpipe.worker.provisioning.XmppAccounts;
 import java.util.List;
 import java.util.Map;

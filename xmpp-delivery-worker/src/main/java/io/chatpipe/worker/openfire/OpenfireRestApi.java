@@ -3,7 +3,7 @@ package io.chatpipe.worker.openfire;
 import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.config.WorkerProperties.Backend;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.io.IOException;
 import java.util.List;
 import okhttp3.HttpUrl;

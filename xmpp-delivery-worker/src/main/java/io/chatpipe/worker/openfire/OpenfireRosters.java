@@ -5,7 +5,7 @@ import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.config.WorkerProperties.Backend;
 import io.chatpipe.worker.contacts.XmppRosters;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;

@@ -7,7 +7,7 @@ import io.chatpipe.events.UserProvisioned;
 import io.chatpipe.kafka.TopicFollower;
 import io.chatpipe.kafka.TopicReplica;
 import io.chatpipe.worker.config.WorkerProperties;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.chatpipe.worker.provisioning;
 
 import io.chatpipe.events.UserId;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 
 /** The XMPP server's accounts, as a delivery path reaches them. */
 public interface XmppAccounts {

@@ -4,7 +4,7 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.ConditionalOnBackend;
 import io.chatpipe.worker.config.WorkerProperties;
 import io.chatpipe.worker.config.WorkerProperties.Backend;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.io.StringReader;
 import java.time.Instant;
 import javax.xml.parsers.DocumentBuilderFactory;

@@ -3,7 +3,7 @@ package io.chatpipe.worker.ejabberd;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatpipe.worker.config.WorkerProperties;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

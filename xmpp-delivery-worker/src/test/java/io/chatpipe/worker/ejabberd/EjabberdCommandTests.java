@@ -3,7 +3,7 @@ package io.chatpipe.worker.ejabberd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

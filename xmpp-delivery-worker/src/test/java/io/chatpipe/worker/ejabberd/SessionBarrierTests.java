@@ -3,7 +3,7 @@ package io.chatpipe.worker.ejabberd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatpipe.events.UserId;
 import io.chatpipe.worker.config.WorkerProperties;
-import io.chatpipe.worker.delivery.DeliveryException;
+import io.chatpipe.worker.dispatch.DeliveryException;
 import java.util.Map;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;

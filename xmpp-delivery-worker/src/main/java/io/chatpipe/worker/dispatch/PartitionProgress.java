@@ -1,4 +1,4 @@
-package io.chatpipe.worker.delivery;
+package io.chatpipe.worker.dispatch;
 
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;

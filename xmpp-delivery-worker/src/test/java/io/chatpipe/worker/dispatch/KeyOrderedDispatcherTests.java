@@ -1,11 +1,10 @@
-package io.chatpipe.worker.delivery;
+package io.chatpipe.worker.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chatpipe.events.Topics;
 import io.chatpipe.testsupport.KafkaBroker;
-import io.chatpipe.worker.config.WorkerProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +24,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 /**
@@ -37,6 +34,12 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 class KeyOrderedDispatcherTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** The worker's default: far more than a test publishes, so only the test about the buffer pauses. */
+    private static final int MAX_BUFFERED = 5000;
+
+    /** Offsets are committed soon after, so a test waits little for them. */
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(50);
 
     @Test
     void aStuckConversationHoldsUpNobodyElseOnItsPartitionAndKeepsItsOffsetUncommitted() throws Exception {
@@ -50,7 +53,7 @@ class KeyOrderedDispatcherTests {
 
         RecordHandler handler = holding(run, "stuck", release, handled);
         var dispatcher = new KeyOrderedDispatcher(consumers(group), Topics.MESSAGES.name(), group, handler,
-                properties(group).consumer(), "test");
+                MAX_BUFFERED, COMMIT_INTERVAL, "test");
         long firstStuck;
         dispatcher.start();
         try {
@@ -84,7 +87,7 @@ class KeyOrderedDispatcherTests {
         RecordHandler handler = holding(run, "held", release, handled);
         // 8 may wait, over the topic's 4 partitions: 2 each
         var dispatcher = new KeyOrderedDispatcher(consumers(group), Topics.MESSAGES.name(), group, handler,
-                properties(group, "chatpipe.worker.consumer.max-buffered", "8").consumer(), "test");
+                8, COMMIT_INTERVAL, "test");
         dispatcher.start();
         try {
             List<ProducerRecord<String, String>> held = new ArrayList<>();
@@ -160,16 +163,5 @@ class KeyOrderedDispatcherTests {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static WorkerProperties properties(String group, String... more) {
-        Map<String, String> settings = new java.util.HashMap<>(Map.of(
-                "chatpipe.worker.consumer.group-id", group,
-                "chatpipe.worker.consumer.commit-interval", "50ms"));
-        for (int i = 0; i + 1 < more.length; i += 2) {
-            settings.put(more[i], more[i + 1]);
-        }
-        return new Binder(new MapConfigurationPropertySource(settings))
-                .bindOrCreate("chatpipe.worker", WorkerProperties.class);
     }
 }

@@ -1,4 +1,4 @@
-package io.chatpipe.worker.delivery;
+package io.chatpipe.worker.dispatch;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package io.chatpipe.worker.delivery;
+package io.chatpipe.worker.dispatch;
 
 import java.time.Duration;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package io.chatpipe.worker.delivery;
+package io.chatpipe.worker.dispatch;
 
 /** Takes the records of one key, handed over by a {@link KeyOrderedDispatcher}, to their outcomes. */
 @FunctionalInterface

@@ -1,8 +1,10 @@
-package io.chatpipe.worker.delivery;
+package io.chatpipe.worker.dispatch;
 
 /**
  * A delivery path failed to hand something to the XMPP server. The kind says what the worker does
- * next, in the manner of Smack's {@code SmackException} and its nested kinds.
+ * next, in the manner of Smack's {@code SmackException} and its nested kinds. It lives with the dispatcher, which
+ * uses none of the worker's other packages, because the delivery, contacts and provisioning packages all throw it:
+ * in any one of them it would tie the others to it in a cycle.
  */
 public abstract sealed class DeliveryException extends Exception {
 

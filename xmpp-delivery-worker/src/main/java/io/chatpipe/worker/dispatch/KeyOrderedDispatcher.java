@@ -1,6 +1,5 @@
-package io.chatpipe.worker.delivery;
+package io.chatpipe.worker.dispatch;
 
-import io.chatpipe.worker.config.WorkerProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,7 +51,9 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
 
     private final String name;
 
-    private final WorkerProperties.Consumer settings;
+    private final int maxBuffered;
+
+    private final Duration commitInterval;
 
     private final KeyQueues queues;
 
@@ -70,15 +71,18 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
     private volatile RuntimeException failure;
 
     /**
+     * @param maxBuffered how many records received and not yet done it holds before it pauses fetching
+     * @param commitInterval how often it commits the offsets of the records done
      * @param name names the dispatcher's threads and log lines
      */
     public KeyOrderedDispatcher(ConsumerFactory<byte[], byte[]> rawConsumerFactory, String topic, String groupId,
-                                RecordHandler handler, WorkerProperties.Consumer settings, String name) {
+                                RecordHandler handler, int maxBuffered, Duration commitInterval, String name) {
         this.consumers = rawConsumerFactory;
         this.topic = topic;
         this.groupId = groupId;
         this.queues = new KeyQueues(handler, name);
-        this.settings = settings;
+        this.maxBuffered = maxBuffered;
+        this.commitInterval = commitInterval;
         this.name = name;
     }
 
@@ -122,7 +126,7 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
                     // stop() asked: the loop condition ends it
                 }
                 applyBackPressure();
-                if (System.nanoTime() - lastCommit >= settings.commitInterval().toNanos()) {
+                if (System.nanoTime() - lastCommit >= commitInterval.toNanos()) {
                     offsets.commitInBackground(consumer);
                     lastCommit = System.nanoTime();
                 }
@@ -158,7 +162,7 @@ public class KeyOrderedDispatcher implements SmartLifecycle, HealthIndicator {
         if (assigned.isEmpty()) {
             return;
         }
-        int share = Math.max(1, settings.maxBuffered() / assigned.size());
+        int share = Math.max(1, maxBuffered / assigned.size());
         Set<TopicPartition> pausedNow = consumer.paused();
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
