@@ -1,11 +1,15 @@
 package io.chatpipe.bench;
 
 import io.chatpipe.bench.measure.GcPauses;
+import io.chatpipe.bench.parts.Targets;
 import io.chatpipe.bench.report.ResultFiles;
 import io.chatpipe.bench.report.Results;
 import io.chatpipe.bench.scenario.Bench;
 import io.chatpipe.bench.scenario.BenchContext;
 import io.chatpipe.bench.scenario.Scenario;
+import io.chatpipe.bench.scenario.ScriptServices;
+import io.chatpipe.bench.scenario.Services;
+import io.chatpipe.bench.scenario.Sizes;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

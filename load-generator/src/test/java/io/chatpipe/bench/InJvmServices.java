@@ -1,5 +1,6 @@
 package io.chatpipe.bench;
 
+import io.chatpipe.bench.scenario.Services;
 import io.chatpipe.capture.CaptureApplication;
 import io.chatpipe.events.Topics;
 import io.chatpipe.history.HistoryServiceApplication;

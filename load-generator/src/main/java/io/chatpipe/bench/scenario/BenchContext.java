@@ -1,8 +1,8 @@
 package io.chatpipe.bench.scenario;
 
-import io.chatpipe.bench.Services;
-import io.chatpipe.bench.Sizes;
-import io.chatpipe.bench.Targets;
+import io.chatpipe.bench.scenario.Services;
+import io.chatpipe.bench.scenario.Sizes;
+import io.chatpipe.bench.parts.Targets;
 import io.chatpipe.bench.measure.GcPauses;
 import io.chatpipe.bench.parts.EjabberdAdmin;
 import io.chatpipe.bench.parts.Http;

@@ -1,10 +1,10 @@
 package io.chatpipe.bench.scenario;
 
-import io.chatpipe.bench.Services.Confirmation;
-import io.chatpipe.bench.Sizes;
+import io.chatpipe.bench.scenario.Services.Confirmation;
+import io.chatpipe.bench.scenario.Sizes;
 import io.chatpipe.bench.measure.ClosedLoop;
 import io.chatpipe.bench.measure.Load;
-import io.chatpipe.bench.measure.ProcessCpu;
+import io.chatpipe.bench.parts.ProcessCpu;
 import io.chatpipe.bench.measure.Progress;
 import io.chatpipe.bench.parts.Kafka;
 import io.chatpipe.bench.parts.XmppClients;

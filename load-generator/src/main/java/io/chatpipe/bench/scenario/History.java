@@ -1,9 +1,9 @@
 package io.chatpipe.bench.scenario;
 
-import io.chatpipe.bench.Sizes;
+import io.chatpipe.bench.scenario.Sizes;
 import io.chatpipe.bench.measure.ClosedLoop;
 import io.chatpipe.bench.measure.Load;
-import io.chatpipe.bench.measure.ProcessCpu;
+import io.chatpipe.bench.parts.ProcessCpu;
 import io.chatpipe.bench.measure.Progress;
 import io.chatpipe.bench.parts.Http;
 import io.chatpipe.bench.parts.Kafka;

@@ -1,6 +1,6 @@
 package io.chatpipe.bench.scenario;
 
-import io.chatpipe.bench.Sizes;
+import io.chatpipe.bench.scenario.Sizes;
 import io.chatpipe.bench.baseline.NoOpApi;
 import io.chatpipe.bench.measure.ClosedLoop;
 import io.chatpipe.bench.measure.Load;

@@ -1,6 +1,6 @@
 package io.chatpipe.bench.scenario;
 
-import io.chatpipe.bench.Sizes;
+import io.chatpipe.bench.scenario.Sizes;
 import io.chatpipe.bench.measure.Arrivals;
 import io.chatpipe.bench.measure.FixedRate;
 import io.chatpipe.bench.measure.Load;

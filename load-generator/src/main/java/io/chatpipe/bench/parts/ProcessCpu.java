@@ -1,6 +1,5 @@
-package io.chatpipe.bench.measure;
+package io.chatpipe.bench.parts;
 
-import io.chatpipe.bench.Targets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

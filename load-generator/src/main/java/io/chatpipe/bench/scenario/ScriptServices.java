@@ -1,4 +1,4 @@
-package io.chatpipe.bench;
+package io.chatpipe.bench.scenario;
 
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * same functions as {@code ./chatpipe run}: a request is a line on standard output, the answer a line on
  * standard input ({@code ok}, or {@code failed <why>}). Everything else this JVM prints goes to standard error.
  */
-final class ScriptServices implements Services {
+public final class ScriptServices implements Services {
 
     static final String PREFIX = "chatpipe-bench:";
 
@@ -29,7 +29,7 @@ final class ScriptServices implements Services {
     private Confirmation workerRunning;
 
     /** @param apiPort the port ./chatpipe started the api-service on, which its command line names */
-    ScriptServices(int apiPort) {
+    public ScriptServices(int apiPort) {
         this.apiPort = apiPort;
     }
 

@@ -1,4 +1,4 @@
-package io.chatpipe.bench;
+package io.chatpipe.bench.scenario;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.chatpipe.bench.measure;
+package io.chatpipe.bench.parts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.chatpipe.bench;
+package io.chatpipe.bench.parts;
 
 import io.chatpipe.bench.parts.XmppClients.XmppAddress;
 import java.net.URI;
