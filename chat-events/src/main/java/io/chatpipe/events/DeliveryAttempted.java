@@ -39,6 +39,20 @@ public record DeliveryAttempted(
         public boolean evidence() {
             return this == STORED || this == RECEIVED || this == READ;
         }
+
+        /**
+         * How far this report says the recipient's side has confirmed the message: delivered 1 (the XMPP server
+         * took it, or the recipient's archive has it), received 2, read 3; 0 for an attempt that failed. Once
+         * confirmed, a message's status only moves on to a higher one (history and webhooks both hold to this).
+         */
+        public int confirmed() {
+            return switch (this) {
+                case ACCEPTED, STORED -> 1;
+                case RECEIVED -> 2;
+                case READ -> 3;
+                case RETRYING, FAILED -> 0;
+            };
+        }
     }
 
     /** The {@code backend} of evidence seen in the XMPP server's archive. */

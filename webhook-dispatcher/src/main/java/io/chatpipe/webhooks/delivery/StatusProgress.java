@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * How far each endpoint has been sent each recent message's status, so that a report which does not move it on
  * is not queued: the worker's ACCEPTED and capture's STORED both say delivered, a late retry says delivered after
- * read, and receipts come in any order. The rule is history's ({@code DeliveryStatus.then}): once delivered, a
- * status only moves on to received, then read; a failure counts only before that.
+ * read, and receipts come in any order. The rule is history's ({@link DeliveryAttempted.Outcome#confirmed}): once
+ * delivered, a status only moves on to received, then read; a failure counts only before that.
  *
  * <p>Kept in memory for the latest {@value #REMEMBERED} endpoint-and-message pairs. After a restart, a rebalance or
  * for an older message a repeat can still go out, under the same {@code Chatpipe-Event-Id} as the first, so an
@@ -19,7 +19,6 @@ import java.util.Map;
 final class StatusProgress {
 
     static final int REMEMBERED = 200_000;
-    private static final int FAILED = -1;
 
     private final Map<String, Integer> sent = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
@@ -39,7 +38,7 @@ final class StatusProgress {
 
         /** Whether the report moves its message's status on for the endpoint (an event to send); staged if so. */
         boolean movesOn(String endpointId, DeliveryAttempted report) {
-            int next = rank(report.outcome());
+            int next = report.outcome().confirmed();
             String key = endpointId + "|" + report.messageId();
             Integer before = staged.get(key);
             if (before == null) {
@@ -47,7 +46,8 @@ final class StatusProgress {
                     before = sent.get(key);
                 }
             }
-            if (before != null && (next == FAILED || next <= Math.max(before, 0))) {
+            // a failure (0) goes out only for a message nothing was sent for yet
+            if (before != null && (next == 0 || next <= before)) {
                 return false;
             }
             staged.put(key, next);
@@ -59,15 +59,5 @@ final class StatusProgress {
                 sent.putAll(staged);
             }
         }
-    }
-
-    /** As history ranks what the recipient's side confirmed: delivered 1, received 2, read 3; a failure below. */
-    private static int rank(DeliveryAttempted.Outcome outcome) {
-        return switch (outcome) {
-            case ACCEPTED, STORED -> 1;
-            case RECEIVED -> 2;
-            case READ -> 3;
-            case FAILED, RETRYING -> FAILED;
-        };
     }
 }
