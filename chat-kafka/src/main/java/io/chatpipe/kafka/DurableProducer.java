@@ -70,4 +70,10 @@ public final class DurableProducer {
         customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
         return factory;
     }
+
+    /** A producer factory of the topic's serdes with the durable settings ({@link #config(KafkaProperties, KafkaConnectionDetails)}). */
+    public static <K, V> DefaultKafkaProducerFactory<K, V> factory(KafkaProperties kafka, KafkaConnectionDetails connection,
+            Topic<K, V> topic, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        return factory(config(kafka, connection), topic, customizers);
+    }
 }

@@ -1,6 +1,5 @@
 package io.chatpipe.webhooks.config;
 
-import io.chatpipe.events.Topic;
 import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookDelivery;
@@ -58,7 +57,7 @@ class KafkaConfiguration {
     @Bean
     ProducerFactory<String, WebhookDelivery> deliveryProducerFactory(KafkaProperties kafka,
             KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, connection, Topics.WEBHOOK_DEAD_LETTERS, customizers);
+        return DurableProducer.factory(kafka, connection, Topics.WEBHOOK_DEAD_LETTERS, customizers);
     }
 
     /** Writes outboxes and dead letters (both hold {@link WebhookDelivery} records). */
@@ -74,7 +73,7 @@ class KafkaConfiguration {
     @Bean
     ProducerFactory<String, WebhookEndpointState> stateProducerFactory(KafkaProperties kafka,
             KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, connection, Topics.WEBHOOK_STATES, customizers);
+        return DurableProducer.factory(kafka, connection, Topics.WEBHOOK_STATES, customizers);
     }
 
     @Bean
@@ -91,11 +90,5 @@ class KafkaConfiguration {
     KafkaAdmin.NewTopics dispatcherTopics(TopicCatalogue catalogue) {
         return new KafkaAdmin.NewTopics(
                 catalogue.newTopics(Topics.WEBHOOKS, Topics.WEBHOOK_STATES, Topics.WEBHOOK_DEAD_LETTERS));
-    }
-
-    /** Durable: idempotent, acks=all (which spring.kafka.producer.* may not weaken), no linger unless configured. */
-    private static <K, V> ProducerFactory<K, V> producerFactory(KafkaProperties kafka, KafkaConnectionDetails connection,
-            Topic<K, V> topic, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return DurableProducer.factory(DurableProducer.config(kafka, connection), topic, customizers);
     }
 }

@@ -3,7 +3,6 @@ package io.chatpipe.worker.config;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.DeliveryAttempted;
 import io.chatpipe.events.MessageDeadLettered;
-import io.chatpipe.events.Topic;
 import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
@@ -56,7 +55,7 @@ class KafkaConfiguration {
     @Bean
     ProducerFactory<UserId, UserProvisioned> userProducerFactory(KafkaProperties kafka,
             KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, connection, Topics.USERS, customizers);
+        return DurableProducer.factory(kafka, connection, Topics.USERS, customizers);
     }
 
     @Bean
@@ -67,7 +66,7 @@ class KafkaConfiguration {
     @Bean
     ProducerFactory<ConversationId, DeliveryAttempted> deliveryProducerFactory(KafkaProperties kafka,
             KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, connection, Topics.DELIVERIES, customizers);
+        return DurableProducer.factory(kafka, connection, Topics.DELIVERIES, customizers);
     }
 
     @Bean
@@ -79,7 +78,7 @@ class KafkaConfiguration {
     @Bean
     ProducerFactory<ConversationId, MessageDeadLettered> deadLetterProducerFactory(KafkaProperties kafka,
             KafkaConnectionDetails connection, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return producerFactory(kafka, connection, Topics.DEAD_LETTERS, customizers);
+        return DurableProducer.factory(kafka, connection, Topics.DEAD_LETTERS, customizers);
     }
 
     @Bean
@@ -92,11 +91,5 @@ class KafkaConfiguration {
     @Bean
     KafkaAdmin.NewTopics workerTopics(TopicCatalogue catalogue) {
         return new KafkaAdmin.NewTopics(catalogue.newTopics(Topics.USERS, Topics.DELIVERIES, Topics.DEAD_LETTERS));
-    }
-
-    /** Durable: idempotent, acks=all (which spring.kafka.producer.* may not weaken), no linger unless configured. */
-    private static <K, V> ProducerFactory<K, V> producerFactory(KafkaProperties kafka, KafkaConnectionDetails connection,
-            Topic<K, V> topic, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        return DurableProducer.factory(DurableProducer.config(kafka, connection), topic, customizers);
     }
 }
