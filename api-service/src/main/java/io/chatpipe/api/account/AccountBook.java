@@ -1,13 +1,9 @@
 package io.chatpipe.api.account;
 
-import io.chatpipe.kafka.TopicFollower;
 import io.chatpipe.events.AccountRegistered;
-import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import io.chatpipe.kafka.TopicTable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,26 +12,14 @@ import org.springframework.stereotype.Component;
  * on every instance, and a later one lost a race between two first logins.
  */
 @Component
-class AccountBook implements TopicFollower<UserId, AccountRegistered> {
+class AccountBook extends TopicTable<UserId, AccountRegistered> {
 
-    private final Map<UserId, AccountRegistered> accounts = new ConcurrentHashMap<>();
-
-    @Override
-    public Topic<UserId, AccountRegistered> topic() {
-        return Topics.ACCOUNTS;
-    }
-
-    @Override
-    public boolean fromBeginning() {
-        return true;
+    AccountBook() {
+        super(Topics.ACCOUNTS);
     }
 
     @Override
     public void accept(UserId key, AccountRegistered registration) {
-        accounts.putIfAbsent(registration.userId(), registration);
-    }
-
-    Optional<AccountRegistered> find(UserId user) {
-        return Optional.ofNullable(accounts.get(user));
+        keepFirst(registration.userId(), registration);
     }
 }

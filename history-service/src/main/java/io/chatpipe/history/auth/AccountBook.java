@@ -1,18 +1,16 @@
 package io.chatpipe.history.auth;
 
 import io.chatpipe.events.AccountRegistered;
-import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserId;
 import io.chatpipe.history.config.HistoryProperties;
-import io.chatpipe.kafka.TopicFollower;
 import io.chatpipe.kafka.TopicReplica;
+import io.chatpipe.kafka.TopicTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -25,14 +23,14 @@ import org.springframework.stereotype.Component;
  * partition's order is the account, as in the api-service.
  */
 @Component
-class AccountBook implements TopicFollower<UserId, AccountRegistered>, SmartLifecycle {
+class AccountBook extends TopicTable<UserId, AccountRegistered> implements SmartLifecycle {
 
     private final boolean required;
-    private final Map<UserId, String> hashes = new ConcurrentHashMap<>();
     private final TopicReplica replica;
 
     AccountBook(KafkaProperties kafka, KafkaConnectionDetails connection, HistoryProperties properties,
             MeterRegistry meters) {
+        super(Topics.ACCOUNTS);
         this.required = properties.auth().required();
         Map<String, Object> config = TopicReplica.consumerConfig(kafka, connection);
         // as history's other readers outside Kafka Streams: committed transactions only
@@ -42,7 +40,7 @@ class AccountBook implements TopicFollower<UserId, AccountRegistered>, SmartLife
 
     /** The account's encoded password hash, once this instance has read the accounts. */
     Optional<String> passwordHash(UserId user) {
-        return Optional.ofNullable(hashes.get(user));
+        return find(user).map(AccountRegistered::passwordHash);
     }
 
     /** Waits until every account written before this instance started has been read. */
@@ -51,19 +49,9 @@ class AccountBook implements TopicFollower<UserId, AccountRegistered>, SmartLife
     }
 
     @Override
-    public Topic<UserId, AccountRegistered> topic() {
-        return Topics.ACCOUNTS;
-    }
-
-    @Override
-    public boolean fromBeginning() {
-        return true;
-    }
-
-    @Override
     public void accept(UserId key, AccountRegistered account) {
         if (account.userId() != null && account.passwordHash() != null) {
-            hashes.putIfAbsent(account.userId(), account.passwordHash());
+            keepFirst(account.userId(), account);
         }
     }
 
