@@ -42,6 +42,12 @@ printf '%s' "$(sha api-key)" > .api-key-sha256
 printf '%s' "$(sha history-key)" > .history-key-sha256
 printf 'compose' > .name-compose; printf 'api-service' > .name-api-service; printf 'audit,admin' > .roles-all
 
+# Openfire's (read as root by docker/openfire/start.sh)
+mkdir -p openfire
+cp openfire-secret openfire/restapi-secret
+cp openfire-admin-password openfire/admin-password
+chmod 700 openfire
+
 tree capture chatpipe.capture.archive.password=capture-password
 tree api \
   chatpipe.api.auth.keys[0].name=.name-compose chatpipe.api.auth.keys[0].secret-sha256=.api-key-sha256 \

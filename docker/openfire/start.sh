@@ -4,12 +4,12 @@
 # written into the volume, readable by openfire only) and the REST API plugin; then Openfire as the image starts it.
 set -euo pipefail
 data="${OPENFIRE_DATA_DIR:-/var/lib/openfire}"
-secrets=/run/chatpipe-secrets
+secrets=/run/chatpipe-secrets/openfire
 
 if [[ ! -d "$data/conf" ]]; then
   install -d -o openfire -g openfire -m 750 "$data" "$data/conf" "$data/plugins" "$data/embedded-db"
   cp -a /etc/openfire/. "$data/conf/"
-  secret="$(cat "$secrets/openfire-secret")" admin="$(cat "$secrets/openfire-admin-password")"
+  secret="$(cat "$secrets/restapi-secret")" admin="$(cat "$secrets/admin-password")"
   key="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   sed -e "s|@RESTAPI_SECRET@|$secret|" -e "s|@ADMIN_PASSWORD@|$admin|" -e "s|@ENCRYPTION_KEY@|$key|" \
       /usr/share/chatpipe/openfire.xml > "$data/conf/openfire.xml"

@@ -78,7 +78,8 @@ class ComposeClusterContainersIT {
 
     @BeforeAll
     static void readTheApiKeyFromTheSecretsVolume() throws Exception {
-        ExecResult key = container("api-service-1").execInContainerWithUser("root", "cat", "/run/chatpipe-secrets/api-key");
+        // the postgres container mounts the whole secrets volume (its init script reads the database's passwords)
+        ExecResult key = container("postgres").execInContainerWithUser("root", "cat", "/run/chatpipe-secrets/api-key");
         assertThat(key.getExitCode()).as(key.getStderr()).isZero();
         apiKey = key.getStdout().strip();
         assertThat(apiKey).isNotBlank();

@@ -139,6 +139,32 @@ class ComposeClusterTests {
     }
 
     @Test
+    void eachServiceMountsOnlyItsOwnSecrets() {
+        // all of chatpipe's services run as one uid: a whole-volume mount would let each read the others' secrets
+        compose.services().forEach((name, service) -> {
+            if (ComposeFile.module(service).isEmpty()) {
+                return;
+            }
+            var secrets = ComposeFile.volumes(service).stream()
+                    .filter(volume -> String.valueOf(volume).contains("chatpipe-secrets")).toList();
+            String tree = environment(service).get("SPRING_CONFIG_IMPORT");
+            if (tree == null) {
+                assertThat(secrets).as(name).isEmpty();
+                return;
+            }
+            String directory = tree.substring("configtree:".length()).replaceAll("/$", "");
+            assertThat(secrets).as(name).singleElement().satisfies(volume -> {
+                assertThat(volume).isInstanceOf(Map.class);
+                @SuppressWarnings("unchecked") Map<String, Object> mount = (Map<String, Object>) volume;
+                assertThat(mount).containsEntry("source", "chatpipe-secrets").containsEntry("target", directory)
+                        .containsEntry("read_only", true);
+                assertThat(map(mount, "volume")).containsEntry("subpath",
+                        directory.substring(directory.lastIndexOf('/') + 1));
+            });
+        });
+    }
+
+    @Test
     void noSecretIsWrittenIntoTheComposeFile() {
         var secretName = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN|APIKEY|PASSWORDKEY|SECRETSHA256).*");
         compose.services().forEach((name, service) -> environment(service).forEach((key, value) -> {

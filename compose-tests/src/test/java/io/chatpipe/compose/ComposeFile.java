@@ -79,6 +79,12 @@ record ComposeFile(Path root, Map<String, Object> document) {
         return ((List<?>) value).stream().map(String::valueOf).toList();
     }
 
+    /** A service's volumes as written: a string in the short syntax, a map in the long one. */
+    static List<Object> volumes(Map<String, Object> service) {
+        Object value = service.get("volumes");
+        return value == null ? List.of() : List.copyOf((List<?>) value);
+    }
+
     /** The host file mounted at a path of a service's container. */
     Path mounted(String service, String containerPath) {
         return list(service(service), "volumes").stream()
