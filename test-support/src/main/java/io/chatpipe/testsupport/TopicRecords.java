@@ -70,11 +70,12 @@ public final class TopicRecords {
      */
     public static <K, V> List<ConsumerRecord<K, V>> await(Topic<K, V> topic, Predicate<ConsumerRecord<K, V>> match,
                                                           Predicate<List<ConsumerRecord<K, V>>> enough, Duration timeout) {
-        try (var consumer = fromBeginning(topic)) {
+        try (var consumer = fromBeginning(KafkaBroker.bootstrapServers(), topic.name(), timeout)) {
             List<ConsumerRecord<K, V>> matched = new ArrayList<>();
             Instant deadline = Instant.now().plus(timeout);
             while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
+                    ConsumerRecord<K, V> record = read(topic, raw);
                     if (match.test(record)) {
                         matched.add(record);
                     }
@@ -100,15 +101,8 @@ public final class TopicRecords {
      * may not read, or of a broker other than the test JVM's.
      */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, Duration timeout) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+        try (var consumer = fromBeginning(bootstrapServers, topic, timeout)) {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), timeout);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             Instant deadline = Instant.now().plus(timeout);
             while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey(), timeout) < end.getValue())) {
@@ -135,10 +129,13 @@ public final class TopicRecords {
         return readAll(topic, record -> Objects.equals(key, record.key())).stream().map(ConsumerRecord::value).toList();
     }
 
-    private static <K, V> KafkaConsumer<K, V> fromBeginning(Topic<K, V> topic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-        var consumer = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+    /** A consumer of every partition of the topic from its beginning, committed records only, as the services read. */
+    private static KafkaConsumer<byte[], byte[]> fromBeginning(String bootstrapServers, String topic, Duration timeout) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
