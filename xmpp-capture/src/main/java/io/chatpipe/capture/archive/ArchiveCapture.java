@@ -11,15 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -28,6 +23,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,7 +56,8 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private final Timer lag;
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    /** The durable producer: acks=all, idempotent, so each partition's records are in Kafka once and in order. */
+    private final KafkaTemplate<byte[], byte[]> producer;
 
     private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
 
@@ -73,8 +70,8 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private volatile String failure;
 
-    ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, CaptureRules.Users users, MeterRegistry meters,
-            TopicCatalogue topics) {
+    ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, KafkaTemplate<byte[], byte[]> captureTemplate,
+            CaptureRules.Users users, MeterRegistry meters, TopicCatalogue topics) {
         this.properties = properties;
         this.offsetsReplicas = topics.defaultSettings().replicas();
         this.kafka = kafka;
@@ -84,11 +81,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
         this.lag = Timer.builder("chatpipe.capture.lag")
                 .description("From the archiving of a stanza to its records being in Kafka")
                 .publishPercentileHistogram().register(meters);
-        Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "capture");
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = captureTemplate;
     }
 
     @Override
@@ -232,11 +225,11 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
     private void write(List<ProducerRecord<byte[], byte[]>> records) throws InterruptedException {
         for (long backoff = 200; ; backoff = Math.min(backoff * 2, 5_000)) {
             try {
-                var sent = new ArrayList<Future<RecordMetadata>>(records.size());
+                var sent = new ArrayList<CompletableFuture<?>>(records.size());
                 for (ProducerRecord<byte[], byte[]> record : records) {
                     sent.add(producer.send(record));
                 }
-                for (Future<RecordMetadata> future : sent) {
+                for (CompletableFuture<?> future : sent) {
                     future.get();
                 }
                 return;
@@ -275,8 +268,6 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
             log.warn("Capture did not stop cleanly: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            producer.close(Duration.ofSeconds(5));
         }
     }
 
