@@ -1,4 +1,4 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * A JVM started from a jar, its output appended to a log file. {@link #kill()} is a real {@code kill -9}
  * ({@link Process#destroyForcibly()}); {@link #stop()} a SIGTERM, then SIGKILL if it takes too long.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private static final long EXIT_WAIT_SECONDS = 60;
 
@@ -29,7 +29,7 @@ final class ChildJvm {
     /** Asked at each start: a secret may exist only once the part that makes it has started. */
     private final Supplier<Map<String, String>> environment;
 
-    ChildJvm(String name, Path jar, List<String> jvmOptions, List<String> args, Path log,
+    public ChildJvm(String name, Path jar, List<String> jvmOptions, List<String> args, Path log,
             Supplier<Map<String, String>> environment) {
         this.name = name;
         this.environment = environment;
@@ -43,7 +43,18 @@ final class ChildJvm {
         this.command = List.copyOf(command);
     }
 
-    synchronized void start() {
+    /**
+     * A process of this command as given: e.g. {@code setsid java ...}, a JVM in a session of its own, which a
+     * terminal's Ctrl-C does not reach, so that its supervisor stops the parts in order.
+     */
+    public ChildJvm(String name, List<String> command, Path log, Supplier<Map<String, String>> environment) {
+        this.name = name;
+        this.environment = environment;
+        this.log = log;
+        this.command = List.copyOf(command);
+    }
+
+    public synchronized void start() {
         if (isAlive()) {
             throw new IllegalStateException(name + " is running already");
         }
@@ -61,12 +72,12 @@ final class ChildJvm {
         }
     }
 
-    synchronized boolean isAlive() {
+    public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** kill -9, and waits until the process is gone. */
-    synchronized void kill() {
+    public synchronized void kill() {
         if (process != null) {
             process.destroyForcibly();
             awaitExit(EXIT_WAIT_SECONDS);
@@ -74,7 +85,7 @@ final class ChildJvm {
     }
 
     /** SIGTERM; SIGKILL after a minute. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!awaitExit(EXIT_WAIT_SECONDS)) {
@@ -108,6 +119,31 @@ final class ChildJvm {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(no log: " + e + ")";
+        }
+    }
+
+    /** The running (or exited) process, to signal and wait for as a supervisor's own stop order asks. */
+    public synchronized java.util.Optional<ProcessHandle> handle() {
+        return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+    }
+
+    /** How long the log is now: where to read what a start writes from. */
+    long logSize() {
+        try {
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** What the log holds from {@code offset} on. */
+    String logFrom(long offset) {
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            return new String(bytes, (int) Math.min(offset, bytes.length), (int) Math.max(0, bytes.length - offset),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -52,6 +52,11 @@ public final class EjabberdScript implements XmppServerControl {
     @Override
     public void stop() {
         script.run("stop", env());
+    }
+
+    /** Whether an ejabberd runs on this data directory (one an earlier run killed outright may have left). */
+    boolean running() {
+        return script.succeeds("status", env());
     }
 
     @Override

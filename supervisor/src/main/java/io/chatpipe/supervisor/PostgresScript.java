@@ -1,4 +1,4 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +28,11 @@ public final class PostgresScript {
     /** A clean fast shutdown. */
     public void stop() {
         script.run("stop", env());
+    }
+
+    /** Whether a cluster runs on this data directory (one an earlier run killed outright may have left). */
+    boolean running() {
+        return script.succeeds("status", env());
     }
 
     /**
