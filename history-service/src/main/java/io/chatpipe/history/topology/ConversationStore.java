@@ -126,7 +126,7 @@ public final class ConversationStore {
 
     /** The offset of the last message the recipient has read in the message's conversation; -1 before any. */
     private long horizon(MessageAccepted message) {
-        ReaderState reader = readers.get(key(message.conversationId().value(), message.toId().value()));
+        ReaderState reader = readers.get(ReaderState.key(message.toId(), message.conversationId()));
         return reader == null ? -1 : reader.horizonOffset();
     }
 

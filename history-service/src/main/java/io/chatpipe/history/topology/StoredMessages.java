@@ -17,10 +17,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * How history stores the values it writes for every message ({@link RecordedMessage} in the messages store,
- * {@link InboxEntry} in the inbox repartition topic and store): a compact binary form, a format byte first, instead
- * of JSON, which took about a quarter of history's CPU time while it rebuilt. A value an older version wrote as
- * JSON (a changelog restored after an upgrade, an inbox entry left in the repartition topic) starts with
+ * How history stores the value it writes for every message ({@link RecordedMessage} in the messages store): a
+ * compact binary form, a format byte first, instead of JSON, which took about a quarter of history's CPU time while
+ * it rebuilt. A value an older version wrote as JSON (a changelog restored after an upgrade) starts with
  * <code>{</code> and is still read, so an upgrade neither crashes nor needs a rebuild; it is rewritten in the new
  * form only when its key is written again.
  *
@@ -50,10 +49,6 @@ final class StoredMessages<T> implements Serde<T> {
 
     static StoredMessages<RecordedMessage> recordedMessages() {
         return new StoredMessages<>(RecordedMessage.class, StoredMessages::writeRecorded, StoredMessages::readRecorded);
-    }
-
-    static StoredMessages<InboxEntry> inboxEntries() {
-        return new StoredMessages<>(InboxEntry.class, StoredMessages::writeEntry, StoredMessages::readEntry);
     }
 
     @Override
@@ -86,24 +81,6 @@ final class StoredMessages<T> implements Serde<T> {
                 throw new SerializationException("Cannot read " + type.getSimpleName() + " from " + topic, e);
             }
         };
-    }
-
-    private static int writeEntry(ByteBuffer out, InboxEntry entry) {
-        int size = writeString(out, entry.user().value())
-                + writeString(out, entry.conversationId().value())
-                + writeString(out, entry.with().value())
-                + putInt(out, entry.unread())
-                + putByte(out, entry.last() == null ? 0 : 1);
-        return entry.last() == null ? size : size + writeRecorded(out, entry.last());
-    }
-
-    private static InboxEntry readEntry(ByteBuffer in) {
-        UserId user = new UserId(readString(in));
-        ConversationId conversation = new ConversationId(readString(in));
-        UserId with = new UserId(readString(in));
-        int unread = in.getInt();
-        RecordedMessage last = in.get() != 0 ? readRecorded(in) : null;
-        return new InboxEntry(user, conversation, with, last, unread);
     }
 
     private static int writeRecorded(ByteBuffer out, RecordedMessage recorded) {

@@ -18,7 +18,6 @@ class StoredMessagesTests {
     private static final String TOPIC = "chatpipe-history-conversation-messages-changelog";
 
     private final StoredMessages<RecordedMessage> messages = StoredMessages.recordedMessages();
-    private final StoredMessages<InboxEntry> entries = StoredMessages.inboxEntries();
 
     private final UserId alice = UserId.of("alice");
     private final UserId bob = UserId.of("Bob Smith@Example");
@@ -38,15 +37,6 @@ class StoredMessagesTests {
     }
 
     @Test
-    void readsBackInboxEntriesWithAndWithoutALastMessage() {
-        InboxEntry entry = new InboxEntry(alice, fromApi.conversationId(), bob, new RecordedMessage(fromApi, 0, 9), 4);
-        InboxEntry erased = new InboxEntry(bob, fromApi.conversationId(), alice, null, 0);
-
-        assertThat(roundTrip(entries, entry)).isEqualTo(entry);
-        assertThat(roundTrip(entries, erased)).isEqualTo(erased);
-    }
-
-    @Test
     void isSmallerThanTheJsonItReplaces() {
         RecordedMessage recorded = new RecordedMessage(fromApi, 1, 42);
 
@@ -57,12 +47,9 @@ class StoredMessagesTests {
     @Test
     void readsWhatAnOlderVersionWroteAsJson() {
         RecordedMessage recorded = new RecordedMessage(fromApi, 2, 77);
-        InboxEntry entry = new InboxEntry(alice, fromApi.conversationId(), bob, recorded, 1);
 
         assertThat(messages.deserializer().deserialize(TOPIC, ChatJson.MAPPER.writeValueAsBytes(recorded)))
                 .isEqualTo(recorded);
-        assertThat(entries.deserializer().deserialize(TOPIC, ChatJson.MAPPER.writeValueAsBytes(entry)))
-                .isEqualTo(entry);
     }
 
     @Test
