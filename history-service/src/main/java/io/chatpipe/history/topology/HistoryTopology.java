@@ -63,7 +63,7 @@ public class HistoryTopology {
         // Cached: a conversation's reader states change with every message, and the record cache sends each key to
         // its changelog (and RocksDB) once per commit instead of once per change.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(READERS_STORE),
-                Serdes.String(), new JsonSerde<>(ReaderState.class)).withCachingEnabled());
+                Serdes.String(), StoredMessages.readerStates()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERASURES_STORE),
                 Serdes.String(), Topics.ERASURES.values()));
 

@@ -17,9 +17,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * How history stores the value it writes for every message ({@link RecordedMessage} in the messages store): a
- * compact binary form, a format byte first, instead of JSON, which took about a quarter of history's CPU time while
- * it rebuilt. A value an older version wrote as JSON (a changelog restored after an upgrade) starts with
+ * How history stores the values it reads and writes for every message ({@link RecordedMessage} in the messages
+ * store, {@link ReaderState} in the readers store): a compact binary form, a format byte first, instead of JSON,
+ * which took about a quarter of history's CPU time while it rebuilt. A value an older version wrote as JSON (a changelog restored after an upgrade) starts with
  * <code>{</code> and is still read, so an upgrade neither crashes nor needs a rebuild; it is rewritten in the new
  * form only when its key is written again.
  *
@@ -49,6 +49,10 @@ final class StoredMessages<T> implements Serde<T> {
 
     static StoredMessages<RecordedMessage> recordedMessages() {
         return new StoredMessages<>(RecordedMessage.class, StoredMessages::writeRecorded, StoredMessages::readRecorded);
+    }
+
+    static StoredMessages<ReaderState> readerStates() {
+        return new StoredMessages<>(ReaderState.class, StoredMessages::writeReader, StoredMessages::readReader);
     }
 
     @Override
@@ -81,6 +85,23 @@ final class StoredMessages<T> implements Serde<T> {
                 throw new SerializationException("Cannot read " + type.getSimpleName() + " from " + topic, e);
             }
         };
+    }
+
+    private static int writeReader(ByteBuffer out, ReaderState state) {
+        int size = putLong(out, state.horizonOffset()) + putInt(out, state.unread())
+                + putByte(out, state.pendingHorizon() == null ? 0 : 1);
+        if (state.pendingHorizon() == null) {
+            return size;
+        }
+        UUID pending = state.pendingHorizon().value();
+        return size + putLong(out, pending.getMostSignificantBits()) + putLong(out, pending.getLeastSignificantBits());
+    }
+
+    private static ReaderState readReader(ByteBuffer in) {
+        long horizon = in.getLong();
+        int unread = in.getInt();
+        MessageId pending = in.get() != 0 ? new MessageId(new UUID(in.getLong(), in.getLong())) : null;
+        return new ReaderState(horizon, pending, unread);
     }
 
     private static int writeRecorded(ByteBuffer out, RecordedMessage recorded) {

@@ -9,6 +9,7 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,15 @@ class StoredMessagesTests {
     }
 
     @Test
+    void readsBackReaderStatesWithAndWithoutAPendingHorizon() {
+        StoredMessages<ReaderState> readers = StoredMessages.readerStates();
+        for (ReaderState state : List.of(ReaderState.NEW, new ReaderState(1_234_567_890_123L, null, 7),
+                new ReaderState(3, MessageId.random(), 0))) {
+            assertThat(roundTrip(readers, state)).isEqualTo(state);
+        }
+    }
+
+    @Test
     void isSmallerThanTheJsonItReplaces() {
         RecordedMessage recorded = new RecordedMessage(fromApi, 1, 42);
 
@@ -57,7 +67,7 @@ class StoredMessagesTests {
         byte[] older = ChatJson.MAPPER.writeValueAsBytes(Map.of("horizonOffset", 5, "unread", 2,
                 "last", new RecordedMessage(fromApi, 0, 9)));
 
-        assertThat(new io.chatpipe.events.JsonSerde<>(ReaderState.class).deserializer().deserialize(TOPIC, older))
+        assertThat(StoredMessages.readerStates().deserializer().deserialize(TOPIC, older))
                 .isEqualTo(new ReaderState(5, null, 2));
     }
 
