@@ -34,6 +34,7 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Answers a query where its key lives: Kafka Streams metadata names the instance that owns the key's
@@ -109,7 +110,12 @@ class HistoryLocator {
             if (answer.getStatusCode().value() != 200) {
                 return answer;
             }
-            parts.add(ChatJson.MAPPER.readValue(answer.getBody(), part));
+            try {
+                parts.add(ChatJson.MAPPER.readValue(answer.getBody(), part));
+            } catch (JacksonException e) {
+                throw new HistoryUnavailableException("owner " + owner.hostInfo() + " answered what is not "
+                        + part.getSimpleName(), e);
+            }
         }
         if (parts.isEmpty()) {
             throw new HistoryUnavailableException("no instance owns any partition of " + Topics.MESSAGES.name()
