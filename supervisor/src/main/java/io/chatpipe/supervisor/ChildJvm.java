@@ -37,8 +37,7 @@ public final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(Jars.launch(jar));   // -jar, with the jar's AOT cache when the build made one
         command.addAll(args);
         this.command = List.copyOf(command);
     }

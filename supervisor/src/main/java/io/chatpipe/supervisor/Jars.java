@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** The jars a stack runs, where the build leaves them: each module's target directory. */
@@ -21,6 +22,24 @@ public final class Jars {
     /** A module's Spring Boot jar, {@code <module>-<version>-exec.jar}. */
     static Path exec(Path root, String module) {
         return find(root.resolve(module).resolve("target"), module + "-", "-exec.jar");
+    }
+
+    /**
+     * The JVM options and jar that start {@code jar}, for every stack started here (run, bench, chaos, the tests): when the build
+     * left a JVM AOT cache beside the jar's extracted form ({@code target/aot/<jar name>} and {@code .aot}, made by
+     * {@code ./mvnw -Dchatpipe.aot-cache}) that is not older than the jar, the extracted jar with that cache, so that
+     * the JVM starts with the classes of Spring's startup already parsed and linked; otherwise the jar alone. A cache
+     * the JVM cannot use (another JDK, a changed library, a damaged file) it ignores with a warning, and starts without.
+     */
+    public static List<String> launch(Path jar) {
+        Path extracted = jar.resolveSibling("aot").resolve(jar.getFileName());
+        String name = jar.getFileName().toString();
+        Path cache = extracted.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".aot");
+        if (Files.isRegularFile(jar) && Files.isRegularFile(extracted) && Files.isRegularFile(cache)
+                && modified(cache) >= modified(jar)) {
+            return List.of("-XX:AOTCache=" + cache.toAbsolutePath(), "-jar", extracted.toAbsolutePath().toString());
+        }
+        return List.of("-jar", jar.toString());
     }
 
     /** local-stack's thin launcher jar (its libraries in target/lib). */

@@ -394,8 +394,7 @@ public final class RunStack {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(Jars.launch(jar));   // -jar, with the jar's AOT cache when the build made one
         command.addAll(args);
         Map<String, String> environment = Map.copyOf(env);
         return new ChildJvm(name, command, log, () -> environment);
