@@ -134,6 +134,47 @@ class ArchiveCaptureTests {
         }
     }
 
+    @Test
+    void aSecondCaptureOfTheSameArchiveStandsByAndTakesOverWhenTheReaderIsKilled() throws Exception {
+        String alice = "alice" + run;
+        String bob = "bob" + run;
+        provisioned(alice);
+        List<String> bodies = IntStream.range(0, 300).mapToObj(i -> "reply " + i).toList();
+        try (var aliceClient = XmppTestClient.register(server(), alice, "pw-" + run);
+             var bobClient = XmppTestClient.register(server(), bob, "pw-" + run);
+             var first = startCapture();
+             var second = startCapture()) {
+            assertThat(RunningCapture.reading(first)).as("the first capture reads the slot").isTrue();
+            assertThat(RunningCapture.reading(second)).as("the second, healthy, stands by").isFalse();
+            for (int i = 0; i < 100; i++) {
+                bobClient.sendChat(jid(alice), bodies.get(i), "s" + i + "-" + run);
+            }
+            TopicRecords.await(Topics.MESSAGES, r -> involves(r, bob, alice), found -> distinctIds(found).size() >= 100,
+                    CAPTURED);
+            assertThat(RunningCapture.reading(second)).as("still standing by while the first reads").isFalse();
+
+            first.kill();
+            // archived while no capture reads: PostgreSQL keeps them in the slot for whoever reads it next
+            for (int i = 100; i < bodies.size(); i++) {
+                bobClient.sendChat(jid(alice), bodies.get(i), "s" + i + "-" + run);
+            }
+
+            var all = TopicRecords.await(Topics.MESSAGES, r -> involves(r, bob, alice),
+                    found -> distinctIds(found).size() == bodies.size(), CAPTURED);
+            var firstOfEach = new LinkedHashSet<String>();
+            var ids = new LinkedHashSet<MessageId>();
+            for (ConsumerRecord<ConversationId, MessageAccepted> record : all) {
+                if (ids.add(record.value().messageId())) {
+                    firstOfEach.add(record.value().message());
+                }
+            }
+            assertThat(List.copyOf(firstOfEach)).as("each reply, in the order sent").isEqualTo(bodies);
+            assertThat(RunningCapture.reading(second)).as("the standby reads now").isTrue();
+            log.info("{} records for {} replies: {} written again by the standby (same ids, taken once by history)",
+                    all.size(), bodies.size(), all.size() - bodies.size());
+        }
+    }
+
     private void provisioned(String user) {
         TopicRecords.create(Topics.USERS);
         TopicRecords.write(Topics.USERS, UserId.of(user),
