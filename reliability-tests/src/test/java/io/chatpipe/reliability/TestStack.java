@@ -1,11 +1,11 @@
 package io.chatpipe.reliability;
 
-import io.chatpipe.reliability.stack.ApiKey;
-import io.chatpipe.reliability.stack.ArchiveAccess;
-import io.chatpipe.reliability.stack.LocalStack;
-import io.chatpipe.reliability.stack.Ports;
-import io.chatpipe.reliability.stack.Service;
-import io.chatpipe.reliability.stack.XmppServerControl;
+import io.chatpipe.supervisor.ApiKey;
+import io.chatpipe.supervisor.ArchiveAccess;
+import io.chatpipe.supervisor.LocalStack;
+import io.chatpipe.supervisor.Ports;
+import io.chatpipe.supervisor.Service;
+import io.chatpipe.supervisor.XmppServerControl;
 import io.chatpipe.testsupport.Ejabberd;
 import io.chatpipe.testsupport.FreePorts;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.chatpipe.reliability.chaos;
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
-import io.chatpipe.reliability.stack.ApiKey;
+import io.chatpipe.supervisor.ApiKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

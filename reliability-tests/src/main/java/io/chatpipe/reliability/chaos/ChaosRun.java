@@ -1,11 +1,11 @@
 package io.chatpipe.reliability.chaos;
 
-import io.chatpipe.reliability.stack.ApiKey;
-import io.chatpipe.reliability.stack.EjabberdScript;
-import io.chatpipe.reliability.stack.LocalStack;
-import io.chatpipe.reliability.stack.Ports;
-import io.chatpipe.reliability.stack.PostgresScript;
-import io.chatpipe.reliability.stack.Service;
+import io.chatpipe.supervisor.ApiKey;
+import io.chatpipe.supervisor.EjabberdScript;
+import io.chatpipe.supervisor.LocalStack;
+import io.chatpipe.supervisor.Ports;
+import io.chatpipe.supervisor.PostgresScript;
+import io.chatpipe.supervisor.Service;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

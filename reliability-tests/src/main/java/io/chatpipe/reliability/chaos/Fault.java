@@ -1,7 +1,7 @@
 package io.chatpipe.reliability.chaos;
 
-import io.chatpipe.reliability.stack.LocalStack;
-import io.chatpipe.reliability.stack.Service;
+import io.chatpipe.supervisor.LocalStack;
+import io.chatpipe.supervisor.Service;
 import java.time.Duration;
 import java.util.Locale;
 

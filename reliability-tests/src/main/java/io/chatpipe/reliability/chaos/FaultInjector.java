@@ -1,6 +1,6 @@
 package io.chatpipe.reliability.chaos;
 
-import io.chatpipe.reliability.stack.LocalStack;
+import io.chatpipe.supervisor.LocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

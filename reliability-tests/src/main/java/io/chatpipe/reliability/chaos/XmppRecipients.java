@@ -1,6 +1,6 @@
 package io.chatpipe.reliability.chaos;
 
-import io.chatpipe.reliability.stack.XmppServerControl;
+import io.chatpipe.supervisor.XmppServerControl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -9,7 +9,7 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.UserId;
 import io.chatpipe.reliability.TestStack;
 import io.chatpipe.reliability.chaos.TopicRecords;
-import io.chatpipe.reliability.stack.Service;
+import io.chatpipe.supervisor.Service;
 import io.chatpipe.testsupport.XmppTestClient;
 import java.io.IOException;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.chatpipe.reliability.corpus;
 
 import io.chatpipe.events.ChatJson;
 import io.chatpipe.reliability.TestStack;
-import io.chatpipe.reliability.stack.Service;
+import io.chatpipe.supervisor.Service;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

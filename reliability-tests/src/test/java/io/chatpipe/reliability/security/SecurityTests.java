@@ -10,7 +10,7 @@ import io.chatpipe.events.UserId;
 import io.chatpipe.events.XmppPassword;
 import io.chatpipe.reliability.TestStack;
 import io.chatpipe.reliability.chaos.TopicRecords;
-import io.chatpipe.reliability.stack.Service;
+import io.chatpipe.supervisor.Service;
 import io.chatpipe.testsupport.XmppTestClient;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.chatpipe.events.Topics;
 import io.chatpipe.reliability.chaos.TopicRecords;
+import io.chatpipe.supervisor.ChildJvm;
+import io.chatpipe.supervisor.Jars;
+import io.chatpipe.supervisor.Service;
 import io.chatpipe.testsupport.FreePorts;
 import io.chatpipe.testsupport.KafkaCluster;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,13 +8,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** The jars a stack runs, where the build leaves them: each module's target directory. */
-final class Jars {
+public final class Jars {
 
     private Jars() {
     }
 
     /** The service's Spring Boot jar, {@code <module>-<version>-exec.jar}. */
-    static Path service(Path root, Service service) {
+    public static Path service(Path root, Service service) {
         return find(root.resolve(service.module()).resolve("target"), service.module() + "-", "-exec.jar");
     }
 
@@ -48,7 +48,7 @@ final class Jars {
     }
 
     /** The repository's root: the directory above {@code from} that holds stack/ejabberd/ejabberd-local. */
-    static Path repositoryRoot(Path from) {
+    public static Path repositoryRoot(Path from) {
         for (Path dir = from.toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("stack/ejabberd/ejabberd-local"))) {
                 return dir;

@@ -1,4 +1,4 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * A JVM started from a jar, its output appended to a log file. {@link #kill()} is a real {@code kill -9}
  * ({@link Process#destroyForcibly()}); {@link #stop()} a SIGTERM, then SIGKILL if it takes too long.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private static final long EXIT_WAIT_SECONDS = 60;
 
@@ -29,7 +29,7 @@ final class ChildJvm {
     /** Asked at each start: a secret may exist only once the part that makes it has started. */
     private final Supplier<Map<String, String>> environment;
 
-    ChildJvm(String name, Path jar, List<String> jvmOptions, List<String> args, Path log,
+    public ChildJvm(String name, Path jar, List<String> jvmOptions, List<String> args, Path log,
             Supplier<Map<String, String>> environment) {
         this.name = name;
         this.environment = environment;
@@ -43,7 +43,7 @@ final class ChildJvm {
         this.command = List.copyOf(command);
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         if (isAlive()) {
             throw new IllegalStateException(name + " is running already");
         }
@@ -61,12 +61,12 @@ final class ChildJvm {
         }
     }
 
-    synchronized boolean isAlive() {
+    public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** kill -9, and waits until the process is gone. */
-    synchronized void kill() {
+    public synchronized void kill() {
         if (process != null) {
             process.destroyForcibly();
             awaitExit(EXIT_WAIT_SECONDS);
@@ -74,7 +74,7 @@ final class ChildJvm {
     }
 
     /** SIGTERM; SIGKILL after a minute. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!awaitExit(EXIT_WAIT_SECONDS)) {

@@ -1,4 +1,4 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,8 +1,7 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatpipe.reliability.TestStack;
 import io.chatpipe.testsupport.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,7 +14,7 @@ class PortsTests {
     @Test
     void picksSevenDistinctFreePortsBelowTheEphemeralRange() throws Exception {
         for (int i = 0; i < 50; i++) {
-            Ports ports = TestStack.freePorts();
+            Ports ports = freePorts();
             List<Integer> all = List.of(ports.kafka(), ports.kafkaController(), ports.xmppClient(), ports.xmppHttp(),
                     ports.api(), ports.history(), ports.worker());
 
@@ -29,9 +28,14 @@ class PortsTests {
     void skipsAPortSomethingListensOn() throws Exception {
         try (var held = new ServerSocket(FreePorts.FIRST, 1, InetAddress.getLoopbackAddress())) {
             // enough picks that the held port would come up in them were it not skipped
-            assertThat(IntStream.range(0, 3000).mapToObj(i -> TestStack.freePorts()).flatMapToInt(p -> IntStream.of(p.kafka(),
+            assertThat(IntStream.range(0, 3000).mapToObj(i -> freePorts()).flatMapToInt(p -> IntStream.of(p.kafka(),
                     p.kafkaController(), p.xmppClient(), p.xmppHttp(), p.api(), p.history(), p.worker())))
                     .doesNotContain(FreePorts.FIRST);
         }
+    }
+
+    private static Ports freePorts() {
+        return new Ports(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
+                FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
     }
 }

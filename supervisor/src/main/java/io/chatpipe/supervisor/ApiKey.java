@@ -1,4 +1,4 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

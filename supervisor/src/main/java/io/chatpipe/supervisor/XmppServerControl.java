@@ -1,4 +1,4 @@
-package io.chatpipe.reliability.stack;
+package io.chatpipe.supervisor;
 
 /** The XMPP server of a stack, which a fault can stop and start again with its data. */
 public interface XmppServerControl {
