@@ -48,13 +48,7 @@ public final class TestStack {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         passwordKey = Base64.getEncoder().encodeToString(key);
-        Path dataDir;
-        try {
-            dataDir = Files.createDirectories(Path.of("target", "stack-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dataDir = dataDir("stack");
         stack = new LocalStack(new LocalStack.Settings(LocalStack.Settings.repositoryRoot(), dataDir, freePorts(),
                 xmpp(ejabberd), false, List.of(corpusKey, limitedKey, floodKey), passwordKey,
                 // small and quick to start: the machine is shared, the load is light
@@ -71,13 +65,7 @@ public final class TestStack {
      * {@code target/cluster-*}. The caller starts and closes it.
      */
     public static LocalStack cluster(ApiKey key) {
-        Path dataDir;
-        try {
-            dataDir = Files.createDirectories(Path.of("target", "cluster-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dataDir = dataDir("cluster");
         // 22 ports in a row: the stack's nine, brokers 2 and 3 (two each), then the second instances nine above
         int start = FreePorts.pick();
         int previous = start;
@@ -97,6 +85,16 @@ public final class TestStack {
                         "-XX:TieredStopAtLevel=1", "-Dchatpipe.capture.archive.slot=chatpipe_capture_cluster"),
                 Duration.ofMinutes(4), "archive"),
                 new Scale(3, 2, start + 9, 13));
+    }
+
+    /** {@code target/PREFIX-yyyyMMdd-HHmmss}, made. */
+    private static Path dataDir(String prefix) {
+        try {
+            return Files.createDirectories(Path.of("target", prefix + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Distinct ports nothing listens on right now, for a stack of a test. */

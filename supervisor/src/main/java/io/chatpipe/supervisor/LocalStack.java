@@ -81,6 +81,8 @@ public final class LocalStack implements AutoCloseable {
     private final ApiKey historyKey = ApiKey.generate("api-service", List.of(), 1);
     private boolean storageRunning;
     private boolean xmppRunning;
+    /** Set by {@link #close()}: a fault still under way then starts nothing that would outlive the stack. */
+    private volatile boolean closed;
 
     public LocalStack(Settings settings) {
         this(settings, Scale.SINGLE);
@@ -254,6 +256,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts instance {@code i} (from 0) of the service (again) and waits until its health is UP. */
     public void startService(Service service, int instance) {
         ChildJvm jvm = services.get(service).get(instance);
+        refuseIfClosed(jvm);
         jvm.start();
         awaitUntil(jvm, () -> healthy(service, instance), "health UP on " + url(service, instance));
         log.info("{} is up on {}", jvm.name(), url(service, instance));
@@ -277,6 +280,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts broker {@code n} again on its data and ports; returns once it is ready. */
     public void startBroker(int n) {
         ChildJvm broker = brokers.get(n - 1);
+        refuseIfClosed(broker);
         long from = size(broker.log());
         broker.start();
         awaitUntil(broker, () -> readFrom(broker.log(), from).contains(KAFKA_READY), KAFKA_READY);
@@ -289,12 +293,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void startXmpp() {
+        if (closed) {
+            throw new IllegalStateException("the stack is closed: the XMPP server is not started again");
+        }
         settings.xmpp().start();
         log.info("The XMPP server is up again");
     }
 
     /** Every broker at once: a node of a cluster is ready only once a majority of the controllers answer. */
     private void startKafka() {
+        refuseIfClosed(brokers.getFirst());
         long[] from = brokers.stream().mapToLong(broker -> size(broker.log())).toArray();
         brokers.forEach(ChildJvm::start);
         for (int n = 0; n < brokers.size(); n++) {
@@ -414,6 +422,7 @@ public final class LocalStack implements AutoCloseable {
     /** Stops the services (at once), then the XMPP server and its database (when this stack started them), then Kafka. */
     @Override
     public synchronized void close() {
+        closed = true;
         CompletableFuture.allOf(services.values().stream().flatMap(List::stream)
                 .map(jvm -> CompletableFuture.runAsync(jvm::stop)).toArray(CompletableFuture[]::new)).join();
         if (settings.ownsXmpp() && xmppRunning) {
@@ -432,6 +441,12 @@ public final class LocalStack implements AutoCloseable {
         }
         CompletableFuture.allOf(brokers.stream().map(broker -> CompletableFuture.runAsync(broker::stop))
                 .toArray(CompletableFuture[]::new)).join();
+    }
+
+    private void refuseIfClosed(ChildJvm jvm) {
+        if (closed) {
+            throw new IllegalStateException("the stack is closed: " + jvm.name() + " is not started again");
+        }
     }
 
     private static long size(Path file) {
