@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
@@ -66,7 +67,16 @@ public final class DurableProducer {
      */
     public static <K, V> DefaultKafkaProducerFactory<K, V> factory(Map<String, Object> config, Topic<K, V> topic,
             ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
-        var factory = new DefaultKafkaProducerFactory<>(config, topic.keys().serializer(), topic.values().serializer());
+        return factory(config, topic.keys().serializer(), topic.values().serializer(), customizers);
+    }
+
+    /**
+     * A producer factory with these settings and serializers, for a writer of several topics that serializes its
+     * records itself (capture writes each batch through one producer, in order).
+     */
+    public static <K, V> DefaultKafkaProducerFactory<K, V> factory(Map<String, Object> config, Serializer<K> keys,
+            Serializer<V> values, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        var factory = new DefaultKafkaProducerFactory<>(config, keys, values);
         customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
         return factory;
     }

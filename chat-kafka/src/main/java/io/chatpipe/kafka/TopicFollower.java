@@ -3,6 +3,7 @@ package io.chatpipe.kafka;
 import io.chatpipe.events.Topic;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Something that follows one topic through a {@link TopicReplica}: each of the topic's records,
@@ -61,5 +62,13 @@ public interface TopicFollower<K, V> {
      */
     default void accept(K key, V value, long timestamp) {
         accept(key, value);
+    }
+
+    /**
+     * One record with where it is (partition, offset) as well, for a follower that names where a record came
+     * from; the others need not know it. The replica calls this one.
+     */
+    default void accept(ConsumerRecord<K, V> record) {
+        accept(record.key(), record.value(), record.timestamp());
     }
 }

@@ -11,12 +11,14 @@ import io.chatpipe.testsupport.TopicRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -119,6 +121,35 @@ class TopicReplicaTests {
         } finally {
             replica.stop();
         }
+    }
+
+    @Test
+    void readsATopicOnceToWhereItEndedWhenTheReadStarted() {
+        TopicRecords.create(accounts);
+        List<RecordMetadata> written = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            written.add(write(account("once-" + i)));
+        }
+        List<ConsumerRecord<UserId, AccountRegistered>> read = new ArrayList<>();
+        TopicReplica.readToEnd("tests-once", config(), accounts, record -> {
+            if (read.isEmpty()) {
+                write(account("written-while-reading"));
+            }
+            read.add(record);
+        }, WAIT);
+
+        assertThat(read).extracting(record -> record.key().value())
+                .containsExactlyInAnyOrder("once-0", "once-1", "once-2", "once-3", "once-4");
+        assertThat(read).extracting(record -> record.partition() + "@" + record.offset())
+                .containsExactlyInAnyOrderElementsOf(written.stream()
+                        .map(metadata -> metadata.partition() + "@" + metadata.offset()).toList());
+    }
+
+    @Test
+    void readsNothingOfATopicThatDoesNotExist() {
+        List<ConsumerRecord<UserId, AccountRegistered>> read = new ArrayList<>();
+        TopicReplica.readToEnd("tests-once", config(), accounts, read::add, WAIT);
+        assertThat(read).isEmpty();
     }
 
     private TopicReplica replica(Book book) {

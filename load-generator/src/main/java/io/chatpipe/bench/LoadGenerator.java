@@ -7,9 +7,12 @@ import io.chatpipe.bench.report.Results;
 import io.chatpipe.bench.scenario.Bench;
 import io.chatpipe.bench.scenario.BenchContext;
 import io.chatpipe.bench.scenario.Scenario;
-import io.chatpipe.bench.scenario.ScriptServices;
 import io.chatpipe.bench.scenario.Services;
 import io.chatpipe.bench.scenario.Sizes;
+import io.chatpipe.bench.scenario.SupervisedServices;
+import io.chatpipe.supervisor.BenchStack;
+import io.chatpipe.supervisor.RunSettings;
+import io.chatpipe.supervisor.RunStack;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ./chatpipe bench}'s load generator. Started by the script against the stack it started, as
- * {@code java -jar load-generator.jar --api-url=... [--quick] [scenario...]}; it runs the scenarios (all by
- * default: ingest, drain, e2e, history, websocket, capture, webhooks) and writes the results into {@code --out}. With
- * {@code --gc-logs=DIR}, where the stack's JVMs write their GC logs, the end-to-end rounds say whose pauses fell in
- * each.
+ * {@code ./chatpipe bench}'s load generator, as {@code java -jar load-generator.jar --supervise --api-url=...
+ * [--quick] [scenario...]}: with {@code --supervise} it starts the bench's stack itself (the supervisor's
+ * {@link BenchStack}, whose services the scenarios start and stop) and stops it at the end; it runs the scenarios
+ * (all by default: ingest, drain, e2e, history, websocket, capture, webhooks) and writes the results into
+ * {@code --out}. The end-to-end rounds say whose GC pauses fell in each, from the logs the stack's JVMs write
+ * (or those in {@code --gc-logs=DIR}, for a stack started otherwise).
  */
 public final class LoadGenerator {
 
@@ -79,16 +83,30 @@ public final class LoadGenerator {
         if (options.containsKey("websocket-sessions")) {
             sizes = sizes.withWebSocketSessions(Integer.parseInt(options.get("websocket-sessions")));
         }
-        Services services = "stdio".equals(options.get("control")) ? new ScriptServices(targets.api().getPort()) : Services.none();
         Path out = Path.of(option(options, "out", "bench/results"));
         Path work = Path.of(option(options, "work-dir", out.resolve("work").toString()));
 
-        log.info("chatpipe bench: {} size, scenarios {}", sizes.name(), scenarios.stream().map(Scenario::name).toList());
         Results results;
-        GcPauses gcPauses = options.containsKey("gc-logs") ? GcPauses.in(Path.of(options.get("gc-logs")))
-                : GcPauses.none();
-        try (var bench = new BenchContext(targets, sizes, services, work, gcPauses)) {
-            results = Bench.run(bench, scenarios, option(options, "command", "./chatpipe bench"));
+        // --supervise: this JVM starts the bench's stack (the CHATPIPE_* settings, as ./chatpipe bench sets them),
+        // controls its services for the scenarios, and stops it at the end; otherwise the stack is someone else's
+        try (BenchStack stack = options.containsKey("supervise")
+                ? new BenchStack(RunSettings.from(System.getenv(), Path.of("").toAbsolutePath(), List.of())) : null) {
+            Services services = Services.none();
+            GcPauses gcPauses = options.containsKey("gc-logs") ? GcPauses.in(Path.of(options.get("gc-logs")))
+                    : GcPauses.none();
+            if (stack != null) {
+                try {
+                    stack.start();
+                } catch (RunStack.StartFailure failure) {
+                    System.exit(1);   // it said why; the stack's shutdown hook stops what runs
+                }
+                services = new SupervisedServices(stack);
+                gcPauses = GcPauses.in(stack.gcLogDir());
+            }
+            log.info("chatpipe bench: {} size, scenarios {}", sizes.name(), scenarios.stream().map(Scenario::name).toList());
+            try (var bench = new BenchContext(targets, sizes, services, work, gcPauses)) {
+                results = Bench.run(bench, scenarios, option(options, "command", "./chatpipe bench"));
+            }
         }
         List<Path> files = ResultFiles.write(results, out);
         log.info("Results: {}", files);

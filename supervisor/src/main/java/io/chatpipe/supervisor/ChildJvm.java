@@ -43,6 +43,17 @@ public final class ChildJvm {
         this.command = List.copyOf(command);
     }
 
+    /**
+     * A process of this command as given: e.g. {@code setsid java ...}, a JVM in a session of its own, which a
+     * terminal's Ctrl-C does not reach, so that its supervisor stops the parts in order.
+     */
+    public ChildJvm(String name, List<String> command, Path log, Supplier<Map<String, String>> environment) {
+        this.name = name;
+        this.environment = environment;
+        this.log = log;
+        this.command = List.copyOf(command);
+    }
+
     public synchronized void start() {
         if (isAlive()) {
             throw new IllegalStateException(name + " is running already");
@@ -108,6 +119,31 @@ public final class ChildJvm {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(no log: " + e + ")";
+        }
+    }
+
+    /** The running (or exited) process, to signal and wait for as a supervisor's own stop order asks. */
+    public synchronized java.util.Optional<ProcessHandle> handle() {
+        return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+    }
+
+    /** How long the log is now: where to read what a start writes from. */
+    long logSize() {
+        try {
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** What the log holds from {@code offset} on. */
+    String logFrom(long offset) {
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            return new String(bytes, (int) Math.min(offset, bytes.length), (int) Math.max(0, bytes.length - offset),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
         }
     }
 }

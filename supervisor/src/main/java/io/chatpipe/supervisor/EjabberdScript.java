@@ -54,6 +54,11 @@ public final class EjabberdScript implements XmppServerControl {
         script.run("stop", env());
     }
 
+    /** Whether an ejabberd runs on this data directory (one an earlier run killed outright may have left). */
+    boolean running() {
+        return script.succeeds("status", env());
+    }
+
     @Override
     public ArchiveAccess archive() {
         return archive.access();

@@ -18,6 +18,11 @@ public final class Jars {
         return find(root.resolve(service.module()).resolve("target"), service.module() + "-", "-exec.jar");
     }
 
+    /** A module's Spring Boot jar, {@code <module>-<version>-exec.jar}. */
+    static Path exec(Path root, String module) {
+        return find(root.resolve(module).resolve("target"), module + "-", "-exec.jar");
+    }
+
     /** local-stack's thin launcher jar (its libraries in target/lib). */
     static Path kafka(Path root) {
         return find(root.resolve("local-stack").resolve("target"), "local-stack-", ".jar");

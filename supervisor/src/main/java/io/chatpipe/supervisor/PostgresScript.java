@@ -30,6 +30,11 @@ public final class PostgresScript {
         script.run("stop", env());
     }
 
+    /** Whether a cluster runs on this data directory (one an earlier run killed outright may have left). */
+    boolean running() {
+        return script.succeeds("status", env());
+    }
+
     /**
      * The archive as xmpp-capture reads it, with the capture role's password from the secrets postgres-local
      * made in its data directory on first start, as {@code ./chatpipe}'s start_capture reads it.

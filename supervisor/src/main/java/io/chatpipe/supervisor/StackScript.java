@@ -47,6 +47,27 @@ final class StackScript {
         }
     }
 
+    /** Whether {@code script COMMAND DATA_DIR} exits 0 (e.g. {@code status}), whatever it says. */
+    boolean succeeds(String command, Map<String, String> env) {
+        try {
+            var builder = new ProcessBuilder(List.of(script.toString(), command, dataDir.toString()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(240, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return false;
+            }
+            return process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     Path dataDir() {
         return dataDir;
     }

@@ -20,12 +20,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The test JVM's broker's topics as anyone checking what a service wrote would see them: read from the
  * beginning with the topic catalogue's serdes; and records put on them, as another service would.
  */
 public final class TopicRecords {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     private TopicRecords() {
     }
@@ -67,11 +70,12 @@ public final class TopicRecords {
      */
     public static <K, V> List<ConsumerRecord<K, V>> await(Topic<K, V> topic, Predicate<ConsumerRecord<K, V>> match,
                                                           Predicate<List<ConsumerRecord<K, V>>> enough, Duration timeout) {
-        try (var consumer = fromBeginning(topic)) {
+        try (var consumer = fromBeginning(KafkaBroker.bootstrapServers(), topic.name(), timeout)) {
             List<ConsumerRecord<K, V>> matched = new ArrayList<>();
             Instant deadline = Instant.now().plus(timeout);
             while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
+                    ConsumerRecord<K, V> record = read(topic, raw);
                     if (match.test(record)) {
                         matched.add(record);
                     }
@@ -87,18 +91,37 @@ public final class TopicRecords {
 
     /** Every record matching, from the beginning to the end the topic has now. */
     public static <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic, Predicate<ConsumerRecord<K, V>> match) {
-        try (var consumer = fromBeginning(topic)) {
-            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
-            List<ConsumerRecord<K, V>> matched = new ArrayList<>();
-            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (match.test(record)) {
-                        matched.add(record);
-                    }
+        return readAll(KafkaBroker.bootstrapServers(), topic.name(), READ_TIMEOUT).stream()
+                .map(record -> read(topic, record)).filter(match).toList();
+    }
+
+    /**
+     * Every record of the topic on the broker at {@code bootstrapServers}, as bytes, from the beginning to the end it
+     * has now (committed transactions only, as the services read): for a check of records the catalogue's serdes
+     * may not read, or of a broker other than the test JVM's.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, Duration timeout) {
+        try (var consumer = fromBeginning(bootstrapServers, topic, timeout)) {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), timeout);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            Instant deadline = Instant.now().plus(timeout);
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey(), timeout) < end.getValue())) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("could not read " + topic + " to its end in " + timeout);
                 }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            return matched;
+            return records;
         }
+    }
+
+    /** The record read with the topic's serdes, as its consumers read it. */
+    public static <K, V> ConsumerRecord<K, V> read(Topic<K, V> topic, ConsumerRecord<byte[], byte[]> record) {
+        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                record.timestampType(), record.serializedKeySize(), record.serializedValueSize(),
+                topic.keys().deserializer().deserialize(record.topic(), record.key()),
+                topic.values().deserializer().deserialize(record.topic(), record.value()),
+                record.headers(), record.leaderEpoch());
     }
 
     /** Every value written under this key, in order, to the end the topic has now; a tombstone is a null. */
@@ -106,10 +129,13 @@ public final class TopicRecords {
         return readAll(topic, record -> Objects.equals(key, record.key())).stream().map(ConsumerRecord::value).toList();
     }
 
-    private static <K, V> KafkaConsumer<K, V> fromBeginning(Topic<K, V> topic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-        var consumer = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+    /** A consumer of every partition of the topic from its beginning, committed records only, as the services read. */
+    private static KafkaConsumer<byte[], byte[]> fromBeginning(String bootstrapServers, String topic, Duration timeout) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);

@@ -143,17 +143,8 @@ public class AuditReader {
     /** The latest erasure of each user, as chat.erasures holds them now (every partition holds all). */
     public Map<UserId, UserErased> erasures() {
         Map<UserId, UserErased> erased = new HashMap<>();
-        Deserializer<UserErased> erasures = Topics.ERASURES.values().deserializer();
-        readers.readToEnd(Topics.ERASURES.name(), "chatpipe-history-erasures", record -> {
-            try {
-                UserErased erasure = erasures.deserialize(record.topic(), record.value());
-                if (erasure != null) {
-                    erased.merge(erasure.userId(), erasure, (a, b) -> a.erasedAt().isAfter(b.erasedAt()) ? a : b);
-                }
-            } catch (SerializationException e) {
-                log.warn("Skipping unreadable erasure {}-{}@{}", record.topic(), record.partition(), record.offset());
-            }
-        });
+        readers.readToEnd(Topics.ERASURES, "history.erasures", record -> erased.merge(record.value().userId(),
+                record.value(), (a, b) -> a.erasedAt().isAfter(b.erasedAt()) ? a : b));
         return erased;
     }
 

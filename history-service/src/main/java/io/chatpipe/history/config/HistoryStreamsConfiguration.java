@@ -4,6 +4,7 @@ import io.chatpipe.events.TopicCatalogue;
 import io.chatpipe.events.TopicSettings;
 import io.chatpipe.events.Topics;
 import io.chatpipe.history.rebuild.HistoryRebuild;
+import io.chatpipe.history.topology.HistoryTopology;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,7 +51,7 @@ class HistoryStreamsConfiguration {
      * conversation's reader states and a user's inbox entry reach their changelogs once per commit, not once per
      * message) and ends a transaction on every partition written. At 1 s the broker's CPU per message rebuilt fell
      * to about half (165-194 to 67-90 us, same runs) and nothing a query reads waits for it: the stores answer from
-     * the cache. What does wait is an inbox entry, which goes through the repartition topic read committed.
+     * the cache, inboxes included (they are read from the conversations' own stores).
      */
     static final int COMMIT_INTERVAL_MS = 1000;
     static final int FETCH_MIN_BYTES = 64 * 1024;
@@ -99,6 +100,9 @@ class HistoryStreamsConfiguration {
 
     /**
      * A stream thread that dies of an unexpected error is replaced, so history keeps up instead of freezing.
+     * A deployment whose stores are still in a former layout ({@link HistoryTopology#FORMER_INTERNAL_TOPICS}: inboxes
+     * kept by user) is rebuilt once, as {@code rebuild=true} would, because the current stores are not in its
+     * changelogs: without it, inboxes and unread counts would start empty.
      * An instance that stops leaves the group at once (a static member too: Kafka Streams removes it), so that its
      * partitions move without waiting for a session timeout; one that is killed keeps its place for the session
      * timeout, in which it may come back under the same id without a rebalance. Kafka Streams is told this instance's address only when it starts, after the web
@@ -107,11 +111,11 @@ class HistoryStreamsConfiguration {
     @Bean
     StreamsBuilderFactoryBeanConfigurer historyStreamsLifecycle(InstanceAddress address, HistoryProperties history,
             HistoryRebuild rebuild, SourceTopics sources) {
-        boolean rebuilding = history.streams().rebuild();
         String applicationId = history.streams().applicationId();
         return factoryBean -> {
+            boolean asked = history.streams().rebuild();
             // a rebuild starts from empty local stores; Kafka Streams wipes them before it starts
-            factoryBean.setCleanupConfig(new CleanupConfig(rebuilding, false));
+            factoryBean.setCleanupConfig(new CleanupConfig(asked, false));
             factoryBean.setStreamsUncaughtExceptionHandler(e -> {
                 log.error("History stream thread failed; replacing it", e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -129,17 +133,28 @@ class HistoryStreamsConfiguration {
                     }
                     sources.requireCoPartitioned();
                     log.info("History instance at {} starts Kafka Streams {}", self, applicationId);
-                    if (rebuilding) {
+                    boolean upgrading = !asked
+                            && rebuild.hasInternalTopic(applicationId, HistoryTopology.FORMER_INTERNAL_TOPICS);
+                    if (asked) {
                         log.info("Rebuilding {} from the topics (chatpipe.history.streams.rebuild=true)",
                                 applicationId);
+                    } else if (upgrading) {
+                        log.warn("Rebuilding {} from the topics once: its stores are in the layout of an older "
+                                + "version (inboxes kept by user), which this version does not read", applicationId);
+                    }
+                    if (asked || upgrading) {
                         rebuild.reset(applicationId);
                     }
-                    return new KafkaStreams(topology, withAddress, clients);
+                    KafkaStreams kafkaStreams = new KafkaStreams(topology, withAddress, clients);
+                    if (upgrading) {
+                        kafkaStreams.cleanUp(); // the local stores are wiped too, as for a rebuild asked for
+                    }
+                    return kafkaStreams;
                 }
 
                 @Override
                 public void customize(KafkaStreams kafkaStreams) {
-                    if (rebuilding) {
+                    if (asked) {
                         rebuild.reportProgress(applicationId);
                     }
                 }

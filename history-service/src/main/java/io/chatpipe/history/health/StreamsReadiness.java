@@ -29,13 +29,10 @@ import org.springframework.stereotype.Component;
 @Component("streamsReadiness")
 class StreamsReadiness implements HealthIndicator {
 
-    /** The stores by the topic whose partitions they follow: conversation stores and inboxes. */
-    private static final List<StoresOfTopic> STORES = List.of(
-            new StoresOfTopic(Topics.MESSAGES.name(), List.of(HistoryTopology.MESSAGES_STORE,
-                    HistoryTopology.MESSAGE_IDS_STORE, HistoryTopology.MESSAGE_STATUS_STORE,
-                    HistoryTopology.READERS_STORE, HistoryTopology.ERASURES_STORE)),
-            new StoresOfTopic("-" + HistoryTopology.INBOX_REPARTITION + "-repartition",
-                    List.of(HistoryTopology.INBOX_STORE)));
+    /** The stores of each task, which follows one partition of chat.messages (and of the topics joined to it). */
+    private static final List<String> STORES = List.of(HistoryTopology.MESSAGES_STORE,
+            HistoryTopology.MESSAGE_IDS_STORE, HistoryTopology.MESSAGE_STATUS_STORE, HistoryTopology.READERS_STORE,
+            HistoryTopology.ERASURES_STORE);
 
     private final StreamsBuilderFactoryBean streams;
     private final InstanceAddress self;
@@ -58,7 +55,10 @@ class StreamsReadiness implements HealthIndicator {
         Set<TopicPartition> assigned = assignedHere(kafkaStreams);
         try {
             for (TopicPartition partition : assigned) {
-                for (String store : storesOf(partition.topic())) {
+                if (!partition.topic().equals(Topics.MESSAGES.name())) {
+                    continue;
+                }
+                for (String store : STORES) {
                     kafkaStreams.store(StoreQueryParameters.fromNameAndType(store,
                             QueryableStoreTypes.keyValueStore()).withPartition(partition.partition()))
                             .approximateNumEntries();
@@ -78,20 +78,7 @@ class StreamsReadiness implements HealthIndicator {
                 .findFirst().orElse(Set.of());
     }
 
-    private static List<String> storesOf(String topic) {
-        return STORES.stream().filter(stores -> stores.matches(topic)).findFirst()
-                .map(StoresOfTopic::stores).orElse(List.of());
-    }
-
     private static Health.Builder notReady(String state) {
         return Health.status(Status.OUT_OF_SERVICE).withDetail("state", state);
-    }
-
-    /** A source topic (or the suffix of an internal one) and the stores that hold its partitions' state. */
-    private record StoresOfTopic(String topic, List<String> stores) {
-
-        boolean matches(String name) {
-            return topic.startsWith("-") ? name.endsWith(topic) : name.equals(topic);
-        }
     }
 }

@@ -51,9 +51,10 @@ class LocalStores {
                 store(HistoryTopology.READERS_STORE, null));
     }
 
-    /** The inboxes of one partition of the by-user repartition topic. */
+    /** Users' inboxes as far as one partition of chat.messages holds them. */
     InboxStore inboxes(int partition) {
-        return new InboxStore(store(HistoryTopology.INBOX_STORE, partition));
+        return new InboxStore(store(HistoryTopology.READERS_STORE, partition),
+                store(HistoryTopology.MESSAGES_STORE, partition));
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, Integer partition) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -78,6 +79,24 @@ public class HistoryRebuild implements DisposableBean {
             throw new IllegalStateException("Interrupted while resetting " + applicationId, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot reset " + applicationId, e.getCause());
+        }
+    }
+
+    /**
+     * Whether any of these internal topics ({@code <applicationId>-<name>}) exists: what stores an older version of
+     * history kept, whose state the current version does not read. Unknown (Kafka not answering) counts as no.
+     */
+    public boolean hasInternalTopic(String applicationId, List<String> names) {
+        try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            return names.stream().anyMatch(name -> topics.contains(applicationId + "-" + name));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Cannot list the topics of {} to find an older layout of its stores: {}", applicationId,
+                    e.getMessage());
+            return false;
         }
     }
 

@@ -2,7 +2,6 @@ package io.chatpipe.history.redelivery;
 
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.MessageAccepted;
-import io.chatpipe.events.MessageDeadLettered;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserErased;
 import io.chatpipe.events.UserId;
@@ -21,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,8 +84,8 @@ public class Redelivery implements ApplicationRunner {
         Map<UserId, UserErased> erasures = reader.erasures();
         Set<String> seen = new HashSet<>();
         try (Copies copies = new Copies("dead letters")) {
-            readers.readToEnd(Topics.DEAD_LETTERS.name(), "chatpipe-history-redelivery", record -> {
-                MessageAccepted message = deadLetter(record);
+            readers.readToEnd(Topics.DEAD_LETTERS, "history.redelivery", record -> {
+                MessageAccepted message = record.value().message();
                 if (message != null && message.acceptedAt() != null
                         && (from == null || !message.acceptedAt().isBefore(from) && message.acceptedAt().isBefore(to))
                         && !AuditReader.erased(message, erasures) && seen.add(message.messageId().toString())) {
@@ -95,18 +93,6 @@ public class Redelivery implements ApplicationRunner {
                 }
             });
             return copies.finish();
-        }
-    }
-
-    private static MessageAccepted deadLetter(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            MessageDeadLettered dead = Topics.DEAD_LETTERS.values().deserializer().deserialize(record.topic(),
-                    record.value());
-            return dead == null ? null : dead.message();
-        } catch (SerializationException e) {
-            log.warn("Redelivery skips unreadable dead letter {}-{}@{}", record.topic(), record.partition(),
-                    record.offset());
-            return null;
         }
     }
 
@@ -122,7 +108,7 @@ public class Redelivery implements ApplicationRunner {
             this.what = what;
         }
 
-        void send(MessageAccepted message, ConsumerRecord<byte[], byte[]> source) {
+        void send(MessageAccepted message, ConsumerRecord<?, ?> source) {
             // a dead letter goes back with the time it was accepted; a message of chat.messages with its own
             long timestamp = source.topic().equals(Topics.MESSAGES.name()) ? source.timestamp()
                     : message.acceptedAt().toEpochMilli();

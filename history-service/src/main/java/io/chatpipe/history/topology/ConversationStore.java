@@ -126,12 +126,18 @@ public final class ConversationStore {
 
     /** The offset of the last message the recipient has read in the message's conversation; -1 before any. */
     private long horizon(MessageAccepted message) {
-        ReaderState reader = readers.get(key(message.conversationId().value(), message.toId().value()));
+        ReaderState reader = readers.get(ReaderState.key(message.toId(), message.conversationId()));
         return reader == null ? -1 : reader.horizonOffset();
     }
 
     static String key(ConversationId conversation, long offset) {
-        return prefix(conversation.value()) + String.format("%019d", offset);
+        if (offset < 0) {
+            return prefix(conversation.value()) + String.format("%019d", offset);
+        }
+        // zero-padded by hand: String.format, once for every message recorded, took 5% of a rebuild's CPU time
+        String digits = Long.toString(offset);
+        return new StringBuilder(conversation.value().length() + 20).append(conversation.value()).append(SEPARATOR)
+                .repeat('0', 19 - digits.length()).append(digits).toString();
     }
 
     /** The part of a composite key before its last component; also used for keys by conversation and user. */

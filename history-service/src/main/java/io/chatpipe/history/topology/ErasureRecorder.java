@@ -25,11 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>A message id does not tell where its conversation is, so this scans the task's messages: an erasure is
  * rare, and each task holds only its own partition's.
  */
-final class ErasureRecorder implements Processor<UserId, UserErased, String, InboxEntry> {
+final class ErasureRecorder implements Processor<UserId, UserErased, Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(ErasureRecorder.class);
 
-    private ProcessorContext<String, InboxEntry> context;
     private KeyValueStore<String, RecordedMessage> messages;
     private KeyValueStore<String, String> messageIds;
     private KeyValueStore<String, DeliveryStatus> statuses;
@@ -37,8 +36,7 @@ final class ErasureRecorder implements Processor<UserId, UserErased, String, Inb
     private KeyValueStore<String, UserErased> erasures;
 
     @Override
-    public void init(ProcessorContext<String, InboxEntry> context) {
-        this.context = context;
+    public void init(ProcessorContext<Void, Void> context) {
         this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
         this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
         this.statuses = context.getStateStore(HistoryTopology.MESSAGE_STATUS_STORE);
@@ -72,7 +70,7 @@ final class ErasureRecorder implements Processor<UserId, UserErased, String, Inb
         doomed.forEach(messages::delete);
         for (ConversationId conversation : touched) {
             for (UserId participant : new LinkedHashSet<>(List.of(conversation.first(), conversation.second()))) {
-                recount(record, conversation, participant);
+                recount(conversation, participant);
             }
         }
         if (!doomed.isEmpty()) {
@@ -81,8 +79,8 @@ final class ErasureRecorder implements Processor<UserId, UserErased, String, Inb
     }
 
     /** The participant's view after the erasure: the newest message left and what is unread of what is left. */
-    private void recount(Record<UserId, UserErased> record, ConversationId conversation, UserId user) {
-        String readerKey = ConversationStore.key(conversation.value(), user.value());
+    private void recount(ConversationId conversation, UserId user) {
+        String readerKey = ReaderState.key(user, conversation);
         ReaderState before = readers.get(readerKey);
         ReaderState state = before == null ? ReaderState.NEW : before;
         RecordedMessage last = null;
@@ -101,11 +99,9 @@ final class ErasureRecorder implements Processor<UserId, UserErased, String, Inb
         }
         ReaderState after = new ReaderState(state.horizonOffset(), state.pendingHorizon(), unread);
         if (last == null) {
-            readers.delete(readerKey);
+            readers.delete(readerKey); // nothing left: the conversation leaves the user's inbox
         } else {
             readers.put(readerKey, after);
         }
-        // an entry without a last message removes the conversation from the user's inbox
-        context.forward(record.withKey(user.value()).withValue(after.inboxEntry(conversation, user, last)));
     }
 }

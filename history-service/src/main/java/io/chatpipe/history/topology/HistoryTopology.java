@@ -2,13 +2,11 @@ package io.chatpipe.history.topology;
 
 import io.chatpipe.events.JsonSerde;
 import io.chatpipe.events.Topics;
-import org.apache.kafka.common.serialization.Serde;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -19,9 +17,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>{@code chat.messages}, {@code chat.deliveries} and {@code chat.reads} are all keyed by conversation
  * (and must have the same number of partitions), so one task holds everything about a conversation and a
- * page joins statuses without leaving its partition. Inboxes are re-keyed by user through an internal
- * repartition topic, so one user's conversations live in one task whichever partitions they came from.
- * Erasures ({@code chat.erasures}, every erasure in every partition) remove a user's messages from each task.
+ * page joins statuses without leaving its partition. A user's inbox is not kept apart: each task keeps the user's
+ * view of each of its conversations under a key that starts with the user id, and an inbox is gathered from every
+ * partition when asked for ({@link InboxStore}). Kept by user through a repartition topic, as it once was, each
+ * message cost two more full copies written, stored by the broker, read back and stored again: half of what a rebuild
+ * wrote. Erasures ({@code chat.erasures}, every erasure in every partition) remove a user's messages from each task.
  */
 @Component
 public class HistoryTopology {
@@ -35,48 +35,45 @@ public class HistoryTopology {
     /** Message id to its {@link DeliveryStatus}. */
     public static final String MESSAGE_STATUS_STORE = "message-status";
 
-    /** Conversation id, NUL, user id to that participant's {@link ReaderState}. */
-    public static final String READERS_STORE = "conversation-readers";
-
-    /** User id, NUL, conversation id to an {@link InboxEntry}; partitioned by user id. */
-    public static final String INBOX_STORE = "user-conversations";
+    /**
+     * User id, NUL, conversation id to that participant's {@link ReaderState}, in the conversation's task: one
+     * key range per user in each task, which is the user's part of their inbox there.
+     */
+    public static final String READERS_STORE = "readers-by-user";
 
     /** User id to the latest {@link io.chatpipe.events.UserErased} of that user, in every task. */
     public static final String ERASURES_STORE = "user-erasures";
 
-    /** Name of the repartition step; its internal topic is {@code <application.id>-inbox-by-user-repartition}. */
-    public static final String INBOX_REPARTITION = "inbox-by-user";
-
-    /** How inbox entries are keyed: the user id as a string, partitioned by Kafka's default partitioner. */
-    public static final Serde<String> USER_KEYS = Serdes.String();
+    /**
+     * Internal topics of the layout before {@link #READERS_STORE}, when inboxes were kept by user apart from the
+     * conversations (a repartition topic and a store of their own) and reader states were keyed by conversation. Their
+     * stores are gone and the new ones are not in them: a deployment that still has one of them rebuilds once.
+     */
+    public static final List<String> FORMER_INTERNAL_TOPICS = List.of("inbox-by-user-repartition",
+            "user-conversations-changelog", "conversation-readers-changelog");
 
     @Autowired
     public void build(StreamsBuilder builder) {
-        Serde<InboxEntry> inboxEntries = StoredMessages.inboxEntries();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGES_STORE),
                 Serdes.String(), StoredMessages.recordedMessages()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGE_IDS_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGE_STATUS_STORE),
                 Serdes.String(), new JsonSerde<>(DeliveryStatus.class)));
-        // Cached: a conversation's reader states and a user's inbox entries change with every message, and the
-        // record cache sends each key to its changelog (and RocksDB) once per commit instead of once per change.
+        // Cached: a conversation's reader states change with every message, and the record cache sends each key to
+        // its changelog (and RocksDB) once per commit instead of once per change.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(READERS_STORE),
-                Serdes.String(), new JsonSerde<>(ReaderState.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INBOX_STORE),
-                Serdes.String(), inboxEntries).withCachingEnabled());
+                Serdes.String(), StoredMessages.readerStates()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERASURES_STORE),
                 Serdes.String(), Topics.ERASURES.values()));
 
-        KStream<String, InboxEntry> messageInboxes = builder
-                .stream(Topics.MESSAGES.name(), Consumed.with(Topics.MESSAGES.keys(), Topics.MESSAGES.values())
+        builder.stream(Topics.MESSAGES.name(), Consumed.with(Topics.MESSAGES.keys(), Topics.MESSAGES.values())
                         .withName("chat-messages"))
                 .process(MessageRecorder::new, Named.as("record-messages"),
                         MESSAGES_STORE, MESSAGE_IDS_STORE, READERS_STORE, ERASURES_STORE);
 
         // Every partition of chat.erasures holds every erasure, so each conversation task erases its own part.
-        KStream<String, InboxEntry> erasedInboxes = builder
-                .stream(Topics.ERASURES.name(), Consumed.with(Topics.ERASURES.keys(), Topics.ERASURES.values())
+        builder.stream(Topics.ERASURES.name(), Consumed.with(Topics.ERASURES.keys(), Topics.ERASURES.values())
                         .withName("chat-erasures"))
                 .process(ErasureRecorder::new, Named.as("record-erasures"), MESSAGES_STORE, MESSAGE_IDS_STORE,
                         MESSAGE_STATUS_STORE, READERS_STORE, ERASURES_STORE);
@@ -86,15 +83,9 @@ public class HistoryTopology {
                         .withName("chat-deliveries"))
                 .process(DeliveryRecorder::new, Named.as("record-deliveries"), MESSAGE_STATUS_STORE, MESSAGE_IDS_STORE);
 
-        KStream<String, InboxEntry> readInboxes = builder
-                .stream(Topics.READS.name(), Consumed.with(Topics.READS.keys(), Topics.READS.values())
+        builder.stream(Topics.READS.name(), Consumed.with(Topics.READS.keys(), Topics.READS.values())
                         .withName("chat-reads"))
                 .process(ReadHorizonRecorder::new, Named.as("record-reads"),
                         MESSAGES_STORE, MESSAGE_IDS_STORE, READERS_STORE);
-
-        messageInboxes.merge(readInboxes, Named.as("inbox-updates"))
-                .merge(erasedInboxes, Named.as("inbox-erasures"))
-                .repartition(Repartitioned.with(USER_KEYS, inboxEntries).withName(INBOX_REPARTITION))
-                .process(InboxRecorder::new, Named.as("record-inboxes"), INBOX_STORE);
     }
 }

@@ -10,30 +10,50 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads users' inboxes out of the {@link HistoryTopology#INBOX_STORE} store: keys are the user id, a NUL
- * and the conversation id, so one user's conversations are one key range in the task that owns the user.
+ * Reads a user's inbox out of the conversation stores of one or more partitions: the user's reader states
+ * ({@link HistoryTopology#READERS_STORE}, keyed by user id, a NUL and the conversation id, so one key range) name
+ * their conversations there and what is unread in each, and each conversation's newest message is the last key of
+ * its range in {@link HistoryTopology#MESSAGES_STORE}. A conversation without a message left (a read horizon that
+ * came first, or everything erased) is not listed. The whole inbox is every partition's part, merged by
+ * {@link #ORDER}.
  */
 public final class InboxStore {
 
-    private final ReadOnlyKeyValueStore<String, InboxEntry> inboxes;
+    /** Newest message first; conversations whose newest messages were accepted at the same time by id. */
+    public static final Comparator<InboxEntry> ORDER =
+            Comparator.comparing((InboxEntry entry) -> entry.last().message().acceptedAt()).reversed()
+                    .thenComparing(entry -> entry.conversationId().value());
 
-    public InboxStore(ReadOnlyKeyValueStore<String, InboxEntry> inboxes) {
-        this.inboxes = inboxes;
+    private final ReadOnlyKeyValueStore<String, ReaderState> readers;
+    private final ReadOnlyKeyValueStore<String, RecordedMessage> messages;
+
+    public InboxStore(ReadOnlyKeyValueStore<String, ReaderState> readers,
+            ReadOnlyKeyValueStore<String, RecordedMessage> messages) {
+        this.readers = readers;
+        this.messages = messages;
     }
 
-    /** The user's conversations, the one with the newest message first. */
+    /** The user's conversations in these stores, the one with the newest message first. */
     public List<InboxEntry> conversations(UserId user) {
         List<InboxEntry> entries = new ArrayList<>();
         String prefix = ConversationStore.prefix(user.value());
-        try (KeyValueIterator<String, InboxEntry> range = inboxes.prefixScan(prefix, new StringSerializer())) {
-            range.forEachRemaining(entry -> entries.add(entry.value));
+        try (KeyValueIterator<String, ReaderState> range = readers.prefixScan(prefix, new StringSerializer())) {
+            range.forEachRemaining(reader -> {
+                ConversationId conversation = new ConversationId(reader.key.substring(prefix.length()));
+                RecordedMessage last = newest(conversation);
+                if (last != null) {
+                    entries.add(reader.value.inboxEntry(conversation, user, last));
+                }
+            });
         }
-        entries.sort(Comparator.comparing((InboxEntry entry) -> entry.last().message().acceptedAt()).reversed()
-                .thenComparing(entry -> entry.conversationId().value()));
+        entries.sort(ORDER);
         return entries;
     }
 
-    static String key(UserId user, ConversationId conversation) {
-        return ConversationStore.key(user.value(), conversation.value());
+    private RecordedMessage newest(ConversationId conversation) {
+        try (KeyValueIterator<String, RecordedMessage> newestFirst = messages.reverseRange(
+                ConversationStore.key(conversation, 0), ConversationStore.key(conversation, Long.MAX_VALUE))) {
+            return newestFirst.hasNext() ? newestFirst.next().value : null;
+        }
     }
 }

@@ -15,21 +15,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends each message to its conversation, unless its message id has been recorded already, and tells
- * each participant's inbox about it.
+ * Appends each message to its conversation, unless its message id has been recorded already, and counts it as
+ * unread for its recipient.
  */
-final class MessageRecorder implements Processor<ConversationId, MessageAccepted, String, InboxEntry> {
+final class MessageRecorder implements Processor<ConversationId, MessageAccepted, Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(MessageRecorder.class);
 
-    private ProcessorContext<String, InboxEntry> context;
+    private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, RecordedMessage> messages;
     private KeyValueStore<String, String> messageIds;
     private KeyValueStore<String, ReaderState> readers;
     private KeyValueStore<String, UserErased> erasures;
 
     @Override
-    public void init(ProcessorContext<String, InboxEntry> context) {
+    public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
         this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
@@ -63,7 +63,7 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
         messages.put(key, recorded);
         messageIds.put(messageId, key);
         for (UserId participant : new LinkedHashSet<>(List.of(message.fromId(), message.toId()))) {
-            tellInbox(record, participant, recorded);
+            updateReader(participant, recorded);
         }
     }
 
@@ -77,9 +77,9 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
         return false;
     }
 
-    private void tellInbox(Record<ConversationId, MessageAccepted> record, UserId user, RecordedMessage recorded) {
+    private void updateReader(UserId user, RecordedMessage recorded) {
         MessageAccepted message = recorded.message();
-        String readerKey = ConversationStore.key(message.conversationId().value(), user.value());
+        String readerKey = ReaderState.key(user, message.conversationId());
         ReaderState before = readers.get(readerKey);
         ReaderState state = before == null ? ReaderState.NEW : before;
         ReaderState after;
@@ -91,7 +91,9 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
             after = new ReaderState(state.horizonOffset(), state.pendingHorizon(),
                     state.unread() + (unreadByUser ? 1 : 0));
         }
-        readers.put(readerKey, after);
-        context.forward(record.withKey(user.value()).withValue(after.inboxEntry(message.conversationId(), user, recorded)));
+        // the sender's state seldom changes: not written again, it costs neither a cache entry nor a changelog record
+        if (!after.equals(before)) {
+            readers.put(readerKey, after);
+        }
     }
 }

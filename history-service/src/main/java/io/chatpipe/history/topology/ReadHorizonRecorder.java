@@ -13,18 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Moves a user's read horizon forward and recounts what is unread after it. */
-final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizonMoved, String, InboxEntry> {
+final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizonMoved, Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(ReadHorizonRecorder.class);
 
-    private ProcessorContext<String, InboxEntry> context;
     private KeyValueStore<String, RecordedMessage> messages;
     private KeyValueStore<String, String> messageIds;
     private KeyValueStore<String, ReaderState> readers;
 
     @Override
-    public void init(ProcessorContext<String, InboxEntry> context) {
-        this.context = context;
+    public void init(ProcessorContext<Void, Void> context) {
         this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
         this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
         this.readers = context.getStateStore(HistoryTopology.READERS_STORE);
@@ -42,7 +40,7 @@ final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizon
             log.warn("Ignoring a read horizon of {} in {}, a conversation they are not part of", user, conversation);
             return;
         }
-        String readerKey = ConversationStore.key(conversation.value(), user.value());
+        String readerKey = ReaderState.key(user, conversation);
         ReaderState before = readers.get(readerKey);
         ReaderState state = before == null ? ReaderState.NEW : before;
         String messageKey = messageIds.get(moved.lastReadMessageId().toString());
@@ -63,18 +61,6 @@ final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizon
             after = new ReaderState(offset.get(), null, unreadAfter(conversation, user, offset.get()));
         }
         readers.put(readerKey, after);
-        RecordedMessage last = newest(conversation);
-        if (last != null) {
-            context.forward(record.withKey(user.value()).withValue(after.inboxEntry(conversation, user, last)));
-        }
-    }
-
-    /** The conversation's newest message, or null before the first. */
-    private RecordedMessage newest(ConversationId conversation) {
-        try (KeyValueIterator<String, RecordedMessage> newestFirst = messages.reverseRange(
-                ConversationStore.key(conversation, 0), ConversationStore.key(conversation, Long.MAX_VALUE))) {
-            return newestFirst.hasNext() ? newestFirst.next().value : null;
-        }
     }
 
     private int unreadAfter(ConversationId conversation, UserId user, long horizon) {

@@ -19,7 +19,15 @@ public record ReaderState(long horizonOffset, MessageId pendingHorizon, int unre
 
     static final ReaderState NEW = new ReaderState(-1, null, 0);
 
-    /** The user's inbox entry for the conversation, whose newest message is {@code last} (null: none left). */
+    /**
+     * The key of a user's state in a conversation in {@link HistoryTopology#READERS_STORE}: the user id first, so
+     * that a user's conversations in one task are one key range (their part of the user's inbox).
+     */
+    static String key(UserId user, ConversationId conversation) {
+        return ConversationStore.key(user.value(), conversation.value());
+    }
+
+    /** The user's inbox entry for the conversation, whose newest message is {@code last}. */
     InboxEntry inboxEntry(ConversationId conversation, UserId user, RecordedMessage last) {
         UserId with = conversation.first().equals(user) ? conversation.second() : conversation.first();
         return new InboxEntry(user, conversation, with, last, unread);

@@ -17,10 +17,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * How history stores the values it writes for every message ({@link RecordedMessage} in the messages store,
- * {@link InboxEntry} in the inbox repartition topic and store): a compact binary form, a format byte first, instead
- * of JSON, which took about a quarter of history's CPU time while it rebuilt. A value an older version wrote as
- * JSON (a changelog restored after an upgrade, an inbox entry left in the repartition topic) starts with
+ * How history stores the values it reads and writes for every message ({@link RecordedMessage} in the messages
+ * store, {@link ReaderState} in the readers store): a compact binary form, a format byte first, instead of JSON,
+ * which took about a quarter of history's CPU time while it rebuilt. A value an older version wrote as JSON (a changelog restored after an upgrade) starts with
  * <code>{</code> and is still read, so an upgrade neither crashes nor needs a rebuild; it is rewritten in the new
  * form only when its key is written again.
  *
@@ -52,8 +51,8 @@ final class StoredMessages<T> implements Serde<T> {
         return new StoredMessages<>(RecordedMessage.class, StoredMessages::writeRecorded, StoredMessages::readRecorded);
     }
 
-    static StoredMessages<InboxEntry> inboxEntries() {
-        return new StoredMessages<>(InboxEntry.class, StoredMessages::writeEntry, StoredMessages::readEntry);
+    static StoredMessages<ReaderState> readerStates() {
+        return new StoredMessages<>(ReaderState.class, StoredMessages::writeReader, StoredMessages::readReader);
     }
 
     @Override
@@ -88,22 +87,21 @@ final class StoredMessages<T> implements Serde<T> {
         };
     }
 
-    private static int writeEntry(ByteBuffer out, InboxEntry entry) {
-        int size = writeString(out, entry.user().value())
-                + writeString(out, entry.conversationId().value())
-                + writeString(out, entry.with().value())
-                + putInt(out, entry.unread())
-                + putByte(out, entry.last() == null ? 0 : 1);
-        return entry.last() == null ? size : size + writeRecorded(out, entry.last());
+    private static int writeReader(ByteBuffer out, ReaderState state) {
+        int size = putLong(out, state.horizonOffset()) + putInt(out, state.unread())
+                + putByte(out, state.pendingHorizon() == null ? 0 : 1);
+        if (state.pendingHorizon() == null) {
+            return size;
+        }
+        UUID pending = state.pendingHorizon().value();
+        return size + putLong(out, pending.getMostSignificantBits()) + putLong(out, pending.getLeastSignificantBits());
     }
 
-    private static InboxEntry readEntry(ByteBuffer in) {
-        UserId user = new UserId(readString(in));
-        ConversationId conversation = new ConversationId(readString(in));
-        UserId with = new UserId(readString(in));
+    private static ReaderState readReader(ByteBuffer in) {
+        long horizon = in.getLong();
         int unread = in.getInt();
-        RecordedMessage last = in.get() != 0 ? readRecorded(in) : null;
-        return new InboxEntry(user, conversation, with, last, unread);
+        MessageId pending = in.get() != 0 ? new MessageId(new UUID(in.getLong(), in.getLong())) : null;
+        return new ReaderState(horizon, pending, unread);
     }
 
     private static int writeRecorded(ByteBuffer out, RecordedMessage recorded) {

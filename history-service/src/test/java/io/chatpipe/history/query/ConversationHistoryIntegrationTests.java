@@ -383,6 +383,14 @@ class ConversationHistoryIntegrationTests {
     }
 
     @Test
+    void refusesAnInboxPartRequestThatNamesNoPartitionsWithAProblem() {
+        for (String partitions : List.of("one", "1,,2", "-1")) {
+            assertProblem(history.get("/api/v1/users/alice/conversations", "X-Chatpipe-Forwarded-By", "127.0.0.1:1",
+                    "X-Chatpipe-Partitions", partitions), 400, "X-Chatpipe-Partitions");
+        }
+    }
+
+    @Test
     void showsWhichPartitionsThisInstanceOwns() {
         JsonNode instances = history.get("/api/v1/instances").json();
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,37 @@ class HistoryRebuildTests {
             assertThat(after).isEqualTo(before);
             // the stores were rebuilt from the topics, not restored from the old changelog
             assertThat(changelogId()).isNotEqualTo(changelogBefore);
+        }
+    }
+
+    @Test
+    void rebuildsOnceByItselfWhenTheStoresAreInTheFormerLayout(@TempDir Path stateDir) throws Exception {
+        UserId alice = user("alice");
+        UserId bob = user("bob");
+        Map<String, String> before;
+        Uuid changelogBefore;
+        try (ChatTraffic traffic = new ChatTraffic()) {
+            List<Sent> sent = List.of(traffic.send(alice, bob, "one"), traffic.send(bob, alice, "two"));
+            try (HistoryInstance history = HistoryInstance.start(applicationId, stateDir)) {
+                awaitAnswer(history, "/api/v1/messages/" + sent.getLast().id());
+                before = answers(history, sent, List.of(alice, bob));
+                changelogBefore = changelogId();
+            }
+        }
+        // what a deployment of the version that kept inboxes by user still has
+        String former = applicationId + "-inbox-by-user-repartition";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(former, KafkaBroker.PARTITIONS, (short) 1))).all().get();
+
+            try (HistoryInstance upgraded = HistoryInstance.start(applicationId, stateDir)) {
+                Map<String, String> after = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> answersOrNull(upgraded, before.keySet()), before::equals);
+
+                assertThat(after).isEqualTo(before);
+                assertThat(changelogId()).as("rebuilt, not restored").isNotEqualTo(changelogBefore);
+                assertThat(admin.listTopics().names().get()).doesNotContain(former);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import io.chatpipe.history.ChatTraffic.Sent;
 import io.chatpipe.history.HistoryInstance;
 import io.chatpipe.history.HistoryServiceApplication;
 import io.chatpipe.testsupport.KafkaBroker;
+import io.chatpipe.testsupport.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,13 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -55,7 +54,6 @@ class RedeliveryIntegrationTests {
     @Test
     void writesTheMessagesOfARangeAgainWithTheirKeysAndIdsAndHistoryShowsThemOnce(@TempDir Path stateDir) {
         List<Sent> inRange = new ArrayList<>();
-        Map<TopicPartition, Long> ends;
         try (ChatTraffic traffic = new ChatTraffic()) {
             traffic.send(accepted(alice, bob, "before", base.minusSeconds(30)));
             inRange.add(traffic.send(accepted(alice, bob, "first", base)));
@@ -63,12 +61,11 @@ class RedeliveryIntegrationTests {
             traffic.send(accepted(erased, bob, "of an erased user", base.plusSeconds(1)));
             traffic.send(accepted(alice, bob, "after", base.plusSeconds(10)));
             erase(erased, base.plusSeconds(2));
-            ends = endOffsets();
         }
 
         command("--chatpipe.history.redeliver.from=" + base, "--chatpipe.history.redeliver.to=" + base.plusSeconds(5));
 
-        List<ConsumerRecord<ConversationId, MessageAccepted>> copies = copiesAfter(ends, 2);
+        List<ConsumerRecord<ConversationId, MessageAccepted>> copies = copies(2);
         assertThat(copies).extracting(record -> record.value().messageId().toString())
                 .containsExactlyInAnyOrderElementsOf(inRange.stream().map(Sent::id).toList());
         for (ConsumerRecord<ConversationId, MessageAccepted> copy : copies) {
@@ -94,7 +91,6 @@ class RedeliveryIntegrationTests {
     void writesTheDeadLettersAgain() {
         MessageAccepted dead = accepted(alice, bob, "could not be delivered", Instant.now().minusSeconds(5));
         MessageAccepted deadOfErased = accepted(erased, bob, "erased, not again", Instant.now().minusSeconds(5));
-        Map<TopicPartition, Long> ends;
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()),
                 Topics.DEAD_LETTERS.keys().serializer(), Topics.DEAD_LETTERS.values().serializer())) {
@@ -103,7 +99,6 @@ class RedeliveryIntegrationTests {
                         MessageDeadLettered.of(message, "refused", Instant.now()))).get(30, TimeUnit.SECONDS);
             }
             erase(erased, Instant.now());
-            ends = endOffsets();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -112,7 +107,7 @@ class RedeliveryIntegrationTests {
                 "--chatpipe.history.redeliver.from=" + dead.acceptedAt(),
                 "--chatpipe.history.redeliver.to=" + dead.acceptedAt().plusMillis(1));
 
-        List<ConsumerRecord<ConversationId, MessageAccepted>> copies = copiesAfter(ends, 1);
+        List<ConsumerRecord<ConversationId, MessageAccepted>> copies = copies(1);
         assertThat(copies).extracting(ConsumerRecord::value).containsExactly(dead);
         assertThat(copies.getFirst().timestamp()).isEqualTo(dead.acceptedAt().toEpochMilli());
     }
@@ -143,46 +138,23 @@ class RedeliveryIntegrationTests {
         }
     }
 
-    private static Map<TopicPartition, Long> endOffsets() {
-        try (var consumer = consumer()) {
-            return consumer.endOffsets(partitions(consumer));
+    /** The copies of our run's messages the redelivery wrote to chat.messages, once {@code count} are there. */
+    private List<ConsumerRecord<ConversationId, MessageAccepted>> copies(int count) {
+        Predicate<ConsumerRecord<ConversationId, MessageAccepted>> copy = record -> record.value() != null
+                && record.value().conversationId().value().contains(run)
+                && record.headers().lastHeader(Redelivery.REDELIVERED_FROM) != null;
+        TopicRecords.await(Topics.MESSAGES, copy, found -> found.size() >= count, PATIENCE);
+        // nothing more than expected trickles in
+        pause(Duration.ofSeconds(1));
+        return TopicRecords.readAll(Topics.MESSAGES, copy);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-    }
-
-    /** Our run's records written to chat.messages after the given offsets, once {@code count} are there. */
-    private List<ConsumerRecord<ConversationId, MessageAccepted>> copiesAfter(Map<TopicPartition, Long> from,
-            int count) {
-        try (var consumer = consumer()) {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
-            List<ConsumerRecord<ConversationId, MessageAccepted>> ours = new ArrayList<>();
-            await().atMost(PATIENCE).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (record.value() != null && record.value().conversationId().value().contains(run)) {
-                        ours.add(record);
-                    }
-                });
-                return ours.size() >= count;
-            });
-            // nothing more than expected trickles in
-            consumer.poll(Duration.ofSeconds(1)).forEach(record -> {
-                if (record.value() != null && record.value().conversationId().value().contains(run)) {
-                    ours.add(record);
-                }
-            });
-            return ours;
-        }
-    }
-
-    private static KafkaConsumer<ConversationId, MessageAccepted> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                Topics.MESSAGES.keys().deserializer(), Topics.MESSAGES.values().deserializer());
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer) {
-        return consumer.partitionsFor(Topics.MESSAGES.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
     }
 
     private static MessageAccepted accepted(UserId from, UserId to, String body, Instant at) {

@@ -69,7 +69,8 @@ class HistoryTopologyTests {
                 driver.getKeyValueStore(HistoryTopology.MESSAGE_IDS_STORE),
                 driver.getKeyValueStore(HistoryTopology.MESSAGE_STATUS_STORE),
                 driver.getKeyValueStore(HistoryTopology.READERS_STORE));
-        inboxes = new InboxStore(driver.getKeyValueStore(HistoryTopology.INBOX_STORE));
+        inboxes = new InboxStore(driver.getKeyValueStore(HistoryTopology.READERS_STORE),
+                driver.getKeyValueStore(HistoryTopology.MESSAGES_STORE));
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import io.chatpipe.events.MessageAccepted;
 import io.chatpipe.events.MessageId;
 import io.chatpipe.events.UserId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ class StoredMessagesTests {
     private static final String TOPIC = "chatpipe-history-conversation-messages-changelog";
 
     private final StoredMessages<RecordedMessage> messages = StoredMessages.recordedMessages();
-    private final StoredMessages<InboxEntry> entries = StoredMessages.inboxEntries();
 
     private final UserId alice = UserId.of("alice");
     private final UserId bob = UserId.of("Bob Smith@Example");
@@ -38,12 +38,12 @@ class StoredMessagesTests {
     }
 
     @Test
-    void readsBackInboxEntriesWithAndWithoutALastMessage() {
-        InboxEntry entry = new InboxEntry(alice, fromApi.conversationId(), bob, new RecordedMessage(fromApi, 0, 9), 4);
-        InboxEntry erased = new InboxEntry(bob, fromApi.conversationId(), alice, null, 0);
-
-        assertThat(roundTrip(entries, entry)).isEqualTo(entry);
-        assertThat(roundTrip(entries, erased)).isEqualTo(erased);
+    void readsBackReaderStatesWithAndWithoutAPendingHorizon() {
+        StoredMessages<ReaderState> readers = StoredMessages.readerStates();
+        for (ReaderState state : List.of(ReaderState.NEW, new ReaderState(1_234_567_890_123L, null, 7),
+                new ReaderState(3, MessageId.random(), 0))) {
+            assertThat(roundTrip(readers, state)).isEqualTo(state);
+        }
     }
 
     @Test
@@ -57,12 +57,9 @@ class StoredMessagesTests {
     @Test
     void readsWhatAnOlderVersionWroteAsJson() {
         RecordedMessage recorded = new RecordedMessage(fromApi, 2, 77);
-        InboxEntry entry = new InboxEntry(alice, fromApi.conversationId(), bob, recorded, 1);
 
         assertThat(messages.deserializer().deserialize(TOPIC, ChatJson.MAPPER.writeValueAsBytes(recorded)))
                 .isEqualTo(recorded);
-        assertThat(entries.deserializer().deserialize(TOPIC, ChatJson.MAPPER.writeValueAsBytes(entry)))
-                .isEqualTo(entry);
     }
 
     @Test
@@ -70,7 +67,7 @@ class StoredMessagesTests {
         byte[] older = ChatJson.MAPPER.writeValueAsBytes(Map.of("horizonOffset", 5, "unread", 2,
                 "last", new RecordedMessage(fromApi, 0, 9)));
 
-        assertThat(new io.chatpipe.events.JsonSerde<>(ReaderState.class).deserializer().deserialize(TOPIC, older))
+        assertThat(StoredMessages.readerStates().deserializer().deserialize(TOPIC, older))
                 .isEqualTo(new ReaderState(5, null, 2));
     }
 

@@ -8,8 +8,12 @@ import io.chatpipe.events.MessageId;
 import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
 import io.chatpipe.events.UserProvisioned;
+import io.chatpipe.kafka.TopicFollower;
+import io.chatpipe.kafka.TopicReplica;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -17,13 +21,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,7 +37,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** The bench's own Kafka clients: a backlog producer, a deliveries reader, and consumer-group bookkeeping. */
+/**
+ * The bench's own Kafka clients: a backlog producer, readers of what is written from now on (on chat-kafka's
+ * replica, as the services read), and consumer-group bookkeeping.
+ */
 public final class Kafka implements AutoCloseable {
 
     private final String bootstrapServers;
@@ -157,27 +166,29 @@ public final class Kafka implements AutoCloseable {
 
     /** A reader of chat.deliveries from its current end: the outcomes of what is delivered from now on. */
     public Deliveries deliveriesFromNow() {
-        return new Deliveries(fromNow(Topics.DELIVERIES));
-    }
-
-    /** A consumer of every partition of {@code topic}, positioned at its end as of this call. */
-    private <K, V> KafkaConsumer<K, V> fromNow(Topic<K, V> topic) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        var consumer = new KafkaConsumer<>(config, topic.keys().deserializer(), topic.values().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);   // resolve the end now, before anything is written
-        return consumer;
+        return new Deliveries(fromNow(Topics.DELIVERIES, (outcome, timestamp) -> outcome));
     }
 
     /** A reader of chat.messages from its current end: what is accepted or captured from now on. */
     public Messages messagesFromNow() {
-        return new Messages(fromNow(Topics.MESSAGES));
+        return new Messages(fromNow(Topics.MESSAGES,
+                (message, timestamp) -> new Messages.Written(message, Instant.ofEpochMilli(timestamp))));
+    }
+
+    /** What is written to {@code topic} after this call, read by a replica of every partition of it. */
+    private <K, V, T> Arrivals<K, V, T> fromNow(Topic<K, V> topic, BiFunction<V, Long, T> arrival) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var arrivals = new Arrivals<>(topic, arrival);
+        arrivals.replica = new TopicReplica("bench." + topic.name(), config, List.of(arrivals),
+                new SimpleMeterRegistry());
+        arrivals.replica.start();
+        // ready once it has found the topic's end: what is written from now on is read
+        if (!arrivals.replica.awaitReady(Duration.ofSeconds(30))) {
+            arrivals.close();
+            throw new IllegalStateException("cannot read " + topic.name() + " at " + bootstrapServers);
+        }
+        return arrivals;
     }
 
     @Override
@@ -188,26 +199,20 @@ public final class Kafka implements AutoCloseable {
     /** Messages as they are written to chat.messages, each with its record's timestamp (when it was written). */
     public static final class Messages implements AutoCloseable {
 
-        private final KafkaConsumer<ConversationId, MessageAccepted> consumer;
+        private final Arrivals<ConversationId, MessageAccepted, Written> arrivals;
 
-        Messages(KafkaConsumer<ConversationId, MessageAccepted> consumer) {
-            this.consumer = consumer;
+        Messages(Arrivals<ConversationId, MessageAccepted, Written> arrivals) {
+            this.arrivals = arrivals;
         }
 
         /** The messages written since the last call, waiting up to {@code timeout} for some. */
         public List<Written> poll(Duration timeout) {
-            var written = new java.util.ArrayList<Written>();
-            consumer.poll(timeout).forEach(record -> {
-                if (record.value() != null) {
-                    written.add(new Written(record.value(), Instant.ofEpochMilli(record.timestamp())));
-                }
-            });
-            return written;
+            return arrivals.poll(timeout);
         }
 
         @Override
         public void close() {
-            consumer.close();
+            arrivals.close();
         }
 
         /** A message and when its record was written. */
@@ -218,21 +223,15 @@ public final class Kafka implements AutoCloseable {
     /** Delivery outcomes as they are written. */
     public static final class Deliveries implements AutoCloseable {
 
-        private final KafkaConsumer<ConversationId, DeliveryAttempted> consumer;
+        private final Arrivals<ConversationId, DeliveryAttempted, DeliveryAttempted> arrivals;
 
-        Deliveries(KafkaConsumer<ConversationId, DeliveryAttempted> consumer) {
-            this.consumer = consumer;
+        Deliveries(Arrivals<ConversationId, DeliveryAttempted, DeliveryAttempted> arrivals) {
+            this.arrivals = arrivals;
         }
 
         /** The outcomes written since the last call, waiting up to {@code timeout} for some. */
         public List<DeliveryAttempted> poll(Duration timeout) {
-            var outcomes = new java.util.ArrayList<DeliveryAttempted>();
-            consumer.poll(timeout).forEach(record -> {
-                if (record.value() != null) {
-                    outcomes.add(record.value());
-                }
-            });
-            return outcomes;
+            return arrivals.poll(timeout);
         }
 
         /** True when the outcome is the server's acceptance of one of {@code ids}. */
@@ -242,7 +241,61 @@ public final class Kafka implements AutoCloseable {
 
         @Override
         public void close() {
-            consumer.close();
+            arrivals.close();
+        }
+    }
+
+    /** The records of a topic its replica read, each as the caller wants it, until the caller takes them. */
+    private static final class Arrivals<K, V, T> implements TopicFollower<K, V>, AutoCloseable {
+
+        private final Topic<K, V> topic;
+        private final BiFunction<V, Long, T> arrival;
+        private final LinkedBlockingQueue<T> arrived = new LinkedBlockingQueue<>();
+        private TopicReplica replica;
+
+        Arrivals(Topic<K, V> topic, BiFunction<V, Long, T> arrival) {
+            this.topic = topic;
+            this.arrival = arrival;
+        }
+
+        @Override
+        public Topic<K, V> topic() {
+            return topic;
+        }
+
+        @Override
+        public boolean fromBeginning() {
+            return false;
+        }
+
+        @Override
+        public void accept(K key, V value) {
+            throw new UnsupportedOperationException("handed records with their timestamps");
+        }
+
+        @Override
+        public void accept(K key, V value, long timestamp) {
+            arrived.add(arrival.apply(value, timestamp));
+        }
+
+        /** What arrived since the last call, waiting up to {@code timeout} for something. */
+        List<T> poll(Duration timeout) {
+            List<T> taken = new ArrayList<>();
+            try {
+                T first = arrived.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    taken.add(first);
+                    arrived.drainTo(taken);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return taken;
+        }
+
+        @Override
+        public void close() {
+            replica.stop();
         }
     }
 }

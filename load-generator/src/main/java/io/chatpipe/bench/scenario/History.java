@@ -23,10 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +36,7 @@ import org.slf4j.LoggerFactory;
  * rate of a rebuild from chat.messages beside Kafka's ConsumerPerformance reading the same topic, with the records it
  * wrote per message and the CPU time history-service and the broker spent per message beside the api-service's per
  * accept; and the time a restarted history-service (after a clean stop, after a kill -9) takes to answer a query
- * beside its liveness. Everything is measured once history-service has read all it was sent, inbox entries
- * included.
+ * beside its liveness. Everything is measured once history-service has read all it was sent.
  */
 public final class History implements Scenario {
 
@@ -49,15 +46,6 @@ public final class History implements Scenario {
     public static final String APPLICATION_ID = "chatpipe-history";
 
     static final String LATENCY_TOPIC = "bench.end-to-end-latency";
-
-    /** history-service's internal topic of inbox entries ({@code HistoryTopology.INBOX_REPARTITION}). */
-    static final String INBOX_REPARTITION_TOPIC = APPLICATION_ID + "-inbox-by-user-repartition";
-
-    /**
-     * history-service writes that topic in transactions, whose commit markers take an offset each; a reader
-     * that has read everything may still count the last marker of each partition (there are 4) as unread.
-     */
-    private static final long INBOX_MARKERS = 4;
 
     /** How long the api-service's idle spending is measured before the accepts whose CPU time is read. */
     private static final Duration QUIET = Duration.ofSeconds(3);
@@ -96,13 +84,10 @@ public final class History implements Scenario {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         long caughtUp = awaitMessagesRead(kafka, "history-service reads chat.messages", deadline,
                 Duration.ofMinutes(15));
-        long inboxesCaughtUp = awaitInboxesRead(kafka, "history-service reads its inbox entries back", deadline,
-                Duration.ofMinutes(15));
         result.note(String.format("the store holds %,d messages (the issue asks 1,000,000: --history-messages); "
                         + "writing %,d of them straight to chat.messages took %.0f s, history-service had read "
-                        + "them all %.0f s later and their inbox entries (its own repartition topic) %.0f s after "
-                        + "that; everything below is measured once it has", total, topUp, (produced - filling) / 1e9,
-                (caughtUp - produced) / 1e9, (inboxesCaughtUp - caughtUp) / 1e9));
+                        + "them all %.0f s later; everything below is measured once it has", total, topUp,
+                (produced - filling) / 1e9, (caughtUp - produced) / 1e9));
 
         log.info("History 2/5: page queries, {} connections, beside GET /actuator/health", sizes.pageConnections());
         URI health = bench.targets().history("/actuator/health");
@@ -185,8 +170,8 @@ public final class History implements Scenario {
                 + "/actuator/health/liveness answering 200; a kill -9 writes no checkpoint of the stores, which under "
                 + "exactly-once are then restored from their changelogs (they hold the rebuilt topic)");
         result.note("rebuild: messages of chat.messages per second while history-service reads them after a reset, "
-                + "until it has read their inbox entries back too (it also reads chat.deliveries and chat.reads, and "
-                + "writes its changelogs exactly once)");
+                + "until it has committed them all (it also reads chat.deliveries and chat.reads, and writes its "
+                + "changelogs exactly once)");
         return result;
     }
 
@@ -361,26 +346,18 @@ public final class History implements Scenario {
     }
 
     /**
-     * Waits until history-service has committed everything in chat.messages and in its own inbox repartition
-     * topic; returns when (nanoTime). Each message becomes two inbox entries, which history reads back from
-     * that topic after the message itself: until they are read too, the stream thread is still busy with the
-     * load just written, and what is measured then is that catch-up rather than history at rest.
+     * Waits until history-service has committed everything in chat.messages; returns when (nanoTime). Until then
+     * the stream thread is still busy with the load just written, and what is measured then is that catch-up
+     * rather than history at rest.
      */
     static long awaitCaughtUp(Kafka kafka, String what, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        awaitMessagesRead(kafka, what, deadline, timeout);
-        return awaitInboxesRead(kafka, what, deadline, timeout);
+        return awaitMessagesRead(kafka, what, System.nanoTime() + timeout.toNanos(), timeout);
     }
 
     private static long awaitMessagesRead(Kafka kafka, String what, long deadline, Duration timeout)
             throws Exception {
         return await(what, deadline, timeout, () -> kafka.lag(APPLICATION_ID, Topics.MESSAGES.name()), 0,
                 "messages");
-    }
-
-    private static long awaitInboxesRead(Kafka kafka, String what, long deadline, Duration timeout)
-            throws Exception {
-        return await(what, deadline, timeout, () -> inboxLag(kafka), INBOX_MARKERS, "inbox entries");
     }
 
     private interface Lag {
@@ -404,17 +381,5 @@ public final class History implements Scenario {
             }
         }
         return System.nanoTime();
-    }
-
-    /** Inbox entries history has not read back yet; 0 before history has created the topic. */
-    private static long inboxLag(Kafka kafka) throws Exception {
-        try {
-            return kafka.lag(APPLICATION_ID, INBOX_REPARTITION_TOPIC);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return 0;
-            }
-            throw e;
-        }
     }
 }

@@ -1,23 +1,26 @@
 package io.chatpipe.reliability.chaos;
 
 import io.chatpipe.events.MessageAccepted;
+import io.chatpipe.events.Topic;
 import io.chatpipe.events.Topics;
+import io.chatpipe.kafka.TopicReplica;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Every record of {@code chat.messages}, read from the beginning to the end it has now, each deserialized
  * with the catalogue's own serdes: what any consumer of the topic would get.
  */
 public final class TopicRecords {
+
+    /** chat.messages unread: a record the catalogue's serdes cannot read is reported, not skipped. */
+    private static final Topic<byte[], byte[]> MESSAGES = new Topic<>(Topics.MESSAGES.name(), Serdes.ByteArray(),
+            Serdes.ByteArray());
 
     /** One record: its message, or why it could not be read. */
     public record Read(int partition, long offset, MessageAccepted message, String key, byte[] raw, String error) {
@@ -26,31 +29,14 @@ public final class TopicRecords {
     private TopicRecords() {
     }
 
+    /** Fails when Kafka returns nothing more for {@code timeout}. */
     public static List<Read> readAll(String bootstrapServers, Duration timeout) {
-        var props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         // read_committed: what history-service (exactly-once) and the worker read
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         List<Read> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MESSAGES.name(), timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey(), timeout) < end.getValue())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + Topics.MESSAGES.name() + " to its end in "
-                            + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    records.add(read(record));
-                }
-            }
-        }
+        TopicReplica.readToEnd("chaos.messages", config, MESSAGES, record -> records.add(read(record)), timeout);
         return records;
     }
 

@@ -13,15 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -30,6 +25,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -66,7 +62,8 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private final Timer lag;
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    /** The durable producer: acks=all, idempotent, so each partition's records are in Kafka once and in order. */
+    private final KafkaTemplate<byte[], byte[]> producer;
 
     private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
 
@@ -84,8 +81,8 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private final SlotLease lease;
 
-    ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, CaptureRules.Users users, MeterRegistry meters,
-            TopicCatalogue topics) {
+    ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, KafkaTemplate<byte[], byte[]> captureTemplate,
+            CaptureRules.Users users, MeterRegistry meters, TopicCatalogue topics) {
         this.properties = properties;
         this.offsetsReplicas = topics.defaultSettings().replicas();
         this.kafka = kafka;
@@ -98,11 +95,7 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
         Gauge.builder("chatpipe.capture.reading", this, capture -> capture.capturing ? 1 : 0)
                 .description("1 while this capture reads the archive's slot, 0 while it stands by (or cannot read)")
                 .register(meters);
-        Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "capture");
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = captureTemplate;
         this.lease = new SlotLease(properties.archive());
     }
 
@@ -294,11 +287,11 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
     private void write(List<ProducerRecord<byte[], byte[]>> records) throws InterruptedException {
         for (long backoff = 200; ; backoff = Math.min(backoff * 2, 5_000)) {
             try {
-                var sent = new ArrayList<Future<RecordMetadata>>(records.size());
+                var sent = new ArrayList<CompletableFuture<?>>(records.size());
                 for (ProducerRecord<byte[], byte[]> record : records) {
                     sent.add(producer.send(record));
                 }
-                for (Future<RecordMetadata> future : sent) {
+                for (CompletableFuture<?> future : sent) {
                     future.get();
                 }
                 return;
@@ -351,7 +344,6 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
             Thread.currentThread().interrupt();
         } finally {
             lease.close();
-            producer.close(Duration.ofSeconds(5));
         }
     }
 

@@ -1,0 +1,158 @@
+package io.chatpipe.supervisor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * The stack {@code ./chatpipe bench} measures, supervised from the load generator's own JVM: the same parts as
+ * {@code ./chatpipe run} on the bench's ports and data directory (wiped first, so that every bench starts from empty
+ * topics and an empty ejabberd), with no API keys, every JVM logging its GC pauses into {@code DATA_DIR/logs/gc}.
+ * The worker and the webhook-dispatcher start only when a scenario asks; history-service may be stopped, killed and
+ * started again (rebuilt from the topics).
+ */
+public final class BenchStack implements AutoCloseable {
+
+    /** Marks a data directory as the bench's own, so that it may be wiped. */
+    public static final String MARK = ".chatpipe-bench";
+
+    private final RunSettings settings;
+    private final RunStack stack;
+
+    public BenchStack(RunSettings settings) {
+        this.settings = settings.withGcLogs(settings.logDir().resolve("gc"));
+        this.stack = new RunStack(this.settings, System.out, System.err);
+    }
+
+    /**
+     * Stops what an earlier bench left running, checks the ports, wipes the data directory (only when it is the
+     * bench's own), then starts Kafka, PostgreSQL, ejabberd, history-service, the api-service and xmpp-capture.
+     *
+     * @throws RunStack.StartFailure when a part did not start (it has said why on the console)
+     */
+    public void start() {
+        Path dataDir = settings.dataDir();
+        if (Files.isDirectory(dataDir)) {
+            if (!Files.exists(dataDir.resolve(MARK))) {
+                System.err.println("chatpipe: " + dataDir + " exists and is not the bench's own; set CHATPIPE_BENCH_DATA_DIR");
+                throw new RunStack.StartFailure("the bench's stack");
+            }
+            stack.stopStaleXmpp();
+        }
+        stack.requireFreePorts();
+        wipe(dataDir);
+        try {
+            Files.createDirectories(settings.gcLogDir().orElseThrow());
+            Files.createFile(dataDir.resolve(MARK));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        logOwnGcPauses();
+        System.out.println("chatpipe bench: a stack of its own in " + dataDir + ", results into bench/results/");
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "bench-stack-stop"));
+        stack.startKafka();
+        stack.startPostgres();
+        stack.startEjabberd();
+        // history-service first: it declares the topics it reads (chat.messages, chat.deliveries, chat.reads), and the
+        // api-service's live feed reads chat.deliveries, which otherwise only the worker declares
+        startHistory(false);
+        // the webhooks scenario registers a receiver of its own on loopback
+        stack.startService("api-service", settings.apiPort(), Map.of(),
+                List.of("--chatpipe.api.webhooks.allow-private-endpoints=true"));
+        stack.startCapture();
+    }
+
+    /** Starts the worker with {@code chatpipe.worker.ejabberd.confirm-by}: {@code archive} (as run does) or {@code sessions}. */
+    public void startWorker(String confirmBy) {
+        if (!confirmBy.equals("archive") && !confirmBy.equals("sessions")) {
+            throw new IllegalArgumentException("confirm-by is archive or sessions, not " + confirmBy);
+        }
+        stack.startService("xmpp-delivery-worker", settings.workerPort(), Map.of(),
+                List.of("--chatpipe.worker.ejabberd.confirm-by=" + confirmBy));
+    }
+
+    public void stopWorker() {
+        stack.stopService("xmpp-delivery-worker", false);
+    }
+
+    /** Starts history-service on its stores in the data directory; with {@code rebuild}, from the topics' beginning. */
+    public void startHistory(boolean rebuild) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--chatpipe.history.streams.state-dir=" + settings.dataDir().resolve("history-service")));
+        if (rebuild) {
+            args.add("--chatpipe.history.streams.rebuild=true");
+        }
+        stack.startService("history-service", settings.historyPort(), Map.of(), args);
+    }
+
+    public void stopHistory() {
+        stack.stopService("history-service", false);
+    }
+
+    /** kill -9: no clean close, no leaving its group, no checkpoint of its stores. */
+    public void killHistory() {
+        stack.stopService("history-service", true);
+    }
+
+    /** As run starts it: loopback endpoints allowed (the bench's receiver listens on loopback). */
+    public void startWebhookDispatcher() {
+        stack.startService("webhook-dispatcher", settings.webhookPort(), Map.of(),
+                List.of("--chatpipe.webhooks.allow-private-endpoints=true"));
+    }
+
+    public void stopWebhookDispatcher() {
+        stack.stopService("webhook-dispatcher", false);
+    }
+
+    /** The api-service's process, while it runs. */
+    public Optional<ProcessHandle> apiService() {
+        return stack.process("api-service");
+    }
+
+    public Path gcLogDir() {
+        return settings.gcLogDir().orElseThrow();
+    }
+
+    /** Stops every part, in run's order. */
+    @Override
+    public void close() {
+        stack.stop();
+    }
+
+    /**
+     * This JVM's GC pauses into the GC log directory beside the stack's, as {@code -Xlog:gc:file=...} would have
+     * (which cannot name a directory the wipe has yet to make).
+     */
+    private void logOwnGcPauses() {
+        Path file = gcLogDir().resolve("load-generator-" + ProcessHandle.current().pid() + ".log");
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "vmLog", new Object[] {new String[] {"output=file=" + file, "what=gc", "decorators=timemillis"}},
+                    new String[] {String[].class.getName()});
+        } catch (JMException e) {
+            System.err.println("chatpipe bench: no GC log of the load generator (" + e + ")");
+        }
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe " + dir, e);
+        }
+    }
+}
