@@ -42,17 +42,7 @@ class ClusterChaosTests {
                     .containsExactly(Fault.KILL_KAFKA_LEADER, Fault.KILL_ONE_OF_EACH);
             assertThat(report.faults()).allSatisfy(f -> assertThat(f.error()).as("%s", f.fault()).isNull());
             assertThat(report.accepted()).as("messages accepted").isEqualTo(settings.messages());
-            assertThat(report.lost()).as("lost\n%s", report.toText()).isZero();
-            assertThat(report.history().duplicatesBeforeDedup()).as("second copies in history\n%s", report.toText())
-                    .isZero();
-            assertThat(report.duplicatesAfterDedup()).as("duplicates after de-duplication\n%s", report.toText())
-                    .isZero();
-            assertThat(report.reordered()).as("reordered\n%s", report.toText()).isZero();
-            assertThat(report.replies().sent()).as("replies sent").isPositive();
-            assertThat(report.replies().lost()).as("replies lost\n%s", report.toText()).isZero();
-            assertThat(report.replies().duplicated()).as("replies duplicated\n%s", report.toText()).isZero();
-            assertThat(report.replies().reordered()).as("replies reordered\n%s", report.toText()).isZero();
-            assertThat(report.passed()).as(report.toText()).isTrue();
+            ChaosTests.assertNothingLostDuplicatedOrReordered(report);
         }
     }
 }
