@@ -4,6 +4,7 @@ import io.chatpipe.supervisor.ApiKey;
 import io.chatpipe.supervisor.ArchiveAccess;
 import io.chatpipe.supervisor.LocalStack;
 import io.chatpipe.supervisor.Ports;
+import io.chatpipe.supervisor.Scale;
 import io.chatpipe.supervisor.Service;
 import io.chatpipe.supervisor.XmppServerControl;
 import io.chatpipe.testsupport.Ejabberd;
@@ -47,13 +48,7 @@ public final class TestStack {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         passwordKey = Base64.getEncoder().encodeToString(key);
-        Path dataDir;
-        try {
-            dataDir = Files.createDirectories(Path.of("target", "stack-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dataDir = dataDir("stack");
         stack = new LocalStack(new LocalStack.Settings(LocalStack.Settings.repositoryRoot(), dataDir, freePorts(),
                 xmpp(ejabberd), false, List.of(corpusKey, limitedKey, floodKey), passwordKey,
                 // small and quick to start: the machine is shared, the load is light
@@ -62,6 +57,44 @@ public final class TestStack {
                         // well within the corpus's wait for an answer, so that a stalled WebSocket is seen closed
                         "-Dchatpipe.api.websocket.idle-timeout=10s"),
                 Duration.ofMinutes(4), "archive"));
+    }
+
+    /**
+     * A stack of its own on a Kafka cluster of three brokers with two instances of each service, on the test JVM's
+     * ejabberd (its captures on a replication slot of their own, beside the shared stack's), with its logs in
+     * {@code target/cluster-*}. The caller starts and closes it.
+     */
+    public static LocalStack cluster(ApiKey key) {
+        Path dataDir = dataDir("cluster");
+        // 22 ports in a row: the stack's nine, brokers 2 and 3 (two each), then the second instances nine above
+        int start = FreePorts.pick();
+        int previous = start;
+        for (int run = 1; run < 22; ) {
+            int port = FreePorts.pick();
+            run = port == previous + 1 ? run + 1 : 1;
+            start = run == 1 ? port : start;
+            previous = port;
+        }
+        var ports = new Ports(start, start + 1, start + 2, start + 3, start + 4, start + 5, start + 6, start + 7,
+                start + 8);
+        byte[] passwordKey = new byte[32];
+        new SecureRandom().nextBytes(passwordKey);
+        return new LocalStack(new LocalStack.Settings(LocalStack.Settings.repositoryRoot(), dataDir, ports,
+                xmpp(Ejabberd.shared()), false, List.of(key), Base64.getEncoder().encodeToString(passwordKey),
+                List.of("--sun-misc-unsafe-memory-access=allow", "-Xmx320m", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1", "-Dchatpipe.capture.archive.slot=chatpipe_capture_cluster"),
+                Duration.ofMinutes(4), "archive"),
+                new Scale(3, 2, start + 9, 13));
+    }
+
+    /** {@code target/PREFIX-yyyyMMdd-HHmmss}, made. */
+    private static Path dataDir(String prefix) {
+        try {
+            return Files.createDirectories(Path.of("target", prefix + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Distinct ports nothing listens on right now, for a stack of a test. */

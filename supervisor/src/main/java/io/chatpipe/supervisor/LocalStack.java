@@ -9,13 +9,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * launcher), an XMPP server with its archive's database, and the services (xmpp-capture among them, the worker
  * confirming each delivery by the recipient's archive row that capture sees), each its own JVM from its jar with its output in
  * {@code DATA_DIR/logs}. Faults act on the real processes: {@link #kill(Service)} is a kill -9.
+ *
+ * <p>At a larger {@link Scale} the stack runs a Kafka cluster (replication and {@code min.insync.replicas} from
+ * the topic catalogue's overrides, Kafka Streams' internal topics too) and several instances of each service,
+ * each with its own port, log and, for history-service, state directory and {@code group.instance.id}; the
+ * captures share the archive's slot, one reading and the others standing by.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -62,39 +71,75 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final Scale scale;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final ChildJvm kafka;
-    private final Map<Service, ChildJvm> services = new EnumMap<>(Service.class);
+    /** Broker {@code n} at index {@code n - 1}. */
+    private final List<ChildJvm> brokers = new ArrayList<>();
+    /** Instance {@code i} at index {@code i}. */
+    private final Map<Service, List<ChildJvm>> services = new EnumMap<>(Service.class);
     /** What the api-service shows history-service when it reads history for its chat page. */
     private final ApiKey historyKey = ApiKey.generate("api-service", List.of(), 1);
     private boolean storageRunning;
     private boolean xmppRunning;
+    /** Set by {@link #close()}: a fault still under way then starts nothing that would outlive the stack. */
+    private volatile boolean closed;
 
     public LocalStack(Settings settings) {
+        this(settings, Scale.SINGLE);
+    }
+
+    public LocalStack(Settings settings, Scale scale) {
         this.settings = settings;
+        this.scale = scale;
         Path logs = logDir();
         Ports ports = settings.ports();
-        this.kafka = new ChildJvm("Kafka broker", Jars.kafka(settings.root()),
-                // the heap and G1 settings of ./chatpipe run's broker, from the same file
-                List.of("--sun-misc-unsafe-memory-access=allow",
-                        "@" + settings.root().resolve("stack/kafka/jvm.options")),
-                List.of("--data-dir=" + settings.dataDir().resolve("kafka"), "--port=" + ports.kafka(),
-                        "--controller-port=" + ports.kafkaController(), "--log-file=" + logs.resolve("kafka.log")),
-                logs.resolve("kafka.console.log"), Map::of);
+        // Kafka's form of a cluster id: 16 random bytes in URL-safe base64
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        String voters = IntStream.rangeClosed(1, scale.brokers())
+                .mapToObj(n -> n + "@127.0.0.1:" + scale.controllerPort(ports, n))
+                .collect(Collectors.joining(","));
+        for (int n = 1; n <= scale.brokers(); n++) {
+            boolean cluster = scale.brokers() > 1;
+            String file = cluster ? "kafka-" + n : "kafka";
+            List<String> args = new ArrayList<>(List.of(
+                    "--data-dir=" + (cluster ? settings.dataDir().resolve("kafka").resolve("broker-" + n)
+                            : settings.dataDir().resolve("kafka")),
+                    "--port=" + scale.brokerPort(ports, n), "--controller-port=" + scale.controllerPort(ports, n),
+                    "--log-file=" + logs.resolve(file + ".log")));
+            if (cluster) {
+                args.addAll(List.of("--node-id=" + n, "--voters=" + voters, "--cluster-id=" + clusterId,
+                        "--replicas=" + scale.replicas()));
+            }
+            brokers.add(new ChildJvm(cluster ? "Kafka broker " + n : "Kafka broker", Jars.kafka(settings.root()),
+                    // the heap and G1 settings of ./chatpipe run's broker, from the same file
+                    List.of("--sun-misc-unsafe-memory-access=allow",
+                            "@" + settings.root().resolve("stack/kafka/jvm.options")),
+                    args, logs.resolve(file + ".console.log"), Map::of));
+        }
         for (Service service : Service.values()) {
-            services.put(service, new ChildJvm(service.module(), Jars.service(settings.root(), service),
-                    settings.jvmOptions(), arguments(service), logs.resolve(service.module() + ".log"),
-                    () -> environment(service)));
+            List<ChildJvm> instances = new ArrayList<>();
+            for (int i = 0; i < scale.instances(); i++) {
+                String name = service.module() + (scale.instances() > 1 ? "-" + (i + 1) : "");
+                instances.add(new ChildJvm(name, Jars.service(settings.root(), service), settings.jvmOptions(),
+                        arguments(service, i), logs.resolve(name + ".log"), () -> environment(service)));
+            }
+            services.put(service, List.copyOf(instances));
         }
     }
 
-    private List<String> arguments(Service service) {
-        Ports ports = settings.ports();
-        List<String> args = new ArrayList<>(List.of("--server.port=" + port(service),
+    private List<String> arguments(Service service, int instance) {
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port(service, instance),
                 "--spring.kafka.bootstrap-servers=" + kafkaBootstrap()));
+        if (scale.brokers() > 1) {
+            // as ./chatpipe run --brokers N: the catalogue's replication for every topic, Streams' internal ones too
+            args.add("--chatpipe.topics.default.replicas=" + scale.replicas());
+            args.add("--chatpipe.topics.default.min-insync-replicas=" + Math.max(1, scale.replicas() - 1));
+        }
         switch (service) {
             case API -> {
-                args.add("--chatpipe.api.history.url=" + url(Service.HISTORY));
+                args.add("--chatpipe.api.history.url=" + url(Service.HISTORY, instance));
                 if (!settings.apiKeys().isEmpty()) {
                     args.add("--chatpipe.api.auth.required=true");
                     for (int i = 0; i < settings.apiKeys().size(); i++) {
@@ -103,7 +148,12 @@ public final class LocalStack implements AutoCloseable {
                 }
             }
             case HISTORY -> {
-                args.add("--chatpipe.history.streams.state-dir=" + settings.dataDir().resolve("history-service"));
+                args.add("--chatpipe.history.streams.state-dir=" + settings.dataDir()
+                        .resolve("history-service" + (instance > 0 ? "-" + (instance + 1) : "")));
+                if (scale.instances() > 1) {
+                    // its own static membership: restarted after a kill -9, it takes its own partitions back
+                    args.add("--chatpipe.history.streams.instance-id=history-" + (instance + 1));
+                }
                 if (!settings.apiKeys().isEmpty()) {
                     // as ./chatpipe run: the applications' keys read the audit and erase, the api-service has its own
                     args.add("--chatpipe.history.auth.required=true");
@@ -160,38 +210,81 @@ public final class LocalStack implements AutoCloseable {
         }
         // history-service first: it declares every topic it reads (chat.messages, chat.deliveries, chat.reads),
         // and the api-service's live feed follows chat.deliveries, which otherwise only the worker declares
-        startService(Service.HISTORY);
+        startService(Service.HISTORY, 0);
+        List<Runnable> rest = new ArrayList<>();
+        for (int i = 0; i < scale.instances(); i++) {
+            int instance = i;
+            if (i > 0) {
+                rest.add(() -> startService(Service.HISTORY, instance));
+            }
+            rest.add(() -> startService(Service.API, instance));
+        }
+        rest.add(() -> {
+            // the first capture takes the archive's slot, the others stand by
+            for (int i = 0; i < scale.instances(); i++) {
+                startService(Service.CAPTURE, i);
+            }
+            for (int i = 0; i < scale.instances(); i++) {
+                startService(Service.WORKER, i);
+            }
+        });
         try {
-            CompletableFuture.allOf(
-                    CompletableFuture.runAsync(() -> startService(Service.API)),
-                    CompletableFuture.runAsync(() -> {
-                        startService(Service.CAPTURE);
-                        startService(Service.WORKER);
-                    })).join();
+            CompletableFuture.allOf(rest.stream().map(CompletableFuture::runAsync).toArray(CompletableFuture[]::new))
+                    .join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
-    /** kill -9 of the service's JVM; returns once it is gone. */
+    /** kill -9 of the service's (first) JVM; returns once it is gone. */
     public void kill(Service service) {
-        log.info("kill -9 {}", service.module());
-        services.get(service).kill();
+        kill(service, 0);
     }
 
-    /** Starts the service (again) and waits until its health is UP. */
+    /** kill -9 of instance {@code i} (from 0) of the service; returns once it is gone. */
+    public void kill(Service service, int instance) {
+        ChildJvm jvm = services.get(service).get(instance);
+        log.info("kill -9 {}", jvm.name());
+        jvm.kill();
+    }
+
+    /** Starts the service's (first instance) again and waits until its health is UP. */
     public void startService(Service service) {
-        ChildJvm jvm = services.get(service);
-        jvm.start();
-        awaitUntil(jvm, () -> healthy(service), "health UP on " + url(service));
-        log.info("{} is up on {}", service.module(), url(service));
+        startService(service, 0);
     }
 
-    /** Stops the broker (SIGTERM, as an operator restarts it) and starts it again on the same data. */
+    /** Starts instance {@code i} (from 0) of the service (again) and waits until its health is UP. */
+    public void startService(Service service, int instance) {
+        ChildJvm jvm = services.get(service).get(instance);
+        refuseIfClosed(jvm);
+        jvm.start();
+        awaitUntil(jvm, () -> healthy(service, instance), "health UP on " + url(service, instance));
+        log.info("{} is up on {}", jvm.name(), url(service, instance));
+    }
+
+    /** Stops the broker(s) (SIGTERM, as an operator restarts them) and starts them again on the same data. */
     public void restartKafka() {
-        log.info("Restarting the Kafka broker");
-        kafka.stop();
+        log.info("Restarting the Kafka broker(s)");
+        CompletableFuture.allOf(brokers.stream().map(broker -> CompletableFuture.runAsync(broker::stop))
+                .toArray(CompletableFuture[]::new)).join();
         startKafka();
+    }
+
+    /** kill -9 of broker {@code n} (its node id, from 1); returns once it is gone. */
+    public void killBroker(int n) {
+        ChildJvm broker = brokers.get(n - 1);
+        log.info("kill -9 {}", broker.name());
+        broker.kill();
+    }
+
+    /** Starts broker {@code n} again on its data and ports; returns once it is ready. */
+    public void startBroker(int n) {
+        ChildJvm broker = brokers.get(n - 1);
+        refuseIfClosed(broker);
+        long from = size(broker.log());
+        broker.start();
+        awaitUntil(broker, () -> readFrom(broker.log(), from).contains(KAFKA_READY), KAFKA_READY);
+        log.info("{} ready again", broker.name());
     }
 
     public void stopXmpp() {
@@ -200,21 +293,35 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void startXmpp() {
+        if (closed) {
+            throw new IllegalStateException("the stack is closed: the XMPP server is not started again");
+        }
         settings.xmpp().start();
         log.info("The XMPP server is up again");
     }
 
+    /** Every broker at once: a node of a cluster is ready only once a majority of the controllers answer. */
     private void startKafka() {
-        long from = size(kafka.log());
-        kafka.start();
-        awaitUntil(kafka, () -> readFrom(kafka.log(), from).contains(KAFKA_READY), KAFKA_READY);
-        log.info("Kafka broker ready on {}", kafkaBootstrap());
+        refuseIfClosed(brokers.getFirst());
+        long[] from = brokers.stream().mapToLong(broker -> size(broker.log())).toArray();
+        brokers.forEach(ChildJvm::start);
+        for (int n = 0; n < brokers.size(); n++) {
+            ChildJvm broker = brokers.get(n);
+            long offset = from[n];
+            awaitUntil(broker, () -> readFrom(broker.log(), offset).contains(KAFKA_READY), KAFKA_READY);
+        }
+        log.info("Kafka ready on {}", kafkaBootstrap());
     }
 
-    /** Whether the service answers its health endpoint with UP. */
+    /** Whether the service's (first instance) answers its health endpoint with UP. */
     public boolean healthy(Service service) {
+        return healthy(service, 0);
+    }
+
+    /** Whether instance {@code i} of the service answers its health endpoint with UP. */
+    public boolean healthy(Service service, int instance) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(service)
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(service, instance)
                     + "/actuator/health")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("\"UP\"");
         } catch (IOException e) {
@@ -226,7 +333,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public boolean isRunning(Service service) {
-        return services.get(service).isAlive();
+        return services.get(service).getFirst().isAlive();
     }
 
     private void awaitUntil(ChildJvm jvm, java.util.function.BooleanSupplier ready, String what) {
@@ -245,22 +352,50 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public int port(Service service) {
+        return port(service, 0);
+    }
+
+    /** The port of instance {@code i} (from 0) of the service. */
+    public int port(Service service, int instance) {
         Ports ports = settings.ports();
-        return switch (service) {
+        return scale.instancePort(switch (service) {
             case API -> ports.api();
             case HISTORY -> ports.history();
             case WORKER -> ports.worker();
             case CAPTURE -> ports.capture();
-        };
+        }, instance);
     }
 
-    /** {@code http://127.0.0.1:PORT} of the service. */
+    /** {@code http://127.0.0.1:PORT} of the service (its first instance). */
     public String url(Service service) {
-        return "http://127.0.0.1:" + port(service);
+        return url(service, 0);
     }
 
+    /** {@code http://127.0.0.1:PORT} of instance {@code i} (from 0) of the service. */
+    public String url(Service service, int instance) {
+        return "http://127.0.0.1:" + port(service, instance);
+    }
+
+    /** Every instance's {@code http://127.0.0.1:PORT} of the service. */
+    public List<String> urls(Service service) {
+        return IntStream.range(0, scale.instances()).mapToObj(i -> url(service, i)).toList();
+    }
+
+    /** How many instances of each service. */
+    public int instances() {
+        return scale.instances();
+    }
+
+    /** How many Kafka brokers (node ids 1 to this). */
+    public int brokers() {
+        return scale.brokers();
+    }
+
+    /** Every broker, as a client's bootstrap list. */
     public String kafkaBootstrap() {
-        return "127.0.0.1:" + settings.ports().kafka();
+        return IntStream.rangeClosed(1, scale.brokers())
+                .mapToObj(n -> "127.0.0.1:" + scale.brokerPort(settings.ports(), n))
+                .collect(Collectors.joining(","));
     }
 
     public XmppServerControl xmpp() {
@@ -287,7 +422,8 @@ public final class LocalStack implements AutoCloseable {
     /** Stops the services (at once), then the XMPP server and its database (when this stack started them), then Kafka. */
     @Override
     public synchronized void close() {
-        CompletableFuture.allOf(services.values().stream()
+        closed = true;
+        CompletableFuture.allOf(services.values().stream().flatMap(List::stream)
                 .map(jvm -> CompletableFuture.runAsync(jvm::stop)).toArray(CompletableFuture[]::new)).join();
         if (settings.ownsXmpp() && xmppRunning) {
             try {
@@ -303,7 +439,14 @@ public final class LocalStack implements AutoCloseable {
                 log.warn("Could not stop the XMPP server's database: {}", e.toString());
             }
         }
-        kafka.stop();
+        CompletableFuture.allOf(brokers.stream().map(broker -> CompletableFuture.runAsync(broker::stop))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
+    private void refuseIfClosed(ChildJvm jvm) {
+        if (closed) {
+            throw new IllegalStateException("the stack is closed: " + jvm.name() + " is not started again");
+        }
     }
 
     private static long size(Path file) {

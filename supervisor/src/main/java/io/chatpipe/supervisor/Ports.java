@@ -25,7 +25,7 @@ public record Ports(int kafka, int kafkaController, int xmppClient, int xmppHttp
         return taken;
     }
 
-    private static void check(List<String> taken, String name, int port) {
+    static void check(List<String> taken, String name, int port) {
         try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             taken.add(name + " 127.0.0.1:" + port);
         } catch (IOException e) {

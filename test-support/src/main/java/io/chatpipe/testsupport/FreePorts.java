@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Loopback ports for the servers a test starts. They are taken below Linux's ephemeral range (32768-60999), from
  * which the kernel gives the local port of every outgoing connection, so that none of the many connections the
  * tests open takes a port between its pick and the server's bind (a history-service once failed to start on such a
- * port in CI); and above the ports of {@code ./chatpipe chaos} (20000 above run's: 25222-29093). One JVM goes
+ * port in CI); and above the ports of {@code ./chatpipe chaos} (20000 above run's: 25222-29097, a three-broker cluster included). One JVM goes
  * through the range in turn from a random start, so it never hands out a port twice until the range wraps.
  */
 public final class FreePorts {

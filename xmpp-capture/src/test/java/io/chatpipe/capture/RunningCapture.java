@@ -27,7 +27,18 @@ import java.util.Map;
  */
 final class RunningCapture {
 
+    /** Where each capture this class started answers its health. */
+    private static final Map<ServiceProcess, Integer> PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private RunningCapture() {
+    }
+
+    /** Whether the capture reads the archive's slot now ({@code chatpipe_capture_reading} 1), or stands by (0). */
+    static boolean reading(ServiceProcess capture) throws IOException, InterruptedException {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + PORTS.get(capture) + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().anyMatch(line -> line.startsWith("chatpipe_capture_reading ")
+                && Double.parseDouble(line.substring(line.indexOf(' ') + 1)) == 1.0);
     }
 
     /** Capture of the test JVM's ejabberd. */
@@ -62,6 +73,7 @@ final class RunningCapture {
         var capture = ServiceProcess.start(CaptureApplication.class, output,
                 Map.of("CHATPIPE_CAPTURE_ARCHIVE_PASSWORD", archive.capturePassword()), args.toArray(String[]::new));
         awaitHealthy(capture, port);
+        PORTS.put(capture, port);
         return capture;
     }
 

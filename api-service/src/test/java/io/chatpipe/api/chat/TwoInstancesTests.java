@@ -96,6 +96,42 @@ class TwoInstancesTests {
     }
 
     @Test
+    void aSenderOnOneInstanceSeesHowFarHerRestMessageThroughTheOtherGotAndTheXmppUsersReply() {
+        String alice = ChatService.user("alice");
+        String bob = ChatService.user("bob");
+        try (ChatClient aliceOnB = b.join(alice, "pw")) {
+            var sent = a.http().postJson("/api/v1/messages",
+                    "{\"fromId\": \"" + alice + "\", \"toId\": \"" + bob + "\", \"message\": \"tea?\"}");
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+            String question = Http.json(sent).path("messageId").asString();
+            JsonNode own = aliceOnB.next("NEW_MESSAGE", alice);
+            assertThat(own.path("messageId").asString()).isEqualTo(question);
+
+            // what capture writes once bob's XMPP client has the message, has read it, and answers
+            ConversationId conversation = ConversationId.between(UserId.of(alice), UserId.of(bob));
+            for (DeliveryAttempted.Outcome evidence : List.of(DeliveryAttempted.Outcome.STORED,
+                    DeliveryAttempted.Outcome.RECEIVED, DeliveryAttempted.Outcome.READ)) {
+                TopicRecords.write(Topics.DELIVERIES, conversation,
+                        DeliveryAttempted.evidence(MessageId.of(question), conversation, evidence, Instant.now()));
+            }
+            String phone = bob + "@localhost/phone";
+            MessageAccepted reply = MessageAccepted.captured(MessageId.forCapturedStanza(phone + "\u0000r-1"),
+                    UserId.of(bob), UserId.of(alice), "yes, with milk", Instant.now(), phone);
+            TopicRecords.write(Topics.MESSAGES, reply.conversationId(), reply);
+
+            assertThat(List.of(aliceOnB.next("DELIVERY_STATUS"), aliceOnB.next("DELIVERY_STATUS"),
+                    aliceOnB.next("DELIVERY_STATUS")))
+                    .allSatisfy(frame -> assertThat(frame.path("messageId").asString()).isEqualTo(question))
+                    .extracting(frame -> frame.path("status").asString())
+                    .containsExactly("STORED", "RECEIVED", "READ");
+            JsonNode answer = aliceOnB.next("NEW_MESSAGE", bob);
+            assertThat(answer.path("messageId").asString()).isEqualTo(reply.messageId().toString());
+            assertThat(answer.path("to").asString()).isEqualTo(alice);
+            assertThat(answer.path("content").asString()).isEqualTo("yes, with milk");
+        }
+    }
+
+    @Test
     void contactsSeeAUserComeOnlineAndGoOfflineOnAnotherInstance() {
         String erin = ChatService.user("erin");
         String frank = ChatService.user("frank");

@@ -27,6 +27,9 @@ import tools.jackson.databind.JsonNode;
  * second message) until it gets a 2xx or the driver gives up on it. Fault {@code k} begins when the stream
  * reaches {@code (k + 1) / (faults + 1)} of its messages; the stream does not pass the next fault's point
  * until the previous fault is over, so every fault happens with messages flowing.
+ *
+ * <p>With several api-service instances the requests take turns over them, as behind a load balancer: a
+ * conversation's messages go to each in turn, and a retry goes to the next one.
  */
 final class ChaosDriver {
 
@@ -35,16 +38,16 @@ final class ChaosDriver {
     private static final Duration FAULT_TIMEOUT = Duration.ofMinutes(10);
 
     private final ChaosSettings settings;
-    private final URI endpoint;
+    private final List<URI> endpoints;
     private final ApiKey key;
     private final HttpClient http;
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
 
-    ChaosDriver(ChaosSettings settings, String apiUrl, ApiKey key) {
+    ChaosDriver(ChaosSettings settings, List<String> apiUrls, ApiKey key) {
         this.settings = settings;
-        this.endpoint = URI.create(apiUrl + "/api/v1/messages");
+        this.endpoints = apiUrls.stream().map(url -> URI.create(url + "/api/v1/messages")).toList();
         this.key = key;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(3))
@@ -120,18 +123,19 @@ final class ChaosDriver {
         body.put("toId", to);
         body.put("message", settings.body(conversation, seq));
         body.put("clientMessageId", clientId);
-        var request = HttpRequest.newBuilder(endpoint).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(ChatJson.MAPPER.writeValueAsString(body)));
-        if (key != null) {
-            request.header("Authorization", key.authorization());
-        }
+        String json = ChatJson.MAPPER.writeValueAsString(body);
         long giveUp = System.nanoTime() + settings.giveUpAfter().toNanos();
         int attempts = 0;
         int status = 0;
         String error = null;
         Duration backoff = Duration.ofMillis(250);
         while (true) {
+            var request = HttpRequest.newBuilder(endpoints.get((seq + attempts) % endpoints.size()))
+                    .timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json));
+            if (key != null) {
+                request.header("Authorization", key.authorization());
+            }
             attempts++;
             try {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -82,8 +82,9 @@ public record ChaosReport(String runId, int messages, int conversations, List<In
 
     /** The report as a person reads it. */
     public String toText() {
-        String faultLines = faults.stream().map(f -> String.format("  %-14s at message %7d, t+%5.1f s, whole again after %5.1f s%s",
+        String faultLines = faults.stream().map(f -> String.format("  %-17s at message %7d, t+%5.1f s, whole again after %5.1f s%s%s",
                         f.fault().label(), f.atMessage(), f.startedAtMs() / 1000.0, f.tookMs() / 1000.0,
+                        f.struck() == null || f.struck().isEmpty() ? "" : " (" + f.struck() + ")",
                         f.error() == null ? "" : "  FAILED: " + f.error()))
                 .collect(Collectors.joining("\n"));
         return String.format("""

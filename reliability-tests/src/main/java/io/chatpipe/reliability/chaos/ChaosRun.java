@@ -4,6 +4,7 @@ import io.chatpipe.supervisor.ApiKey;
 import io.chatpipe.supervisor.EjabberdScript;
 import io.chatpipe.supervisor.LocalStack;
 import io.chatpipe.supervisor.Ports;
+import io.chatpipe.supervisor.Scale;
 import io.chatpipe.supervisor.PostgresScript;
 import io.chatpipe.supervisor.Service;
 import java.io.IOException;
@@ -35,15 +36,19 @@ public final class ChaosRun {
     static final String USAGE = """
             usage: java -jar reliability-tests.jar [--name=value ...]
               --messages=100000 --conversations=1000 --recipients=100 --rate=200 (messages per second)
-              --faults=kill-api,kill-worker,kill-history,kill-capture,restart-kafka,stop-xmpp --xmpp-outage=30s
+              --faults=kill-api,kill-worker,kill-history,kill-capture,restart-kafka,stop-xmpp
+                (with --brokers or --instances above 1, kill-kafka-leader and kill-one-of-each after kill-capture)
+              --xmpp-outage=30s (how long stop-xmpp keeps ejabberd down, and kill-kafka-leader the killed broker)
+              --brokers=1 (3: a KRaft cluster, every topic replicated 3 times, min.insync.replicas 2)
+              --instances=1 (2: two of each service, api-service, worker, history-service, xmpp-capture)
               --reply-every=10 (each recipient's client answers every 10th message it receives; 0: never)
               --confirm-by=archive (the worker's proof of delivery: the recipient's archive row; or sessions)
               --give-up-after=120s (retries of one message)
               --settle-timeout=120s (at the end, wait for delivery until nothing new arrives for this long)
               --data-dir=.data/chaos (emptied first: kafka, postgres, ejabberd, history-service, logs, results)
               --kafka-port=29092 --kafka-controller-port=29093 --xmpp-c2s-port=25222 --xmpp-http-port=25280
-              --postgres-port=25433
-              --api-port=28080 --history-port=28081 --worker-port=28082 --capture-port=28083 --domain=localhost --start-timeout=180s""";
+              --postgres-port=25433 --kafka-cluster-port=29094 (brokers 2.. from here, two ports each)
+              --instance-port-step=10 (instance i of a service listens on its port + 10 i) --api-port=28080 --history-port=28081 --worker-port=28082 --capture-port=28083 --domain=localhost --start-timeout=180s""";
 
     private ChaosRun() {
     }
@@ -55,7 +60,7 @@ public final class ChaosRun {
         String password = randomSecret(18);
         try (XmppRecipients clients = XmppRecipients.connect(stack.xmpp(), settings, recipients, password)) {
             var faults = new FaultInjector(stack, settings.faults(), settings.xmppOutage());
-            List<SentMessage> sent = new ChaosDriver(settings, stack.url(Service.API), key).drive(faults);
+            List<SentMessage> sent = new ChaosDriver(settings, stack.urls(Service.API), key).drive(faults);
             List<InjectedFault> injected = faults.awaitAll(Duration.ofMinutes(10));
             var checker = new ChaosChecker(settings, sent, clients::received, clients::replies, stack.kafkaBootstrap(),
                     stack.url(Service.HISTORY), key.authorization(), stack.xmpp().domain());
@@ -85,17 +90,21 @@ public final class ChaosRun {
                 port(options, "xmpp-c2s-port", 25222), port(options, "xmpp-http-port", 25280),
                 port(options, "postgres-port", 25433), port(options, "api-port", 28080), port(options, "history-port", 28081),
                 port(options, "worker-port", 28082), port(options, "capture-port", 28083));
-        List<String> taken = ports.taken();
+        var scale = new Scale(intOption(options, "brokers", 1), intOption(options, "instances", 1),
+                port(options, "kafka-cluster-port", 29094), intOption(options, "instance-port-step", 10));
+        List<String> taken = scale.taken(ports);
         if (!taken.isEmpty()) {
             log.error("Ports in use, so the chaos stack cannot start: {}", taken);
             System.exit(2);
         }
+        String faults = scale.brokers() > 1 || scale.instances() > 1
+                ? "kill-api,kill-worker,kill-history,kill-capture,kill-kafka-leader,kill-one-of-each,restart-kafka,stop-xmpp"
+                : "kill-api,kill-worker,kill-history,kill-capture,restart-kafka,stop-xmpp";
         var settings = new ChaosSettings(
                 intOption(options, "messages", 100_000), intOption(options, "conversations", 1000),
                 intOption(options, "recipients", 100), Double.parseDouble(options.getOrDefault("rate", "200")),
                 duration(options, "give-up-after", "120s"), duration(options, "settle-timeout", "120s"),
-                Arrays.stream(options.getOrDefault("faults",
-                        "kill-api,kill-worker,kill-history,kill-capture,restart-kafka,stop-xmpp").split(","))
+                Arrays.stream(options.getOrDefault("faults", faults).split(","))
                         .filter(f -> !f.isBlank()).map(Fault::parse).toList(),
                 duration(options, "xmpp-outage", "30s"), intOption(options, "reply-every", 10), randomRunId());
         var archive = new PostgresScript(root, dataDir.resolve("postgres"), ports.postgres());
@@ -105,13 +114,16 @@ public final class ChaosRun {
         xmpp.stopStorage();
         clean(dataDir);
         ApiKey key = ApiKey.generate("chaos", List.of(), 1_000_000);
+        // two of each service: eight JVMs beside the brokers, so a smaller heap each
+        String heap = scale.instances() > 1 ? "384m" : "512m";
         var stack = new LocalStack(new LocalStack.Settings(root, dataDir, ports, xmpp, true, List.of(key),
-                randomSecret(32), List.of("--sun-misc-unsafe-memory-access=allow", "-Xms512m", "-Xmx512m"),
-                duration(options, "start-timeout", "180s"), options.getOrDefault("confirm-by", "archive")));
+                randomSecret(32), List.of("--sun-misc-unsafe-memory-access=allow", "-Xms" + heap, "-Xmx" + heap),
+                duration(options, "start-timeout", "180s"), options.getOrDefault("confirm-by", "archive")), scale);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "chaos-stack-stop"));
         log.info("Chaos run {}: {} messages over {} conversations at {}/s, faults {}, the worker confirming by {}; "
-                + "data in {}", settings.runId(), settings.messages(), settings.conversations(), settings.rate(),
-                settings.faults().stream().map(Fault::label).toList(), stack.settings().confirmBy(), dataDir);
+                + "{} broker(s), {} instance(s) of each service; data in {}", settings.runId(), settings.messages(),
+                settings.conversations(), settings.rate(), settings.faults().stream().map(Fault::label).toList(),
+                stack.settings().confirmBy(), scale.brokers(), scale.instances(), dataDir);
         stack.start();
         ChaosReport report = execute(stack, settings, key, dataDir.resolve("results"));
         log.info("\n\n{}\nraw data and report: {}", report.toText(), dataDir.resolve("results"));
@@ -120,13 +132,16 @@ public final class ChaosRun {
 
     /** Empties what a previous run left: a chaos run starts from nothing. */
     private static void clean(Path dataDir) throws IOException {
-        for (String part : List.of("kafka", "postgres", "ejabberd", "history-service", "logs", "results")) {
-            Path dir = dataDir.resolve(part);
-            if (Files.exists(dir)) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(file);
-                    }
+        List<Path> parts;
+        try (Stream<Path> all = Files.exists(dataDir) ? Files.list(dataDir) : Stream.empty()) {
+            // history-service-2 and the like of a run with two instances too
+            parts = all.filter(dir -> List.of("kafka", "postgres", "ejabberd", "history-service", "logs", "results")
+                    .contains(dir.getFileName().toString().replaceAll("-[0-9]+$", ""))).toList();
+        }
+        for (Path dir : parts) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
                 }
             }
         }

@@ -43,16 +43,17 @@ final class FaultInjector {
             long started = System.nanoTime();
             log.info("Fault {}/{}: {} at message {}", k + 1, faults.size(), fault.label(), atMessage);
             String error = null;
+            String struck = "";
             try {
-                fault.inject(stack, outage);
+                struck = fault.inject(stack, outage);
             } catch (RuntimeException e) {
                 log.error("Fault {} could not be completed", fault.label(), e);
                 error = e.toString();
             }
             long took = (System.nanoTime() - started) / 1_000_000;
-            log.info("Fault {}/{}: {} over, the stack whole again after {} ms", k + 1, faults.size(), fault.label(),
-                    took);
-            return new InjectedFault(fault, atMessage, (started - driveStart) / 1_000_000, took, error);
+            log.info("Fault {}/{}: {} ({}) over, the stack whole again after {} ms", k + 1, faults.size(),
+                    fault.label(), struck, took);
+            return new InjectedFault(fault, atMessage, (started - driveStart) / 1_000_000, took, error, struck);
         }, task -> Thread.ofPlatform().name("fault-" + fault.label()).start(task)));
     }
 

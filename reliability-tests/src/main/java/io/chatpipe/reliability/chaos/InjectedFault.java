@@ -7,6 +7,7 @@ package io.chatpipe.reliability.chaos;
  * @param startedAtMs since the drive began
  * @param tookMs      until the stack was whole again (for STOP_XMPP, the outage included)
  * @param error       why it could not be completed, or null
+ * @param struck      which process it struck (a broker, one of two instances), or empty
  */
-public record InjectedFault(Fault fault, long atMessage, long startedAtMs, long tookMs, String error) {
+public record InjectedFault(Fault fault, long atMessage, long startedAtMs, long tookMs, String error, String struck) {
 }

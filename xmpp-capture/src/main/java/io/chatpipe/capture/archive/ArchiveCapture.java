@@ -5,8 +5,10 @@ import io.chatpipe.events.Topics;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.ChangeEvent;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +39,10 @@ import org.springframework.stereotype.Component;
  *
  * <p>A batch that Kafka does not take is written again, whole and in order, until it is taken: capture
  * never moves past a row whose records are not in Kafka.
+ *
+ * <p>Several captures of one archive (two instances for availability) share its slot through a
+ * {@link SlotLease}: one reads, the others stand by (healthy, role {@code standby}) and the first of them to
+ * get the lease when the reader dies reads on from the position it stored.
  */
 @Component
 class ArchiveCapture implements SmartLifecycle, HealthIndicator {
@@ -70,6 +76,11 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     private volatile String failure;
 
+    /** Set while another capture holds the slot's lease and this one waits for it. */
+    private volatile boolean standby;
+
+    private final SlotLease lease;
+
     ArchiveCapture(CaptureProperties properties, KafkaProperties kafka, KafkaTemplate<byte[], byte[]> captureTemplate,
             CaptureRules.Users users, MeterRegistry meters, TopicCatalogue topics) {
         this.properties = properties;
@@ -81,12 +92,27 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
         this.lag = Timer.builder("chatpipe.capture.lag")
                 .description("From the archiving of a stanza to its records being in Kafka")
                 .publishPercentileHistogram().register(meters);
+        Gauge.builder("chatpipe.capture.reading", this, capture -> capture.capturing ? 1 : 0)
+                .description("1 while this capture reads the archive's slot, 0 while it stands by (or cannot read)")
+                .register(meters);
         this.producer = captureTemplate;
+        this.lease = new SlotLease(properties.archive());
     }
 
     @Override
     public void start() {
-        engine = DebeziumEngine.create(Connect.class)
+        running = true;
+        runner = Thread.ofPlatform().name("archive-capture").start(this::run);
+    }
+
+    /** Once this capture holds the slot's lease and the slot is free, reads the archive until stopped. */
+    private void run() {
+        try {
+            awaitLease();
+        } catch (InterruptedException e) {
+            return;
+        }
+        DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> built = DebeziumEngine.create(Connect.class)
                 .using(connectorConfig())
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
@@ -109,8 +135,44 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
                 })
                 .notifying(this::handleBatch)
                 .build();
-        running = true;
-        runner = Thread.ofPlatform().name("archive-capture").start(engine);
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            engine = built;
+        }
+        built.run();
+    }
+
+    private void awaitLease() throws InterruptedException {
+        String waitingFor = null;
+        while (running) {
+            try {
+                boolean held = lease.tryAcquire();
+                if (held && !lease.slotActive()) {
+                    if (standby) {
+                        log.info("Taking over slot {} of {}'s archive", properties.archive().slot(), archiveServer());
+                    }
+                    standby = false;
+                    return;
+                }
+                String now = held ? "the slot's previous reader to let go of it" : "the slot's lease";
+                if (!now.equals(waitingFor)) {
+                    log.info("Standing by: another capture reads slot {}; waiting for {}", properties.archive().slot(),
+                            now);
+                    waitingFor = now;
+                }
+                standby = true;
+            } catch (SQLException e) {
+                if (waitingFor == null || !waitingFor.equals(e.getMessage())) {
+                    log.warn("Cannot ask {} for slot {}'s lease yet: {}", properties.archive(),
+                            properties.archive().slot(), e.getMessage());
+                    waitingFor = e.getMessage();
+                }
+            }
+            Thread.sleep(properties.archive().pollInterval().multipliedBy(10));
+        }
+        throw new InterruptedException("stopped while standing by");
     }
 
     private Properties connectorConfig() {
@@ -247,7 +309,13 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
     @Override
     public Health health() {
         if (capturing && users.caughtUpOnce()) {
-            return Health.up().withDetail("archive", properties.archive().toString()).build();
+            return Health.up().withDetail("archive", properties.archive().toString()).withDetail("role", "reader")
+                    .build();
+        }
+        if (standby && users.caughtUpOnce()) {
+            // ready to take over: a second instance is healthy while the first one reads
+            return Health.up().withDetail("archive", properties.archive().toString()).withDetail("role", "standby")
+                    .build();
         }
         var health = Health.down().withDetail("archive", properties.archive().toString())
                 .withDetail("capturing", capturing).withDetail("usersRead", users.caughtUpOnce());
@@ -256,10 +324,16 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
 
     @Override
     public void stop() {
-        running = false;
+        DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> reading;
+        synchronized (this) {
+            running = false;
+            reading = engine;
+        }
         try {
-            if (engine != null) {
-                engine.close();
+            if (reading != null) {
+                reading.close();
+            } else if (runner != null) {
+                runner.interrupt();   // standing by
             }
             if (runner != null) {
                 runner.join(Duration.ofSeconds(30));
@@ -268,6 +342,8 @@ class ArchiveCapture implements SmartLifecycle, HealthIndicator {
             log.warn("Capture did not stop cleanly: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            lease.close();
         }
     }
 
