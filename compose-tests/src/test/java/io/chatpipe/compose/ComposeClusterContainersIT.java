@@ -42,7 +42,7 @@ class ComposeClusterContainersIT {
 
     static final Duration PATIENCE = Duration.ofMinutes(3);
     static final List<String> HEALTH_CHECKED = List.of("kafka-1", "kafka-2", "kafka-3", "postgres", "ejabberd",
-            "api-service-1", "api-service-2", "history-service-1", "history-service-2", "xmpp-capture",
+            "api-service-1", "api-service-2", "history-service-1", "history-service-2", "xmpp-capture-1", "xmpp-capture-2",
             "xmpp-delivery-worker-1", "xmpp-delivery-worker-2", "webhook-dispatcher-1", "webhook-dispatcher-2",
             "openfire", "xmpp-delivery-worker-openfire");
     static final XmppServer EJABBERD = new Server("localhost", "127.0.0.1", 5222);
