@@ -95,10 +95,19 @@ class LoadGeneratorTests {
                     .as(load.name()).isPositive());
         }
         assertThat(byName.get("ingest").getFigures()).extracting(Figure::name)
-                .contains("single-message REST, accepted/s", "single-message REST vs seed 000, accepted/s");
+                .contains("single-message REST, accepted/s", "single-message REST vs one ejabberd call per message, accepted/s");
         // wrk's loads: every answer a success, and a batch's messages counted from its answers
         assertThat(byName.get("ingest").getLoads()).filteredOn(load -> load.name().startsWith("POST /api/v1/messages"))
-                .hasSize(6).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
+                .hasSize(8).allSatisfy(load -> assertThat(load.errors()).as(load.name()).isZero());
+        // the no-op and single messages measured in turns, after each JVM's warm-up, then pooled
+        assertThat(byName.get("ingest").getLoads()).extracting(Load::name).containsSubsequence(
+                "POST /api/v1/messages/no-op (no-op baseline), round 1 of 2",
+                "POST /api/v1/messages, 4 connections, history-service stopped, round 1 of 2",
+                "POST /api/v1/messages/no-op (no-op baseline), round 2 of 2",
+                "POST /api/v1/messages, 4 connections, history-service stopped, round 2 of 2");
+        assertThat(byName.get("ingest").getNotes()).anySatisfy(note -> assertThat(note)
+                .startsWith("warm-up spans, msg/s (and the JIT's share of the JVM's CPU): the no-op ").contains("; the api-service ")
+                .containsPattern("round 1: no-op [0-9,]+, single messages [0-9,]+ msg/s"));
         // single messages with a login flood alongside, beside the same pass without it; the flood's answers told
         assertThat(byName.get("ingest").getFigures()).extracting(Figure::name)
                 .contains("single-message REST, a login flood alongside, accepted/s");
@@ -111,7 +120,7 @@ class LoadGeneratorTests {
         assertThat(byName.get("drain").getLoads()).allSatisfy(load -> assertThat(load.items()).isEqualTo(60));
         // the flood, then the worker's warm-up backlog as it starts, a backlog with history-service reading it
         // alongside, and the backlog held to the aim, with history-service stopped as the flood has it
-        // then, issue 34's baseline: the worker restarted to confirm by sessions, a warm-up backlog and the measured one
+        // then the other confirmation: the worker restarted to confirm by sessions, a warm-up backlog and the measured one
         assertThat(byName.get("drain").getLoads()).extracting(Load::name).satisfiesExactly(
                 flood -> assertThat(flood).startsWith("ejabberd send_stanza flood"),
                 warmUp -> assertThat(warmUp).isEqualTo("worker drain of a 60-message warm-up backlog, starting cold"),
@@ -141,7 +150,7 @@ class LoadGeneratorTests {
                 .matches("CPU per delivered message \\(ms, .*\\): confirming by archive capture -?[0-9.]+; "
                         + "by sessions capture -?[0-9.]+; idle, % of a core: capture [0-9.]+ and capture [0-9.]+"));
         assertThat(byName.get("drain").getFigures()).extracting(Figure::name).contains(
-                "worker confirming by sessions (before issue 34), drain received by the clients/s",
+                "worker confirming by sessions, drain received by the clients/s",
                 "worker drain confirming by archive, delivered/s");
         // capture: a warm-up round, then the measured one: every reply the XMPP users sent archived by ejabberd, and
         // captured once, beside capture's lag timer

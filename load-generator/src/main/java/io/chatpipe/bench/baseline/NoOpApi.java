@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link NoOpApiApplication} in a JVM of its own, on this load generator's class path, on a free loopback port:
- * started for the ingestion baseline, stopped after it, so that it never shares a JVM (its heap, its JIT) with the
- * api-service or the load generator.
+ * started for the ingestion baseline with the api-service's JVM options, stopped after it, so that it never shares
+ * a JVM (its heap, its JIT) with the api-service or the load generator.
  */
 public final class NoOpApi implements AutoCloseable {
 
@@ -41,7 +41,7 @@ public final class NoOpApi implements AutoCloseable {
     /**
      * Starts it and returns once its health is UP.
      *
-     * @param jvmOptions such as the api-service's heap settings
+     * @param jvmOptions the api-service's: its heap and GC settings
      * @param output     where its log goes
      */
     public static NoOpApi start(List<String> jvmOptions, Path output) throws IOException, InterruptedException {
@@ -63,6 +63,11 @@ public final class NoOpApi implements AutoCloseable {
             throw e;
         }
         return api;
+    }
+
+    /** Its process, whose CPU time the bench reads. */
+    public ProcessHandle process() {
+        return process.toHandle();
     }
 
     public URI uri(String path) {

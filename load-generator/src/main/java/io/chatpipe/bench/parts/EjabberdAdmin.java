@@ -6,7 +6,7 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * ejabberd's admin API (mod_http_api), driven directly: seed 000's path ({@code send_message}, one
+ * ejabberd's admin API (mod_http_api), driven directly: the direct path ({@code send_message}, one
  * synchronous call per message), the worker's path ({@code send_stanza}), and account registration.
  */
 public final class EjabberdAdmin {
@@ -34,7 +34,7 @@ public final class EjabberdAdmin {
         }
     }
 
-    /** Seed 000's delivery: a chat message with a body, as ejabberd builds it. */
+    /** A chat message with a body, as ejabberd builds it: one synchronous call per message. */
     public void sendMessage(String from, String to, String body) throws IOException, InterruptedException {
         Http.expect(http.postJson(command("send_message"), json(Map.of("type", "chat", "from", jid(from),
                 "to", jid(to), "subject", "", "body", body))), 200);

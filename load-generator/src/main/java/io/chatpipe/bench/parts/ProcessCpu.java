@@ -69,6 +69,11 @@ public final class ProcessCpu {
         return new ProcessCpu(parts);
     }
 
+    /** The given processes, by part: a process the bench started itself, for instance. */
+    public static ProcessCpu of(Map<String, ProcessHandle> parts) {
+        return new ProcessCpu(new LinkedHashMap<>(parts));
+    }
+
     private static Optional<ProcessHandle> service(int port, String module) {
         return find(line -> line.contains("--server.port=" + port + " ") && line.contains(module));
     }
@@ -148,7 +153,7 @@ public final class ProcessCpu {
     }
 
     /** The process's own time, its reaped children's, and its live descendants' own; empty once it is gone. */
-    static Optional<Double> cpuSeconds(ProcessHandle process) {
+    public static Optional<Double> cpuSeconds(ProcessHandle process) {
         Optional<long[]> own = ticks(process.pid());
         if (own.isEmpty()) {
             return Optional.empty();
@@ -161,10 +166,41 @@ public final class ProcessCpu {
         return Optional.of(total / TICKS);
     }
 
+    /**
+     * The CPU time a JVM's JIT compiler threads ({@code C1 CompilerThread}s and {@code C2 CompilerThread}s, by
+     * their names in {@code /proc/PID/task/TID/comm}) have spent, in seconds; empty once it is gone. Beside the
+     * process's own time it tells whether the JVM is still compiling what it runs: warm, it spends a few percent on it.
+     */
+    public static Optional<Double> compilerSeconds(ProcessHandle process) {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            long total = threads.filter(ProcessCpu::isCompilerThread)
+                    .map(thread -> ticks(Path.of(thread.toString(), "stat"))).flatMap(Optional::stream)
+                    .mapToLong(times -> times[0] + times[1]).sum();
+            return Optional.of(total / TICKS);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isCompilerThread(Path thread) {
+        try {
+            String name = Files.readString(thread.resolve("comm"));
+            return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+        } catch (IOException e) {
+            return false;   // the thread ended
+        }
+    }
+
     /** utime, stime, cutime, cstime of {@code /proc/PID/stat}, in clock ticks. */
     static Optional<long[]> ticks(long pid) {
+        return ticks(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** The same of a {@code stat} file: a process's, or one of its threads' ({@code /proc/PID/task/TID/stat}). */
+    private static Optional<long[]> ticks(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             // the command name, in parentheses, may hold spaces: the fields are counted after its closing one
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Optional.of(new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12]),

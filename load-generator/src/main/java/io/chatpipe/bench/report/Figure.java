@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param unit           e.g. {@code msg/s} or {@code ms}
  * @param higherIsBetter true for rates, false for latencies
- * @param aim            the issue's aim for the ratio, e.g. {@code ≥ 0.8x}, or empty
+ * @param aim            the aim for the ratio, e.g. {@code ≥ 0.8x}, or empty
  */
 public record Figure(
         String scenario,

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scenario 6 (issue 27): ordinary XMPP users, in Smack clients of their own, flood replies to chatpipe users, and
+ * Scenario 6: ordinary XMPP users, in Smack clients of their own, flood replies to chatpipe users, and
  * the rate at which capture writes them to chat.messages is set beside the rate at which ejabberd archives them,
  * its own ceiling on this path: capture reads nothing ejabberd has not archived. The archive rate is taken from
  * the archive rows' own times (ejabberd's clock at storing), the capture rate from the times of capture's records

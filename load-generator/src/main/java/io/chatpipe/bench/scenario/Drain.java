@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * aim is taken with history-service stopped, as the flood has the machine to itself; the one with history-service
  * reading the same backlog alongside is reported beside it.
  *
- * <p>Issue 34's before and after: the worker confirms each delivery by its recipient's archive row (what
- * {@code ./chatpipe run} does); once more, restarted to confirm by its recipients' sessions as before, it drains a
+ * <p>The two ways the worker can confirm a delivery, side by side: by its recipient's archive row (what
+ * {@code ./chatpipe run} does); once more, restarted to confirm by its recipients' sessions, it drains a
  * warm-up backlog and then the same backlog again with history-service stopped. Over both measured backlogs the
  * CPU time each process of the stack spends per delivered message (worker, broker, ejabberd, capture, PostgreSQL;
  * each one's idle spending taken off) is set against the same process's with the other confirmation.
@@ -135,8 +135,8 @@ public final class Drain implements Scenario {
                     + "missed in %.0f s; the last backlog was written in %.2f s, and the worker delivered it over "
                     + "%.1f s", stopped.catchUpSeconds(), drained.writeSeconds(), drained.seconds()));
 
-            // issue 34's baseline: the worker as it was, counting a message delivered once its recipients' sessions
-            // have handled it, warmed up by a backlog of its own, then measured as above
+            // the other confirmation: the worker counting a message delivered once its recipients' sessions have
+            // handled it, warmed up by a backlog of its own, then measured as above
             log.info("Drain 5/6: the worker restarted to confirm by sessions, a warm-up backlog of {} messages", count);
             bench.services().stopWorker();
             Drained sessionsWarmUp = drain(bench, recipients, conversations, count, SESSIONS_WARM_UP,
@@ -163,8 +163,7 @@ public final class Drain implements Scenario {
                     ""));
             result.figure(Figure.rate(name(), "worker drain, delivered/s", drain.itemsPerSecond(),
                     "ejabberd send_stanza flood", flood.itemsPerSecond(), ""));
-            result.figure(Figure.rate(name(), "worker confirming by sessions (before issue 34), drain received by "
-                    + "the clients/s", receipts.get(SESSIONS).rate(), "flood, received by the clients/s", floodReceipts,
+            result.figure(Figure.rate(name(), "worker confirming by sessions, drain received by the clients/s", receipts.get(SESSIONS).rate(), "flood, received by the clients/s", floodReceipts,
                     ""));
             result.figure(Figure.rate(name(), "worker drain confirming by archive, delivered/s", drain.itemsPerSecond(),
                     "the same confirming by sessions", sessionsDrain.itemsPerSecond(), ""));

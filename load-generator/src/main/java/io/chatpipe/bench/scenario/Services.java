@@ -92,8 +92,8 @@ public interface Services {
 
     /**
      * What makes the worker count a message delivered ({@code chatpipe.worker.ejabberd.confirm-by}): the
-     * recipient's archive row, as capture reports it, or (as before issue 34) the recipient's sessions having
-     * handled it.
+     * recipient's archive row, as capture reports it, or the recipient's sessions having handled it (which does
+     * not prove the message was stored).
      */
     enum Confirmation {
         ARCHIVE, SESSIONS;

@@ -18,10 +18,10 @@ import java.time.Duration;
  * @param recipients          online recipients (XMPP clients)
  * @param endToEnd            how long each end-to-end latency load sends (the end-to-end maximum before them is a
  *                            closed loop of {@code warmup} then {@code measure})
- * @param historyMessages     messages in chat.messages before the page queries (the issue asks 1,000,000)
+ * @param historyMessages     messages in chat.messages before the page queries
  * @param historyConversations conversations they are spread over
  * @param visibleSamples      messages timed from accept to visible in history, one after the other
- * @param webSocketSessions   chat WebSocket sessions open at once on the api-service (the issue asks 10,000)
+ * @param webSocketSessions   chat WebSocket sessions open at once on the api-service
  * @param sessionsPerUser     of them, how many each user holds (browser tabs, devices): a message to a user is
  *                            pushed to each of that user's sessions
  * @param fanOutRate          messages/s sent over REST to users with an open session, during {@code endToEnd}

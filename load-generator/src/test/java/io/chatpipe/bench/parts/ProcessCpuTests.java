@@ -23,8 +23,21 @@ class ProcessCpuTests {
     }
 
     @Test
-    void hasNothingToReadOfAProcessThatIsGone() {
+    void hasNothingToReadOfAProcessThatIsGone() throws Exception {
         assertThat(ProcessCpu.ticks(Long.MAX_VALUE)).isEmpty();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        assertThat(ProcessCpu.cpuSeconds(gone.toHandle())).isEmpty();
+        assertThat(ProcessCpu.compilerSeconds(gone.toHandle())).isEmpty();
+    }
+
+    @Test
+    void readsTheTimeThisJvmsJitCompilerThreadsSpendWithinItsOwn() {
+        // a JVM that has started JUnit and run a test has compiled methods, and that time is part of its own
+        double compiling = ProcessCpu.compilerSeconds(ProcessHandle.current()).orElseThrow();
+        double own = ProcessCpu.cpuSeconds(ProcessHandle.current()).orElseThrow();
+
+        assertThat(compiling).isPositive().isLessThan(own);
     }
 
     @Test
