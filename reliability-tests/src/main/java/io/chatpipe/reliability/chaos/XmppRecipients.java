@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * The recipients' XMPP clients (Smack over TCP), online through the whole run, behaving as real clients do:
  * each registers its account in-band (or finds it), logs in, reconnects by itself when the server goes away,
  * and keeps every chat message it receives, in arrival order. After a reconnect it catches up from its archive
- * (XEP-0313, after the last archive id it saw), taking only messages whose id it does not have: a message
- * stored for it while the live session was cut off is in the archive, and a client syncs it from there.
+ * (XEP-0313, after the last archive id it saw before the stream dropped: {@link CatchUpMark}), taking only
+ * messages whose id it does not have: a message stored for it while the live session was cut off is in the
+ * archive, and a client syncs it from there.
  * Every {@link ChaosSettings#replyEvery()}th message it answers, as a person's client would: a receipt, a
  * displayed marker and a reply to the sender, each conversation's replies in order.
  */
@@ -116,6 +117,16 @@ final class XmppRecipients implements AutoCloseable {
             connection.login();
             connection.addConnectionListener(new ConnectionListener() {
                 @Override
+                public void connectionClosed() {
+                    client.dropped();
+                }
+
+                @Override
+                public void connectionClosedOnError(Exception e) {
+                    client.dropped();
+                }
+
+                @Override
                 public void authenticated(XMPPConnection c, boolean resumed) {
                     if (!resumed) {
                         client.synced = false;   // the answers wait until the archive is read
@@ -143,7 +154,7 @@ final class XmppRecipients implements AutoCloseable {
         private final Set<String> messageIds = new HashSet<>();
         private final Set<String> archiveIds = new HashSet<>();
         private final Map<Integer, Integer> repliesIn = new HashMap<>();
-        private String lastArchiveId;
+        private final CatchUpMark mark = new CatchUpMark();
         private long arrivals;
         private long firstCopies;
         private int strikes;
@@ -189,8 +200,12 @@ final class XmppRecipients implements AutoCloseable {
         private void remember(String archiveId) {
             if (archiveId != null) {
                 archiveIds.add(archiveId);
-                lastArchiveId = archiveId;
+                mark.seen(archiveId);
             }
+        }
+
+        synchronized void dropped() {
+            mark.dropped();
         }
 
         /** The stanza-id the recipient's own archive gave the message (XEP-0359, {@code by} the bare JID). */
@@ -270,10 +285,11 @@ final class XmppRecipients implements AutoCloseable {
         }
 
         /**
-         * After a reconnect: everything the archive stored after the last archive id this client saw; then the
-         * replies of the last minute that its own archive does not hold, sent again in order (same origin-id),
-         * before any new one: a stream that dies takes what was in flight on it, and a client that keeps what it
-         * sent until the server has it sends that again, as Conversations does with its unconfirmed messages.
+         * After a reconnect: everything the archive stored after the last archive id this client saw before the
+         * stream dropped; then the replies of the last minute that its own archive does not hold, sent again in
+         * order (same origin-id), before any new one: a stream that dies takes what was in flight on it, and a
+         * client that keeps what it sent until the server has it sends that again, as Conversations does with its
+         * unconfirmed messages.
          */
         void catchUp() {
             try {
@@ -326,21 +342,25 @@ final class XmppRecipients implements AutoCloseable {
         }
 
         private void fetchMissed() {
-            String after;
+            CatchUpMark.Start start;
             synchronized (this) {
-                after = lastArchiveId;
+                start = mark.start();
             }
-            if (after == null) {
-                return;   // nothing received yet: the run starts with empty archives
-            }
+            String after = start.after();
             try {
                 var mam = MamManager.getInstanceFor(connection);
-                var query = mam.queryArchive(MamManager.MamQueryArgs.builder().afterUid(after)
-                        .setResultPageSizeTo(ARCHIVE_PAGE).build());
+                var args = MamManager.MamQueryArgs.builder().setResultPageSizeTo(ARCHIVE_PAGE);
+                if (after != null) {
+                    args.afterUid(after);   // else nothing was seen before the drop: the whole archive
+                }
+                var query = mam.queryArchive(args.build());
                 int fetched = takeAll(query.getMamResultExtensions());
                 while (!query.isComplete()) {
                     query.pageNext(ARCHIVE_PAGE);
                     fetched += takeAll(query.getMamResultExtensions());
+                }
+                synchronized (this) {
+                    mark.caughtUp(start);
                 }
                 log.info("{} caught up from its archive after {}: {} messages", localpart, after, fetched);
             } catch (Exception e) {
