@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import javax.management.JMException;
 import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stack {@code ./chatpipe bench} measures, supervised from the load generator's own JVM: the same parts as
@@ -21,6 +24,8 @@ import javax.management.ObjectName;
  * started again (rebuilt from the topics).
  */
 public final class BenchStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BenchStack.class);
 
     /** Marks a data directory as the bench's own, so that it may be wiped. */
     public static final String MARK = ".chatpipe-bench";
@@ -43,7 +48,7 @@ public final class BenchStack implements AutoCloseable {
         Path dataDir = settings.dataDir();
         if (Files.isDirectory(dataDir)) {
             if (!Files.exists(dataDir.resolve(MARK))) {
-                System.err.println("chatpipe: " + dataDir + " exists and is not the bench's own; set CHATPIPE_BENCH_DATA_DIR");
+                log.error("{} exists and is not the bench's own; set CHATPIPE_BENCH_DATA_DIR", dataDir);
                 throw new RunStack.StartFailure("the bench's stack");
             }
             stack.stopStaleXmpp();
@@ -57,7 +62,7 @@ public final class BenchStack implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         logOwnGcPauses();
-        System.out.println("chatpipe bench: a stack of its own in " + dataDir + ", results into bench/results/");
+        log.info("A stack of its own in {}, results into bench/results/", dataDir);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "bench-stack-stop"));
         stack.startKafka();
         stack.startPostgres();
@@ -86,7 +91,7 @@ public final class BenchStack implements AutoCloseable {
 
     /** Starts history-service on its stores in the data directory; with {@code rebuild}, from the topics' beginning. */
     public void startHistory(boolean rebuild) {
-        List<String> args = new java.util.ArrayList<>(List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--chatpipe.history.streams.state-dir=" + settings.dataDir().resolve("history-service")));
         if (rebuild) {
             args.add("--chatpipe.history.streams.rebuild=true");
@@ -139,7 +144,7 @@ public final class BenchStack implements AutoCloseable {
                     "vmLog", new Object[] {new String[] {"output=file=" + file, "what=gc", "decorators=timemillis"}},
                     new String[] {String[].class.getName()});
         } catch (JMException e) {
-            System.err.println("chatpipe bench: no GC log of the load generator (" + e + ")");
+            log.warn("No GC log of the load generator", e);
         }
     }
 
