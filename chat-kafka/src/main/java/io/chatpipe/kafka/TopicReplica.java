@@ -54,8 +54,8 @@ import org.springframework.context.SmartLifecycle;
  * where it stopped. A session opened after that moment sees every record written after it opened; the
  * few older ones it may see too are ones its client already merges by message id.
  *
- * <p>A one-off job (an audit, a redelivery, a check) {@linkplain #readToEnd reads a topic once} on a replica of
- * its own.
+ * <p>A one-off job (a redelivery of dead letters, a check) {@linkplain #readToEnd reads a topic once} on a replica
+ * of its own; one that reads what was written in a time range (an audit, a replay) reads a {@link TopicRange}.
  */
 public class TopicReplica implements SmartLifecycle {
 
