@@ -1,15 +1,15 @@
 package io.chatpipe.history.config;
 
 import io.chatpipe.events.Topic;
+import io.chatpipe.kafka.TopicRange;
 import io.chatpipe.kafka.TopicReplica;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
@@ -31,11 +31,15 @@ public class TopicReaders {
         this.stallTimeout = properties.audit().stallTimeout();
     }
 
-    /** A consumer of raw records for the audit, which seeks each partition of chat.messages to a time range. */
-    public KafkaConsumer<byte[], byte[]> consumer(String clientId) {
-        Map<String, Object> named = new HashMap<>(config);
-        named.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        return new KafkaConsumer<>(named, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    /**
+     * Hands every record of the topic written in {@code [from, to)} (by record time), as far as it went when this
+     * starts, to the sink, partition by partition in offset order; this returns when done.
+     *
+     * @throws IllegalStateException if a partition returns nothing for longer than the stall timeout
+     */
+    public <E extends Exception> void readRange(Topic<?, ?> topic, String name, Instant from, Instant to,
+            TopicRange.Sink<E> sink) throws E {
+        TopicRange.read(name, config, List.of(topic.name()), from, to, stallTimeout, sink);
     }
 
     /**
