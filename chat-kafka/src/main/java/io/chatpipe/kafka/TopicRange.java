@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -55,7 +56,7 @@ public final class TopicRange {
      * @param from the range's start; {@code null} for each partition's beginning
      * @param to the range's end (exclusive); {@code null} for where each partition ends as the read starts
      * @param stall how long a partition may return nothing before the read gives up (Kafka away)
-     * @throws IllegalStateException when a partition stalls
+     * @throws TimeoutException when a partition stalls, as when Kafka does not answer a question about the topics
      */
     public static <E extends Exception> void read(String name, Map<String, Object> config, List<String> topics,
             Instant from, Instant to, Duration stall, Sink<E> sink) throws E {
@@ -111,7 +112,7 @@ public final class TopicRange {
                 position = now;
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > stall.toNanos()) {
-                throw new IllegalStateException("reading " + partition + " stalled at offset " + position + " of "
+                throw new TimeoutException("reading " + partition + " stalled at offset " + position + " of "
                         + stop + ": nothing read for " + stall);
             }
         }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ public class AuditReader {
         Filter filter = new Filter(from, to, user, erasures());
         try {
             return read(filter, lines);
-        } catch (IllegalStateException e) {
+        } catch (KafkaException e) {
             log.warn("Audit of [{}, {}) ends after {} messages: {}", from, to, lines.written, e.getMessage());
             return lines.written;
         }
@@ -80,7 +81,7 @@ public class AuditReader {
      * message id once) to the sink, with its record, as far as chat.messages reached when the read started.
      *
      * @return how many it handed over
-     * @throws IllegalStateException when the read stalls (Kafka away)
+     * @throws KafkaException when the read stalls (Kafka away)
      */
     public long read(Instant from, Instant to, UserId user, MessageSink sink) throws IOException {
         return read(new Filter(from, to, user, erasures()), sink);

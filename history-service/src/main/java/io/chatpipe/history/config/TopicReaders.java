@@ -35,7 +35,8 @@ public class TopicReaders {
      * Hands every record of the topic written in {@code [from, to)} (by record time), as far as it went when this
      * starts, to the sink, partition by partition in offset order; this returns when done.
      *
-     * @throws IllegalStateException if a partition returns nothing for longer than the stall timeout
+     * @throws org.apache.kafka.common.errors.TimeoutException if a partition returns nothing for longer than the
+     *         stall timeout, or Kafka does not answer
      */
     public <E extends Exception> void readRange(Topic<?, ?> topic, String name, Instant from, Instant to,
             TopicRange.Sink<E> sink) throws E {
