@@ -1,5 +1,6 @@
 package io.chatpipe.kafka;
 
+import io.chatpipe.events.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -17,6 +19,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The records of some topics written in a time range, read once: a one-off job's read (an audit, a redelivery, a
@@ -29,6 +33,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * a time: a range larger than memory streams through. Tombstones are passed over.
  */
 public final class TopicRange {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicRange.class);
 
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -85,6 +91,35 @@ public final class TopicRange {
                 }
             }
         }
+    }
+
+    /**
+     * Hands every record of the topic written in {@code [from, to)} to {@code each}, read with the topic's serdes
+     * (records they cannot read are passed over, with a warning), as {@link #read(String, Map, List, Instant,
+     * Instant, Duration, Sink)} reads them.
+     */
+    public static <K, V> void read(String name, Map<String, Object> config, Topic<K, V> topic, Instant from,
+            Instant to, Duration stall, Consumer<ConsumerRecord<K, V>> each) {
+        read(name, config, List.of(topic.name()), from, to, stall, record -> {
+            K key;
+            V value;
+            try {
+                key = topic.keys().deserializer().deserialize(record.topic(), record.key());
+                value = topic.values().deserializer().deserialize(record.topic(), record.value());
+            } catch (RuntimeException e) {
+                log.warn("Skipped unreadable record {}-{}@{}: {}", record.topic(), record.partition(),
+                        record.offset(), e.toString());
+                return;
+            }
+            each.accept(typed(record, key, value));
+        });
+    }
+
+    /** The record as its topic's serdes read it. */
+    static <K, V> ConsumerRecord<K, V> typed(ConsumerRecord<byte[], byte[]> record, K key, V value) {
+        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), key, value,
+                record.headers(), record.leaderEpoch());
     }
 
     private static <E extends Exception> void read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition,

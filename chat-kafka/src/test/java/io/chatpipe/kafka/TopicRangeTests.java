@@ -2,6 +2,10 @@ package io.chatpipe.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatpipe.events.AccountRegistered;
+import io.chatpipe.events.Topic;
+import io.chatpipe.events.Topics;
+import io.chatpipe.events.UserId;
 import io.chatpipe.testsupport.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -138,6 +142,28 @@ class TopicRangeTests {
         });
 
         assertThat(seen).containsExactly("one", "flush");
+    }
+
+    @Test
+    void readsWithTheTopicsSerdesPassingOverWhatTheyCannotRead() throws Exception {
+        Topic<UserId, AccountRegistered> accounts = new Topic<>(topic, Topics.ACCOUNTS.keys(), Topics.ACCOUNTS.values());
+        create(topic);
+        AccountRegistered alice = AccountRegistered.of(UserId.of("range-alice"), "hash", base);
+        write(topic, 0, base, "not an account");
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        try (var producer = new KafkaProducer<>(config, accounts.keys().serializer(), accounts.values().serializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, base.toEpochMilli(), alice.userId(), alice)).get();
+        }
+        List<ConsumerRecord<UserId, AccountRegistered>> read = new ArrayList<>();
+
+        TopicRange.read("tests", config(), accounts, base, null, STALL, read::add);
+
+        assertThat(read).singleElement().satisfies(record -> {
+            assertThat(record.key()).isEqualTo(alice.userId());
+            assertThat(record.value()).isEqualTo(alice);
+            assertThat(record.offset()).isEqualTo(1);
+            assertThat(record.timestamp()).isEqualTo(base.toEpochMilli());
+        });
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> read(List<String> topics, Instant from, Instant to)

@@ -47,9 +47,10 @@ public class TopicReaders {
      * Hands every readable record of the topic, from its beginning up to its end when this starts, to
      * {@code each} (on the reader's thread; this returns when done); a topic that does not exist has none.
      *
-     * @throws IllegalStateException if Kafka returns nothing for longer than the stall timeout
+     * @throws org.apache.kafka.common.errors.TimeoutException if Kafka returns nothing for longer than the stall
+     *         timeout
      */
     public <K, V> void readToEnd(Topic<K, V> topic, String name, Consumer<ConsumerRecord<K, V>> each) {
-        TopicReplica.readToEnd(name, config, topic, each, stallTimeout);
+        TopicRange.read(name, config, topic, null, null, stallTimeout, each);
     }
 }
