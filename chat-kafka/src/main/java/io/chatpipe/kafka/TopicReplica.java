@@ -3,7 +3,6 @@ package io.chatpipe.kafka;
 import io.chatpipe.events.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,8 +53,8 @@ import org.springframework.context.SmartLifecycle;
  * where it stopped. A session opened after that moment sees every record written after it opened; the
  * few older ones it may see too are ones its client already merges by message id.
  *
- * <p>A one-off job (an audit, a redelivery, a check) {@linkplain #readToEnd reads a topic once} on a replica of
- * its own.
+ * <p>A one-off job (an audit, a redelivery, a replay, a check) reads what it needs once, a {@link TopicRange}
+ * ({@link #readToEnd} for a whole topic), instead of keeping a replica.
  */
 public class TopicReplica implements SmartLifecycle {
 
@@ -91,8 +90,6 @@ public class TopicReplica implements SmartLifecycle {
     private Admin admin;
     /** Guarded by {@link #progress}. */
     private boolean ready;
-    /** Whether the books are read once, up to where they ended at the start ({@link #readToEnd}). */
-    private boolean once;
 
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -129,36 +126,16 @@ public class TopicReplica implements SmartLifecycle {
 
     /**
      * Reads the topic once, from its beginning to where it ends as this starts, handing each record to
-     * {@code each} on a replica of its own, which stops when done; a topic that does not exist has none.
+     * {@code each}: a {@link TopicRange} without bounds. A topic that does not exist has none.
      *
-     * @param name what the read is for: its thread and client id say it
+     * @param name what the read is for: its client id says it
      * @param config the consumer's settings, as {@link #consumerConfig} makes them
-     * @throws IllegalStateException when the read stalls: nothing more read for {@code stall} (Kafka away)
+     * @throws org.apache.kafka.common.errors.TimeoutException when the read stalls: nothing more read for
+     *         {@code stall} (Kafka away)
      */
     public static <K, V> void readToEnd(String name, Map<String, Object> config, Topic<K, V> topic,
             Consumer<ConsumerRecord<K, V>> each, Duration stall) {
-        var replica = new TopicReplica(name, config, List.of(new ToEnd<>(topic, each)), new SimpleMeterRegistry());
-        replica.once = true;
-        replica.start();
-        try {
-            long read = 0;
-            while (!replica.awaitReady(stall)) {
-                long now = replica.read();
-                if (now == read) {
-                    throw new IllegalStateException("reading " + topic.name() + " stalled: nothing read for " + stall);
-                }
-                read = now;
-            }
-        } finally {
-            replica.stop();
-        }
-    }
-
-    /** How far the replica has read: the sum of its positions, which only grows. */
-    private long read() {
-        synchronized (progress) {
-            return positions.values().stream().mapToLong(Long::longValue).sum();
-        }
+        TopicRange.read(name, config, topic, null, null, stall, each);
     }
 
     /**
@@ -486,8 +463,7 @@ public class TopicReplica implements SmartLifecycle {
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         TopicFollower<?, ?> follower = followers.get(record.topic());
-        if (record.value() == null || follower.idle() || once && record.offset() >= booksEnd.getOrDefault(
-                new TopicPartition(record.topic(), record.partition()), Long.MAX_VALUE)) {
+        if (record.value() == null || follower.idle()) {
             return;
         }
         dispatch(follower, record);
@@ -509,9 +485,7 @@ public class TopicReplica implements SmartLifecycle {
             return;
         }
         try {
-            follower.accept(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(),
-                    record.timestamp(), record.timestampType(), record.serializedKeySize(),
-                    record.serializedValueSize(), key, value, record.headers(), record.leaderEpoch()));
+            follower.accept(TopicRange.typed(record, key, value));
         } catch (RuntimeException e) {
             log.error("Could not apply record {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
         }
@@ -565,31 +539,6 @@ public class TopicReplica implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 4096;
-    }
-
-    /** A topic read once from its beginning, each record handed on as it is read. */
-    private record ToEnd<K, V>(Topic<K, V> topic, Consumer<ConsumerRecord<K, V>> each)
-            implements TopicFollower<K, V> {
-
-        @Override
-        public boolean fromBeginning() {
-            return true;
-        }
-
-        @Override
-        public boolean requiresTopic() {
-            return false;
-        }
-
-        @Override
-        public void accept(ConsumerRecord<K, V> record) {
-            each.accept(record);
-        }
-
-        @Override
-        public void accept(K key, V value) {
-            throw new UnsupportedOperationException("handed whole records");
-        }
     }
 
     /** A live topic's partitions, whether they are paused, and when its follower was last seen idle. */

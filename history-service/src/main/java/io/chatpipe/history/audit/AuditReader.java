@@ -7,19 +7,16 @@ import io.chatpipe.events.UserErased;
 import io.chatpipe.events.UserId;
 import io.chatpipe.history.config.HistoryProperties;
 import io.chatpipe.history.config.TopicReaders;
+import io.chatpipe.kafka.TopicRange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -41,33 +38,42 @@ public class AuditReader {
     /** How many recent message ids per partition the audit remembers to drop a producer's retried duplicate. */
     private static final int DUPLICATE_WINDOW = 100_000;
 
-    private static final Duration POLL = Duration.ofMillis(200);
-
     private final TopicReaders readers;
     private final Duration clockSkew;
-    private final Duration stallTimeout;
 
     AuditReader(TopicReaders readers, HistoryProperties properties) {
         this.readers = readers;
         this.clockSkew = properties.audit().clockSkew();
-        this.stallTimeout = properties.audit().stallTimeout();
     }
 
-    /** Writes every message accepted in {@code [from, to)}, to or from {@code user} if given; returns how many. */
+    /**
+     * Writes every message accepted in {@code [from, to)}, to or from {@code user} if given; returns how many. A
+     * stream whose read stalls (Kafka away) ends there, with a warning in the log.
+     */
     long write(Instant from, Instant to, UserId user, OutputStream out) throws IOException {
-        return read(from, to, user, new MessageSink() {
+        var lines = new MessageSink() {
+            long written;
+
             @Override
             public void accept(MessageAccepted message, ConsumerRecord<byte[], byte[]> record) throws IOException {
                 out.write(ChatJson.MAPPER.writeValueAsBytes(
                         AuditRecord.of(message, record.partition(), record.offset(), record.timestamp())));
                 out.write('\n');
+                written++;
             }
 
             @Override
             public void flush() throws IOException {
                 out.flush();
             }
-        });
+        };
+        Filter filter = new Filter(from, to, user, erasures());
+        try {
+            return read(filter, lines);
+        } catch (KafkaException e) {
+            log.warn("Audit of [{}, {}) ends after {} messages: {}", from, to, lines.written, e.getMessage());
+            return lines.written;
+        }
     }
 
     /**
@@ -75,69 +81,62 @@ public class AuditReader {
      * message id once) to the sink, with its record, as far as chat.messages reached when the read started.
      *
      * @return how many it handed over
+     * @throws KafkaException when the read stalls (Kafka away)
      */
     public long read(Instant from, Instant to, UserId user, MessageSink sink) throws IOException {
-        Deserializer<MessageAccepted> messages = Topics.MESSAGES.values().deserializer();
-        long written = 0;
-        Map<UserId, UserErased> erased = erasures();
-        try (var consumer = readers.consumer("chatpipe-history-audit")) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MESSAGES.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .sorted(Comparator.comparingInt(TopicPartition::partition))
-                    .toList();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> starts = firstAtOrAfter(consumer, partitions, from.minus(clockSkew), ends);
-            Map<TopicPartition, Long> stops = firstAtOrAfter(consumer, partitions, to.plus(clockSkew), ends);
-            for (TopicPartition partition : partitions) {
-                long start = starts.get(partition);
-                long stop = Math.min(stops.get(partition), ends.get(partition));
-                if (start < stop) {
-                    written += readPartition(consumer, partition, start, stop, new Filter(from, to, user, erased),
-                            messages, sink);
-                }
-            }
-        }
-        return written;
+        return read(new Filter(from, to, user, erasures()), sink);
     }
 
-    private long readPartition(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long start,
-            long stop, Filter filter, Deserializer<MessageAccepted> messages, MessageSink sink) throws IOException {
-        consumer.assign(List.of(partition));
-        consumer.seek(partition, start);
-        Map<String, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
+    private long read(Filter filter, MessageSink sink) throws IOException {
+        var pass = new Pass(filter, sink);
+        readers.readRange(Topics.MESSAGES, "history.audit", filter.from().minus(clockSkew),
+                filter.to().plus(clockSkew), pass);
+        return pass.written;
+    }
+
+    /**
+     * One audit's way through chat.messages, which it reads partition by partition: the messages it takes, each
+     * message id once within the partition's last {@value #DUPLICATE_WINDOW} (a producer's retry is written to the
+     * same partition, soon after).
+     */
+    private static final class Pass implements TopicRange.Sink<IOException> {
+
+        private final Deserializer<MessageAccepted> messages = Topics.MESSAGES.values().deserializer();
+        private final Filter filter;
+        private final MessageSink sink;
+        private final Map<String, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                 return size() > DUPLICATE_WINDOW;
             }
         };
-        long written = 0;
-        long lastProgress = System.nanoTime();
-        while (consumer.position(partition) < stop) {
-            var records = consumer.poll(POLL);
-            if (records.isEmpty()) {
-                if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
-                    log.warn("Audit of {} stalled at offset {} of {}; ending its part of the stream", partition,
-                            consumer.position(partition), stop);
-                    break;
-                }
-                continue;
+        private int partition = -1;
+        long written;
+
+        Pass(Filter filter, MessageSink sink) {
+            this.filter = filter;
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(ConsumerRecord<byte[], byte[]> record) throws IOException {
+            if (record.partition() != partition) {
+                partition = record.partition();
+                recent.clear();
             }
-            lastProgress = System.nanoTime();
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                if (record.offset() >= stop) {
-                    break;
-                }
-                MessageAccepted message = read(messages, record);
-                if (message == null || !filter.takes(message)
-                        || recent.put(message.messageId().toString(), Boolean.TRUE) != null) {
-                    continue;
-                }
-                sink.accept(message, record);
-                written++;
+            MessageAccepted message = read(messages, record);
+            if (message == null || !filter.takes(message)
+                    || recent.put(message.messageId().toString(), Boolean.TRUE) != null) {
+                return;
             }
+            sink.accept(message, record);
+            written++;
+        }
+
+        @Override
+        public void flush() throws IOException {
             sink.flush();
         }
-        return written;
     }
 
     /** The latest erasure of each user, as chat.erasures holds them now (every partition holds all). */
@@ -183,18 +182,5 @@ public class AuditReader {
             log.debug("Audit skips unreadable record {}-{}@{}", record.topic(), record.partition(), record.offset());
             return null;
         }
-    }
-
-    private static Map<TopicPartition, Long> firstAtOrAfter(KafkaConsumer<byte[], byte[]> consumer,
-            List<TopicPartition> partitions, Instant time, Map<TopicPartition, Long> ends) {
-        Map<TopicPartition, Long> query = new HashMap<>();
-        partitions.forEach(partition -> query.put(partition, Math.max(0, time.toEpochMilli())));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            OffsetAndTimestamp at = found.get(partition);
-            offsets.put(partition, at == null ? ends.get(partition) : at.offset());
-        }
-        return offsets;
     }
 }

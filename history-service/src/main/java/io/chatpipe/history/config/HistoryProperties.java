@@ -110,7 +110,7 @@ public record HistoryProperties(
      * @param clockSkew how far a record's Kafka timestamp may stray from the message's acceptedAt: the audit starts
      *                  reading this much before {@code from} and filters by acceptedAt
      * @param stallTimeout how long the audit waits for a partition that stops returning records before it ends
-     *                     the stream
+     *                     the stream (and a redelivery of a range fails)
      */
     public record Audit(
             @DefaultValue("1m") @NotNull Duration clockSkew,

@@ -34,7 +34,11 @@ class AuditIntegrationTests {
     private final UserId alice = UserId.of("audit-alice-" + run);
     private final UserId bob = UserId.of("audit-bob-" + run);
     private final UserId carol = UserId.of("audit-carol-" + run);
-    private final Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    /**
+     * The range's start, taken once history has started: the records are stamped when they are written, and the
+     * audit reads them only up to its clock skew (a minute) past the range.
+     */
+    private Instant base;
     private final List<Sent> inRange = new ArrayList<>();
     private ChatTraffic traffic;
     private HistoryInstance history;
@@ -43,6 +47,7 @@ class AuditIntegrationTests {
     void start(@TempDir Path stateDir) {
         traffic = new ChatTraffic();
         history = HistoryInstance.start("history-audit-" + run, stateDir, "--spring.kafka.streams.auto-startup=false");
+        base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         traffic.send(accepted(alice, bob, "before the range", base.minusSeconds(20)));
         inRange.add(traffic.send(accepted(alice, bob, "first in range", base)));
         inRange.add(traffic.send(accepted(bob, alice, "second in range", base.plusSeconds(1))));

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -41,7 +42,7 @@ class ReplayController {
         }
         try {
             return ResponseEntity.ok(Map.of("endpoint", id, "replayed", replayer.deadLetters(id, from, to)));
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
             return unavailable();
         }
     }
@@ -57,7 +58,7 @@ class ReplayController {
         }
         try {
             return ResponseEntity.ok(Map.of("endpoint", id, "replayed", replayer.events(endpoint.get(), from, to)));
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
             return unavailable();
         }
     }

@@ -4,26 +4,22 @@ import io.chatpipe.events.Topics;
 import io.chatpipe.events.WebhookDelivery;
 import io.chatpipe.events.WebhookEndpoint;
 import io.chatpipe.events.WebhookEvent;
+import io.chatpipe.kafka.TopicRange;
+import io.chatpipe.kafka.TopicReplica;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -39,11 +35,12 @@ class Replayer {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaProperties kafka;
+    private final Map<String, Object> config;
     private final KafkaTemplate<String, WebhookDelivery> outboxes;
 
-    Replayer(KafkaProperties kafka, KafkaTemplate<String, WebhookDelivery> deliveryTemplate) {
-        this.kafka = kafka;
+    Replayer(KafkaProperties kafka, KafkaConnectionDetails connection,
+            KafkaTemplate<String, WebhookDelivery> deliveryTemplate) {
+        this.config = TopicReplica.consumerConfig(kafka, connection);
         this.outboxes = deliveryTemplate;
     }
 
@@ -77,49 +74,9 @@ class Replayer {
     private int replay(List<String> topics, Instant from, Instant to,
             BiConsumer<ConsumerRecord<byte[], byte[]>, List<CompletableFuture<?>>> each)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, Object> config = kafka.buildConsumerProperties();
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "webhook-replay-" + UUID.randomUUID());
         List<CompletableFuture<?>> writes = new ArrayList<>();
-        try (var reader = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                reader.partitionsFor(topic, TIMEOUT).forEach(info ->
-                        partitions.add(new TopicPartition(info.topic(), info.partition())));
-            }
-            reader.assign(partitions);
-            Map<TopicPartition, Long> ends = reader.endOffsets(partitions, TIMEOUT);
-            Map<TopicPartition, Long> stops = to == null ? ends : offsetsAt(reader, partitions, to, ends);
-            if (from == null) {
-                reader.seekToBeginning(partitions);
-            } else {
-                offsetsAt(reader, partitions, from, ends).forEach(reader::seek);
-            }
-            while (partitions.stream().anyMatch(partition -> reader.position(partition, TIMEOUT) < stops.get(partition))) {
-                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(500))) {
-                    if (record.value() != null
-                            && record.offset() < stops.get(new TopicPartition(record.topic(), record.partition()))) {
-                        each.accept(record, writes);
-                    }
-                }
-            }
-        }
+        TopicRange.read("webhooks.replay", config, topics, from, to, TIMEOUT, record -> each.accept(record, writes));
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return writes.size();
-    }
-
-    /** Each partition's first offset written at or after the instant, or its end when there is none. */
-    private static Map<TopicPartition, Long> offsetsAt(KafkaConsumer<byte[], byte[]> reader,
-            List<TopicPartition> partitions, Instant at, Map<TopicPartition, Long> ends) {
-        Map<TopicPartition, Long> times = new HashMap<>();
-        partitions.forEach(partition -> times.put(partition, at.toEpochMilli()));
-        Map<TopicPartition, OffsetAndTimestamp> found = reader.offsetsForTimes(times, TIMEOUT);
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            OffsetAndTimestamp first = found.get(partition);
-            offsets.put(partition, first == null ? ends.get(partition) : first.offset());
-        }
-        return offsets;
     }
 }
