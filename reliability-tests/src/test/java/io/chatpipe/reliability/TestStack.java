@@ -80,8 +80,8 @@ public final class TestStack {
                 .withTimeouts(Duration.ofMinutes(4), Duration.ofSeconds(60));
     }
 
-    /** {@code target/PREFIX-yyyyMMdd-HHmmss}, made. */
-    private static Path dataDir(String prefix) {
+    /** {@code target/PREFIX-yyyyMMdd-HHmmss}, made: a stack's data directory. */
+    public static Path dataDir(String prefix) {
         try {
             return Files.createDirectories(Path.of("target", prefix + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();

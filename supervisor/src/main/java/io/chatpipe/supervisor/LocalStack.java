@@ -35,8 +35,11 @@ import java.util.stream.IntStream;
  * {@code DATA_DIR/logs}; and stopped in order: the services last-started first, ejabberd, its PostgreSQL, then the
  * brokers all at once. What it does, it says on the console.
  *
- * <p>Faults act on the real processes, one instance at a time: {@link #kill(Service, int)} is a kill -9,
- * {@link #startService(Service, int)} starts that instance again on its port, log and state directory.
+ * <p>With several instances of each service, each has its own port ({@link Ports#of}), log, and, for
+ * history-service, state directory and {@code group.instance.id}; the captures share the archive's replication slot,
+ * one reading and the others standing by. Faults act on the real processes, one instance at a time:
+ * {@link #kill(Service, int)} is a kill -9, {@link #startService(Service, int)} starts that instance again on its
+ * port, log and state directory.
  */
 public final class LocalStack implements AutoCloseable {
 
