@@ -11,8 +11,8 @@ import io.chatpipe.bench.scenario.Services;
 import io.chatpipe.bench.scenario.Sizes;
 import io.chatpipe.bench.scenario.SupervisedServices;
 import io.chatpipe.supervisor.BenchStack;
-import io.chatpipe.supervisor.RunSettings;
-import io.chatpipe.supervisor.RunStack;
+import io.chatpipe.supervisor.StackSettings;
+import io.chatpipe.supervisor.LocalStack;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,14 +90,14 @@ public final class LoadGenerator {
         // --supervise: this JVM starts the bench's stack (the CHATPIPE_* settings, as ./chatpipe bench sets them),
         // controls its services for the scenarios, and stops it at the end; otherwise the stack is someone else's
         try (BenchStack stack = options.containsKey("supervise")
-                ? new BenchStack(RunSettings.from(System.getenv(), Path.of("").toAbsolutePath(), List.of())) : null) {
+                ? new BenchStack(StackSettings.fromEnvironment(System.getenv(), Path.of("").toAbsolutePath(), List.of())) : null) {
             Services services = Services.none();
             GcPauses gcPauses = options.containsKey("gc-logs") ? GcPauses.in(Path.of(options.get("gc-logs")))
                     : GcPauses.none();
             if (stack != null) {
                 try {
                     stack.start();
-                } catch (RunStack.StartFailure failure) {
+                } catch (LocalStack.StartFailure failure) {
                     System.exit(1);   // it said why; the stack's shutdown hook stops what runs
                 }
                 services = new SupervisedServices(stack);

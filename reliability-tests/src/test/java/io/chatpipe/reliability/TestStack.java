@@ -2,10 +2,11 @@ package io.chatpipe.reliability;
 
 import io.chatpipe.supervisor.ApiKey;
 import io.chatpipe.supervisor.ArchiveAccess;
+import io.chatpipe.supervisor.Jars;
 import io.chatpipe.supervisor.LocalStack;
 import io.chatpipe.supervisor.Ports;
-import io.chatpipe.supervisor.Scale;
 import io.chatpipe.supervisor.Service;
+import io.chatpipe.supervisor.StackSettings;
 import io.chatpipe.supervisor.XmppServerControl;
 import io.chatpipe.testsupport.Ejabberd;
 import io.chatpipe.testsupport.FreePorts;
@@ -13,11 +14,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -36,8 +36,6 @@ public final class TestStack {
     public final ApiKey limitedKey = ApiKey.generate("limited", List.of(LIMITED_SENDER), 1_000_000);
     /** A small rate limit, for floods. */
     public final ApiKey floodKey = ApiKey.generate("flood", List.of(), 20);
-    /** The worker's provisioning password key, base64: a secret that must not show anywhere. */
-    public final String passwordKey;
 
     public static final String LIMITED_SENDER = "shop-bot";
 
@@ -45,18 +43,10 @@ public final class TestStack {
     public final LocalStack stack;
 
     private TestStack() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        passwordKey = Base64.getEncoder().encodeToString(key);
-        Path dataDir = dataDir("stack");
-        stack = new LocalStack(new LocalStack.Settings(LocalStack.Settings.repositoryRoot(), dataDir, freePorts(),
-                xmpp(ejabberd), false, List.of(corpusKey, limitedKey, floodKey), passwordKey,
-                // small and quick to start: the machine is shared, the load is light
-                List.of("--sun-misc-unsafe-memory-access=allow", "-Xmx384m", "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
+        stack = new LocalStack(settings(dataDir("stack"), Ports.picked(FreePorts::pick), "384m",
                         // well within the corpus's wait for an answer, so that a stalled WebSocket is seen closed
-                        "-Dchatpipe.api.websocket.idle-timeout=10s"),
-                Duration.ofMinutes(4), "archive"));
+                        "-Dchatpipe.api.websocket.idle-timeout=10s")
+                .withApiKeys(List.of(corpusKey, limitedKey, floodKey)), System.out, System.err);
     }
 
     /**
@@ -65,42 +55,39 @@ public final class TestStack {
      * {@code target/cluster-*}. The caller starts and closes it.
      */
     public static LocalStack cluster(ApiKey key) {
-        Path dataDir = dataDir("cluster");
-        // 22 ports in a row: the stack's nine, brokers 2 and 3 (two each), then the second instances nine above
+        // 26 ports in a row (Ports.block): the stack's eleven, brokers 2 and 3 above them, the second instances
         int start = FreePorts.pick();
         int previous = start;
-        for (int run = 1; run < 22; ) {
+        for (int run = 1; run < 26; ) {
             int port = FreePorts.pick();
             run = port == previous + 1 ? run + 1 : 1;
             start = run == 1 ? port : start;
             previous = port;
         }
-        var ports = new Ports(start, start + 1, start + 2, start + 3, start + 4, start + 5, start + 6, start + 7,
-                start + 8);
-        byte[] passwordKey = new byte[32];
-        new SecureRandom().nextBytes(passwordKey);
-        return new LocalStack(new LocalStack.Settings(LocalStack.Settings.repositoryRoot(), dataDir, ports,
-                xmpp(Ejabberd.shared()), false, List.of(key), Base64.getEncoder().encodeToString(passwordKey),
-                List.of("--sun-misc-unsafe-memory-access=allow", "-Xmx320m", "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1", "-Dchatpipe.capture.archive.slot=chatpipe_capture_cluster"),
-                Duration.ofMinutes(4), "archive"),
-                new Scale(3, 2, start + 9, 13));
+        return new LocalStack(settings(dataDir("cluster"), Ports.block(start), "320m",
+                "-Dchatpipe.capture.archive.slot=chatpipe_capture_cluster")
+                .withBrokers(3).withInstances(2).withApiKeys(List.of(key)), System.out, System.err);
     }
 
-    /** {@code target/PREFIX-yyyyMMdd-HHmmss}, made. */
-    private static Path dataDir(String prefix) {
+    /** On the test JVM's ejabberd, the services without the webhook-dispatcher, small and quick to start. */
+    private static StackSettings settings(Path dataDir, Ports ports, String heap, String option) {
+        return StackSettings.of(Jars.repositoryRoot(Path.of("")),
+                        dataDir, ports)
+                .withExternalXmpp(xmpp(Ejabberd.shared()))
+                .withServices(EnumSet.of(Service.HISTORY, Service.API, Service.CAPTURE, Service.WORKER))
+                // the machine is shared, the load is light
+                .withHeap(heap, heap, List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", option))
+                .withTimeouts(Duration.ofMinutes(4), Duration.ofSeconds(60));
+    }
+
+    /** {@code target/PREFIX-yyyyMMdd-HHmmss}, made: a stack's data directory. */
+    public static Path dataDir(String prefix) {
         try {
             return Files.createDirectories(Path.of("target", prefix + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Distinct ports nothing listens on right now, for a stack of a test. */
-    public static Ports freePorts() {
-        return new Ports(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-                FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
     }
 
     /** The shared stack, started on first use and stopped when the JVM exits. */
@@ -110,13 +97,13 @@ public final class TestStack {
         }
         if (shared == null) {
             var created = new TestStack();
-            Runtime.getRuntime().addShutdownHook(new Thread(created.stack::close, "test-stack-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(created.stack::stop, "test-stack-stop"));
             try {
                 created.stack.start();
             } catch (RuntimeException e) {
                 // once: the next test class gets the same answer, not a second stack on a busy machine
                 failure = e;
-                created.stack.close();
+                created.stack.stop();
                 throw e;
             }
             shared = created;
@@ -124,8 +111,9 @@ public final class TestStack {
         return shared;
     }
 
+    /** The port of the service (its one instance). */
     public int port(Service service) {
-        return stack.port(service);
+        return stack.settings().ports().of(service, 0);
     }
 
     private static XmppServerControl xmpp(Ejabberd ejabberd) {

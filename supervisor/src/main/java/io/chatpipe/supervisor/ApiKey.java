@@ -4,10 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An API key the stack's api-service is configured with: the service is given only the SHA-256 of the
@@ -35,30 +36,33 @@ public record ApiKey(String name, String secret, List<String> senders, long rate
         return "Bearer " + secret;
     }
 
-    /** The api-service's {@code chatpipe.api.auth.keys[index]} arguments. */
-    List<String> arguments(int index) {
-        List<String> args = keyArguments("--chatpipe.api.auth.keys[" + index + "].");
-        args.add("--chatpipe.api.auth.keys[" + index + "].rate-limit.messages=" + ratePerSecond);
-        args.add("--chatpipe.api.auth.keys[" + index + "].rate-limit.per=1s");
-        return args;
+    /** The api-service's {@code chatpipe.api.auth.keys[index]} properties. */
+    Map<String, String> properties(int index) {
+        Map<String, String> properties = keyProperties("chatpipe.api.auth.keys[" + index + "].");
+        properties.put("chatpipe.api.auth.keys[" + index + "].rate-limit.messages", Long.toString(ratePerSecond));
+        properties.put("chatpipe.api.auth.keys[" + index + "].rate-limit.per", "1s");
+        return properties;
     }
 
-    /** history-service's {@code chatpipe.history.auth.keys[index]} arguments: the same key, with these roles. */
-    List<String> historyArguments(int index, List<String> roles) {
-        String prefix = "--chatpipe.history.auth.keys[" + index + "].";
-        List<String> args = keyArguments(prefix);
+    /** history-service's {@code chatpipe.history.auth.keys[index]} properties: the same key, with these roles. */
+    Map<String, String> historyProperties(int index, List<String> roles) {
+        String prefix = "chatpipe.history.auth.keys[" + index + "].";
+        Map<String, String> properties = keyProperties(prefix);
         for (int i = 0; i < roles.size(); i++) {
-            args.add(prefix + "roles[" + i + "]=" + roles.get(i));
+            properties.put(prefix + "roles[" + i + "]", roles.get(i));
         }
-        return args;
+        return properties;
     }
 
-    private List<String> keyArguments(String prefix) {
-        List<String> args = new ArrayList<>(List.of(prefix + "name=" + name, prefix + "secret-sha256=" + sha256(secret)));
+    /** The name and the secret's SHA-256 (never the secret: a command line shows in ps), and the senders. */
+    private Map<String, String> keyProperties(String prefix) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(prefix + "name", name);
+        properties.put(prefix + "secret-sha256", sha256(secret));
         for (int i = 0; i < senders.size(); i++) {
-            args.add(prefix + "senders[" + i + "]=" + senders.get(i));
+            properties.put(prefix + "senders[" + i + "]", senders.get(i));
         }
-        return args;
+        return properties;
     }
 
     static String sha256(String secret) {

@@ -5,9 +5,8 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -30,26 +29,28 @@ public final class BenchStack implements AutoCloseable {
     /** Marks a data directory as the bench's own, so that it may be wiped. */
     public static final String MARK = ".chatpipe-bench";
 
-    private final RunSettings settings;
-    private final RunStack stack;
+    private final StackSettings settings;
+    private final LocalStack stack;
 
-    public BenchStack(RunSettings settings) {
-        this.settings = settings.withGcLogs(settings.logDir().resolve("gc"));
-        this.stack = new RunStack(this.settings, System.out, System.err);
+    /** With the bench's ports and data directory; it starts history-service, the api-service and xmpp-capture. */
+    public BenchStack(StackSettings settings) {
+        this.settings = settings.withGcLogs(settings.logDir().resolve("gc"))
+                .withServices(EnumSet.of(Service.HISTORY, Service.API, Service.CAPTURE));
+        this.stack = new LocalStack(this.settings, System.out, System.err);
     }
 
     /**
      * Stops what an earlier bench left running, checks the ports, wipes the data directory (only when it is the
      * bench's own), then starts Kafka, PostgreSQL, ejabberd, history-service, the api-service and xmpp-capture.
      *
-     * @throws RunStack.StartFailure when a part did not start (it has said why on the console)
+     * @throws LocalStack.StartFailure when a part did not start (it has said why on the console)
      */
     public void start() {
         Path dataDir = settings.dataDir();
         if (Files.isDirectory(dataDir)) {
             if (!Files.exists(dataDir.resolve(MARK))) {
                 log.error("{} exists and is not the bench's own; set CHATPIPE_BENCH_DATA_DIR", dataDir);
-                throw new RunStack.StartFailure("the bench's stack");
+                throw new LocalStack.StartFailure("the bench's stack");
             }
             stack.stopStaleXmpp();
         }
@@ -64,16 +65,7 @@ public final class BenchStack implements AutoCloseable {
         logOwnGcPauses();
         log.info("A stack of its own in {}, results into bench/results/", dataDir);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "bench-stack-stop"));
-        stack.startKafka();
-        stack.startPostgres();
-        stack.startEjabberd();
-        // history-service first: it declares the topics it reads (chat.messages, chat.deliveries, chat.reads), and the
-        // api-service's live feed reads chat.deliveries, which otherwise only the worker declares
-        startHistory(false);
-        // the webhooks scenario registers a receiver of its own on loopback
-        stack.startService("api-service", settings.apiPort(), Map.of(),
-                List.of("--chatpipe.api.webhooks.allow-private-endpoints=true"));
-        stack.startCapture();
+        stack.start();
     }
 
     /** Starts the worker with {@code chatpipe.worker.ejabberd.confirm-by}: {@code archive} (as run does) or {@code sessions}. */
@@ -81,46 +73,39 @@ public final class BenchStack implements AutoCloseable {
         if (!confirmBy.equals("archive") && !confirmBy.equals("sessions")) {
             throw new IllegalArgumentException("confirm-by is archive or sessions, not " + confirmBy);
         }
-        stack.startService("xmpp-delivery-worker", settings.workerPort(), Map.of(),
-                List.of("--chatpipe.worker.ejabberd.confirm-by=" + confirmBy));
+        stack.startService(Service.WORKER, 0, Map.of("chatpipe.worker.ejabberd.confirm-by", confirmBy));
     }
 
     public void stopWorker() {
-        stack.stopService("xmpp-delivery-worker", false);
+        stack.stopService(Service.WORKER, 0);
     }
 
     /** Starts history-service on its stores in the data directory; with {@code rebuild}, from the topics' beginning. */
     public void startHistory(boolean rebuild) {
-        List<String> args = new ArrayList<>(List.of(
-                "--chatpipe.history.streams.state-dir=" + settings.dataDir().resolve("history-service")));
-        if (rebuild) {
-            args.add("--chatpipe.history.streams.rebuild=true");
-        }
-        stack.startService("history-service", settings.historyPort(), Map.of(), args);
+        stack.startService(Service.HISTORY, 0, rebuild ? Map.of("chatpipe.history.streams.rebuild", "true") : Map.of());
     }
 
     public void stopHistory() {
-        stack.stopService("history-service", false);
+        stack.stopService(Service.HISTORY, 0);
     }
 
     /** kill -9: no clean close, no leaving its group, no checkpoint of its stores. */
     public void killHistory() {
-        stack.stopService("history-service", true);
+        stack.kill(Service.HISTORY, 0);
     }
 
     /** As run starts it: loopback endpoints allowed (the bench's receiver listens on loopback). */
     public void startWebhookDispatcher() {
-        stack.startService("webhook-dispatcher", settings.webhookPort(), Map.of(),
-                List.of("--chatpipe.webhooks.allow-private-endpoints=true"));
+        stack.startService(Service.WEBHOOKS, 0);
     }
 
     public void stopWebhookDispatcher() {
-        stack.stopService("webhook-dispatcher", false);
+        stack.stopService(Service.WEBHOOKS, 0);
     }
 
     /** The api-service's process, while it runs. */
     public Optional<ProcessHandle> apiService() {
-        return stack.process("api-service");
+        return stack.process(Service.API, 0);
     }
 
     public Path gcLogDir() {

@@ -59,6 +59,11 @@ public final class EjabberdScript implements XmppServerControl {
         return script.succeeds("status", env());
     }
 
+    /** Whether its PostgreSQL runs on its data directory (one an earlier run killed outright may have left). */
+    boolean storageRunning() {
+        return archive.running();
+    }
+
     @Override
     public ArchiveAccess archive() {
         return archive.access();

@@ -1,12 +1,15 @@
 package io.chatpipe.supervisor;
 
-/** chatpipe's services, by module. */
+/** chatpipe's services, by module, in the order a stack starts them. */
 public enum Service {
 
-    API("api-service"),
+    /** First: it declares every topic it reads, chat.deliveries among them, which the api-service's live feed follows. */
     HISTORY("history-service"),
+    API("api-service"),
+    /** Before the worker, which counts a message delivered once capture has seen it in the recipient's archive. */
+    CAPTURE("xmpp-capture"),
     WORKER("xmpp-delivery-worker"),
-    CAPTURE("xmpp-capture");
+    WEBHOOKS("webhook-dispatcher");
 
     private final String module;
 

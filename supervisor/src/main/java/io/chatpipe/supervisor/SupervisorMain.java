@@ -7,10 +7,11 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar supervisor.jar run [--brokers N]}, what {@code ./chatpipe run} execs once it has found a JDK,
- * installed the packages and built the jars: starts the stack ({@link RunStack}) from the repository in the working
+ * installed the packages and built the jars: starts the stack ({@link LocalStack}) from the repository in the working
  * directory, prints where everything is, and runs until Ctrl-C or SIGTERM (a shutdown hook stops every part in
  * order) or until a part exits by itself (then it stops the rest and exits 1). Settings: the {@code CHATPIPE_*}
- * environment variables ({@link RunSettings}).
+ * environment variables ({@link StackSettings#fromEnvironment}); the api-service and history-service require
+ * the application key kept in {@code DATA_DIR/secrets/api-key}.
  */
 public final class SupervisorMain {
 
@@ -23,24 +24,27 @@ public final class SupervisorMain {
             System.err.println("usage: java -jar supervisor.jar run [--brokers N]   (./chatpipe run sets it up)");
             System.exit(2);
         }
-        RunSettings settings;
+        StackSettings settings;
         try {
-            settings = RunSettings.from(System.getenv(), Jars.repositoryRoot(Path.of("")),
+            settings = StackSettings.fromEnvironment(System.getenv(), Jars.repositoryRoot(Path.of("")),
                     arguments.subList(1, arguments.size()));
-        } catch (IllegalArgumentException | IllegalStateException e) {
+            // any sender, the api-service's default rate limit
+            settings = settings.withApiKeys(List.of(new ApiKey("local", LocalStack.secret(settings.dataDir(), "api-key"),
+                    List.of(), 1000)));
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             System.err.println("chatpipe: " + e.getMessage());
             System.exit(1);
             return;
         }
-        System.exit(run(new RunStack(settings, System.out, System.err)));
+        System.exit(run(new LocalStack(settings, System.out, System.err)));
     }
 
     /** Runs the stack until a part exits by itself (1), or until the JVM is asked to stop (its hook stops the stack). */
-    static int run(RunStack stack) {
+    static int run(LocalStack stack) {
         stack.stopStaleXmpp();
         try {
             stack.requireFreePorts();
-        } catch (RunStack.StartFailure failure) {
+        } catch (LocalStack.StartFailure failure) {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "stack-stop"));
@@ -51,7 +55,7 @@ public final class SupervisorMain {
         });
         try {
             stack.start();
-        } catch (RunStack.StartFailure failure) {
+        } catch (LocalStack.StartFailure failure) {
             return 1;
         } catch (RuntimeException e) {
             System.err.println("chatpipe: " + e.getMessage());

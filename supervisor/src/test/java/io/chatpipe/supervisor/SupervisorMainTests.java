@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.chatpipe.testsupport.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,10 +78,10 @@ class SupervisorMainTests {
         List<String> stops = said.lines().filter(line -> line.startsWith("Stopping ")).toList();
         assertThat(stops.stream().map(line -> line.substring("Stopping ".length()).split("\\.| stopped| killed")[0]))
                 .as(said).containsExactly("webhook-dispatcher", "xmpp-delivery-worker", "xmpp-capture",
-                        "history-service", "api-service", "ejabberd", "PostgreSQL", "Kafka broker");
+                        "api-service", "history-service", "ejabberd", "PostgreSQL", "Kafka broker");
         assertThat(stops).as("no part had to be killed").noneMatch(line -> line.contains("killed"));
         assertThat(ports.entrySet()).as("nothing listens any more")
-                .noneMatch(port -> !port.getKey().equals("KAFKA_CLUSTER") && listening(port.getValue()));
+                .noneMatch(port -> !port.getKey().equals("KAFKA_CLUSTER") && FreePorts.listening(port.getValue()));
     }
 
     private static int status(String url, String key) throws IOException, InterruptedException {
@@ -92,14 +90,6 @@ class SupervisorMainTests {
             request.header("Authorization", "Bearer " + key);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static boolean listening(int port) {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String read(Path file) throws IOException {

@@ -33,6 +33,15 @@ public final class FreePorts {
         }
     }
 
+    /** Whether something listens on the loopback port now (a server a test stopped should not). */
+    public static boolean listening(int port) {
+        try (var socket = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean canBind(int port) {
         try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;

@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,11 @@ final class ChaosDriver {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    /** Set by {@link #stop()}: no message starts, and none is tried again. */
+    private volatile boolean stopped;
+    private volatile boolean driving;
+    /** Counted down once {@link #drive} has returned: no request of the driver is under way any more. */
+    private final CountDownLatch done = new CountDownLatch(1);
 
     ChaosDriver(ChaosSettings settings, List<String> apiUrls, ApiKey key) {
         this.settings = settings;
@@ -55,8 +62,36 @@ final class ChaosDriver {
                 .build();
     }
 
+    /**
+     * Sends no more requests, and returns once those under way have ended (at most twice a request's timeout): what a
+     * stop of the run (SIGTERM, Ctrl-C) does first, before the stack's stop. The stream's messages not begun yet are
+     * left out, not counted.
+     */
+    void stop() {
+        stopped = true;
+        if (driving) {
+            try {
+                if (!done.await(REQUEST_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
+                    log.warn("The driver's requests still under way after {}; stopping the stack anyway",
+                            REQUEST_TIMEOUT.multipliedBy(2));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Sends every message, injecting the faults on the way; returns what became of each message. */
     List<SentMessage> drive(FaultInjector faults) throws InterruptedException {
+        driving = true;
+        try {
+            return driveAll(faults);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private List<SentMessage> driveAll(FaultInjector faults) throws InterruptedException {
         int n = settings.messages();
         int c = settings.conversations();
         List<Semaphore> tickets = new ArrayList<>();
@@ -78,6 +113,9 @@ final class ChaosDriver {
                 conversations.submit(() -> {
                     for (int seq = 0; seq < settings.messagesOf(conversation); seq++) {
                         tickets.get(conversation).acquireUninterruptibly();
+                        if (stopped) {
+                            return;
+                        }
                         results.get(conversation).add(send(conversation, seq));
                     }
                 });
@@ -85,7 +123,7 @@ final class ChaosDriver {
             int nextFault = 0;
             long paused = 0;
             long lastReport = start;
-            for (int t = 0; t < n; t++) {
+            for (int t = 0; t < n && !stopped; t++) {
                 if (nextFault < faultPoints.length && t == faultPoints[nextFault]) {
                     if (nextFault > 0) {
                         long before = System.nanoTime();
@@ -107,9 +145,14 @@ final class ChaosDriver {
                             accepted.get(), retries.get(), failed.get());
                 }
             }
+            if (stopped) {
+                log.info("The driver stops: no more messages");
+                tickets.forEach(ticket -> ticket.release(n));   // each conversation's sender sees the stop and ends
+            }
         }
-        log.info("All {} messages sent in {} s: {} accepted, {} retries, {} given up", n,
-                (System.nanoTime() - start) / 1_000_000_000, accepted.get(), retries.get(), failed.get());
+        log.info("{} {} messages sent in {} s: {} accepted, {} retries, {} given up", stopped ? "Stopped:" : "All",
+                stopped ? results.stream().mapToInt(List::size).sum() : n, (System.nanoTime() - start) / 1_000_000_000, accepted.get(),
+                retries.get(), failed.get());
         return results.stream().flatMap(List::stream).toList();
     }
 
@@ -130,6 +173,11 @@ final class ChaosDriver {
         String error = null;
         Duration backoff = Duration.ofMillis(250);
         while (true) {
+            if (stopped && attempts > 0) {
+                failed.incrementAndGet();
+                return new SentMessage(conversation, seq, from, to, clientId, expectedId,
+                        SentMessage.Outcome.NOT_ACCEPTED, status, attempts, "the run was stopped: " + error);
+            }
             var request = HttpRequest.newBuilder(endpoints.get((seq + attempts) % endpoints.size()))
                     .timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json));

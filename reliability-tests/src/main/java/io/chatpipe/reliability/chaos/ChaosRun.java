@@ -1,12 +1,11 @@
 package io.chatpipe.reliability.chaos;
 
 import io.chatpipe.supervisor.ApiKey;
-import io.chatpipe.supervisor.EjabberdScript;
+import io.chatpipe.supervisor.Jars;
 import io.chatpipe.supervisor.LocalStack;
 import io.chatpipe.supervisor.Ports;
-import io.chatpipe.supervisor.Scale;
-import io.chatpipe.supervisor.PostgresScript;
 import io.chatpipe.supervisor.Service;
+import io.chatpipe.supervisor.StackSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +45,13 @@ public final class ChaosRun {
               --confirm-by=archive (the worker's proof of delivery: the recipient's archive row; or sessions)
               --give-up-after=120s (retries of one message)
               --settle-timeout=120s (at the end, wait for delivery until nothing new arrives for this long)
-              --data-dir=.data/chaos (emptied first: kafka, postgres, ejabberd, history-service, logs, results)
+              --data-dir=.data/chaos (emptied first: kafka, postgres, ejabberd, history-service, logs, results, secrets)
               --kafka-port=29092 --kafka-controller-port=29093 --xmpp-c2s-port=25222 --xmpp-http-port=25280
               --postgres-port=25433 --kafka-cluster-port=29094 (brokers 2.. from here, two ports each)
-              --instance-port-step=10 (instance i of a service listens on its port + 10 i) --api-port=28080 --history-port=28081 --worker-port=28082 --capture-port=28083 --domain=localhost --start-timeout=180s""";
+              --instance-port-step=10 (instance i of a service listens on its port + 10 i) --api-port=28080 --history-port=28081
+              --worker-port=28082 --capture-port=28083 --webhook-port=28084 (checked free, not started)
+              --domain=localhost --start-timeout=180s --stop-timeout=60s (each part's, before a kill -9)
+            SIGTERM or Ctrl-C stops the driver, then the stack in order.""";
 
     private ChaosRun() {
     }
@@ -56,14 +59,19 @@ public final class ChaosRun {
     /** Runs the stream and the faults against a running stack, and checks; the stack is left running. */
     public static ChaosReport execute(LocalStack stack, ChaosSettings settings, ApiKey key, Path results)
             throws InterruptedException, IOException {
+        return execute(stack, settings, new ChaosDriver(settings, stack.urls(Service.API), key), key, results);
+    }
+
+    private static ChaosReport execute(LocalStack stack, ChaosSettings settings, ChaosDriver driver, ApiKey key,
+            Path results) throws InterruptedException, IOException {
         List<String> recipients = IntStream.range(0, settings.recipients()).mapToObj(settings::recipientNumber).toList();
         String password = randomSecret(18);
         try (XmppRecipients clients = XmppRecipients.connect(stack.xmpp(), settings, recipients, password)) {
             var faults = new FaultInjector(stack, settings.faults(), settings.xmppOutage());
-            List<SentMessage> sent = new ChaosDriver(settings, stack.urls(Service.API), key).drive(faults);
+            List<SentMessage> sent = driver.drive(faults);
             List<InjectedFault> injected = faults.awaitAll(Duration.ofMinutes(10));
             var checker = new ChaosChecker(settings, sent, clients::received, clients::replies, stack.kafkaBootstrap(),
-                    stack.url(Service.HISTORY), key.authorization(), stack.xmpp().domain());
+                    stack.url(Service.HISTORY, 0), key.authorization(), stack.xmpp().domain());
             log.info("Stream over; waiting for delivery to settle, until nothing new arrives for {} ({} of {} "
                     + "recipients online)", settings.settleTimeout(), clients.online(), recipients.size());
             checker.awaitSettled(settings.settleTimeout());
@@ -83,21 +91,18 @@ public final class ChaosRun {
             log.info("\n{}", USAGE);
             return;
         }
-        Path root = options.containsKey("root") ? Path.of(options.get("root")) : LocalStack.Settings.repositoryRoot();
+        Path root = options.containsKey("root") ? Path.of(options.get("root")) : Jars.repositoryRoot(Path.of(""));
         Path dataDir = Path.of(options.getOrDefault("data-dir", root.resolve(".data/chaos").toString()))
                 .toAbsolutePath();
         var ports = new Ports(port(options, "kafka-port", 29092), port(options, "kafka-controller-port", 29093),
-                port(options, "xmpp-c2s-port", 25222), port(options, "xmpp-http-port", 25280),
-                port(options, "postgres-port", 25433), port(options, "api-port", 28080), port(options, "history-port", 28081),
-                port(options, "worker-port", 28082), port(options, "capture-port", 28083));
-        var scale = new Scale(intOption(options, "brokers", 1), intOption(options, "instances", 1),
-                port(options, "kafka-cluster-port", 29094), intOption(options, "instance-port-step", 10));
-        List<String> taken = scale.taken(ports);
-        if (!taken.isEmpty()) {
-            log.error("Ports in use, so the chaos stack cannot start: {}", taken);
-            System.exit(2);
-        }
-        String faults = scale.brokers() > 1 || scale.instances() > 1
+                port(options, "kafka-cluster-port", 29094), port(options, "xmpp-c2s-port", 25222),
+                port(options, "xmpp-http-port", 25280), port(options, "postgres-port", 25433),
+                port(options, "api-port", 28080), port(options, "history-port", 28081),
+                port(options, "worker-port", 28082), port(options, "capture-port", 28083),
+                port(options, "webhook-port", 28084), intOption(options, "instance-port-step", 10));
+        int brokers = intOption(options, "brokers", 1);
+        int instances = intOption(options, "instances", 1);
+        String faults = brokers > 1 || instances > 1
                 ? "kill-api,kill-worker,kill-history,kill-capture,kill-kafka-leader,kill-one-of-each,restart-kafka,stop-xmpp"
                 : "kill-api,kill-worker,kill-history,kill-capture,restart-kafka,stop-xmpp";
         var settings = new ChaosSettings(
@@ -107,25 +112,39 @@ public final class ChaosRun {
                 Arrays.stream(options.getOrDefault("faults", faults).split(","))
                         .filter(f -> !f.isBlank()).map(Fault::parse).toList(),
                 duration(options, "xmpp-outage", "30s"), intOption(options, "reply-every", 10), randomRunId());
-        var archive = new PostgresScript(root, dataDir.resolve("postgres"), ports.postgres());
-        var xmpp = new EjabberdScript(root, dataDir.resolve("ejabberd"), options.getOrDefault("domain", "localhost"),
-                ports.xmppClient(), ports.xmppHttp(), archive);
-        xmpp.stop();   // those that a run killed outright left behind
-        xmpp.stopStorage();
-        clean(dataDir);
         ApiKey key = ApiKey.generate("chaos", List.of(), 1_000_000);
         // two of each service: eight JVMs beside the brokers, so a smaller heap each
-        String heap = scale.instances() > 1 ? "384m" : "512m";
-        var stack = new LocalStack(new LocalStack.Settings(root, dataDir, ports, xmpp, true, List.of(key),
-                randomSecret(32), List.of("--sun-misc-unsafe-memory-access=allow", "-Xms" + heap, "-Xmx" + heap),
-                duration(options, "start-timeout", "180s"), options.getOrDefault("confirm-by", "archive")), scale);
-        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "chaos-stack-stop"));
+        String heap = instances > 1 ? "384m" : "512m";
+        var stack = new LocalStack(StackSettings.of(root, dataDir, ports).withBrokers(brokers).withInstances(instances)
+                .withXmppDomain(options.getOrDefault("domain", "localhost")).withApiKeys(List.of(key))
+                .withServices(EnumSet.of(Service.HISTORY, Service.API, Service.CAPTURE, Service.WORKER))
+                .withHeap(heap, heap, List.of()).withConfirmBy(options.getOrDefault("confirm-by", "archive"))
+                .withTimeouts(duration(options, "start-timeout", "180s"), duration(options, "stop-timeout", "60s")),
+                System.out, System.err);
+        stack.stopStaleXmpp();   // what a run killed outright left behind
+        try {
+            stack.requireFreePorts();
+        } catch (LocalStack.StartFailure e) {
+            System.exit(2);
+        }
+        clean(dataDir);
+        var driver = new ChaosDriver(settings, stack.urls(Service.API), key);
+        // SIGTERM, Ctrl-C, or the end: first no more requests, then the stack in order (its JVMs run in sessions of
+        // their own, which a terminal's Ctrl-C does not reach)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            driver.stop();
+            stack.stop();
+        }, "chaos-stop"));
         log.info("Chaos run {}: {} messages over {} conversations at {}/s, faults {}, the worker confirming by {}; "
                 + "{} broker(s), {} instance(s) of each service; data in {}", settings.runId(), settings.messages(),
                 settings.conversations(), settings.rate(), settings.faults().stream().map(Fault::label).toList(),
-                stack.settings().confirmBy(), scale.brokers(), scale.instances(), dataDir);
-        stack.start();
-        ChaosReport report = execute(stack, settings, key, dataDir.resolve("results"));
+                stack.settings().confirmBy(), brokers, instances, dataDir);
+        try {
+            stack.start();
+        } catch (LocalStack.StartFailure e) {
+            System.exit(1);   // the stack has said why; the hook stops what had started
+        }
+        ChaosReport report = execute(stack, settings, driver, key, dataDir.resolve("results"));
         log.info("\n\n{}\nraw data and report: {}", report.toText(), dataDir.resolve("results"));
         System.exit(report.passed() ? 0 : 1);
     }
@@ -135,7 +154,8 @@ public final class ChaosRun {
         List<Path> parts;
         try (Stream<Path> all = Files.exists(dataDir) ? Files.list(dataDir) : Stream.empty()) {
             // history-service-2 and the like of a run with two instances too
-            parts = all.filter(dir -> List.of("kafka", "postgres", "ejabberd", "history-service", "logs", "results")
+            parts = all.filter(dir -> List.of("kafka", "kafka-cluster", "postgres", "ejabberd", "history-service",
+                    "history-service-cluster", "logs", "results", "secrets")
                     .contains(dir.getFileName().toString().replaceAll("-[0-9]+$", ""))).toList();
         }
         for (Path dir : parts) {

@@ -82,7 +82,7 @@ public enum Fault {
                     .collect(Collectors.joining(", "));
         }
     },
-    /** The Kafka broker(s) stopped (SIGTERM) and started again on their data. */
+    /** The Kafka broker(s) stopped (SIGTERM, all at once) and started again on their data. */
     RESTART_KAFKA {
         @Override
         String inject(LocalStack stack, Duration outage) {

@@ -221,7 +221,7 @@ final class CorpusRun {
             HttpResponse<String> response;
             long giveUp = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             do {
-                response = http.send(HttpRequest.newBuilder(URI.create(stack.stack.url(Service.API)
+                response = http.send(HttpRequest.newBuilder(URI.create(stack.stack.url(Service.API, 0)
                                 + "/api/v1/sessions")).timeout(TIMEOUT).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(Json.obj("username", Json.str(WsCorpus.USER),
                                 "password", Json.str(WS_PASSWORD)))).build(), HttpResponse.BodyHandlers.ofString());

@@ -225,8 +225,8 @@ class SecurityTests {
         secrets.put("the corpus API key", stack.corpusKey.secret());
         secrets.put("the limited API key", stack.limitedKey.secret());
         secrets.put("the flood API key", stack.floodKey.secret());
-        secrets.put("the worker's password key", stack.passwordKey);
-        byte[] key = Base64.getDecoder().decode(stack.passwordKey);
+        secrets.put("the worker's password key", stack.stack.passwordKey());
+        byte[] key = Base64.getDecoder().decode(stack.stack.passwordKey());
         for (String user : List.of("sec-frank", "sec-grace", "corpus-a", "corpus-b")) {
             secrets.put("the XMPP password of " + user, XmppPassword.derive(key, UserId.of(user)));
         }
@@ -281,7 +281,7 @@ class SecurityTests {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("ejabberd's admin API", apiPort);
         ports.put("XMPP c2s", stack.ejabberd.clientPort());
-        for (Service service : Service.values()) {
+        for (Service service : stack.stack.settings().services()) {
             ports.put(service.module(), stack.port(service));
         }
         ports.put("Kafka", Integer.parseInt(stack.stack.kafkaBootstrap().substring(stack.stack.kafkaBootstrap()
@@ -351,7 +351,7 @@ class SecurityTests {
     }
 
     static HttpResponse<String> post(Service service, String path, String body, String authorization) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(stack.stack.url(service) + path)).timeout(TIMEOUT)
+        var request = HttpRequest.newBuilder(URI.create(stack.stack.url(service, 0) + path)).timeout(TIMEOUT)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -378,7 +378,7 @@ class SecurityTests {
     }
 
     private static HttpResponse<String> historyGet(String path, String authorization) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(stack.stack.url(Service.HISTORY) + path)).timeout(TIMEOUT);
+        var request = HttpRequest.newBuilder(URI.create(stack.stack.url(Service.HISTORY, 0) + path)).timeout(TIMEOUT);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
