@@ -101,7 +101,7 @@ class HistoryStreamsConfiguration {
     /**
      * A stream thread that dies of an unexpected error is replaced, so history keeps up instead of freezing.
      * A deployment whose stores are still in a former layout ({@link HistoryTopology#FORMER_INTERNAL_TOPICS}: inboxes
-     * kept by user) is rebuilt once, as {@code rebuild=true} would, because the current stores are not in its
+     * kept by user, message ids in a store of their own) is rebuilt once, as {@code rebuild=true} would, because the current stores are not in its
      * changelogs: without it, inboxes and unread counts would start empty.
      * An instance that stops leaves the group at once (a static member too: Kafka Streams removes it), so that its
      * partitions move without waiting for a session timeout; one that is killed keeps its place for the session
@@ -140,7 +140,8 @@ class HistoryStreamsConfiguration {
                                 applicationId);
                     } else if (upgrading) {
                         log.warn("Rebuilding {} from the topics once: its stores are in the layout of an older "
-                                + "version (inboxes kept by user), which this version does not read", applicationId);
+                                + "version (inboxes kept by user, or message ids apart), which this version does not read",
+                                applicationId);
                     }
                     if (asked || upgrading) {
                         rebuild.reset(applicationId);

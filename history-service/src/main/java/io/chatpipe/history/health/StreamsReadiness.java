@@ -31,7 +31,7 @@ class StreamsReadiness implements HealthIndicator {
 
     /** The stores of each task, which follows one partition of chat.messages (and of the topics joined to it). */
     private static final List<String> STORES = List.of(HistoryTopology.MESSAGES_STORE,
-            HistoryTopology.MESSAGE_IDS_STORE, HistoryTopology.MESSAGE_STATUS_STORE, HistoryTopology.READERS_STORE,
+            HistoryTopology.MESSAGE_STATUS_STORE, HistoryTopology.READERS_STORE,
             HistoryTopology.ERASURES_STORE);
 
     private final StreamsBuilderFactoryBean streams;

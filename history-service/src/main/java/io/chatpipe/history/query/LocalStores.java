@@ -38,7 +38,6 @@ class LocalStores {
     /** The conversation stores of one partition of chat.messages. */
     ConversationStore conversations(int partition) {
         return new ConversationStore(store(HistoryTopology.MESSAGES_STORE, partition),
-                store(HistoryTopology.MESSAGE_IDS_STORE, partition),
                 store(HistoryTopology.MESSAGE_STATUS_STORE, partition),
                 store(HistoryTopology.READERS_STORE, partition));
     }
@@ -46,7 +45,6 @@ class LocalStores {
     /** The conversation stores of every partition this instance owns. */
     ConversationStore conversationsOnThisInstance() {
         return new ConversationStore(store(HistoryTopology.MESSAGES_STORE, null),
-                store(HistoryTopology.MESSAGE_IDS_STORE, null),
                 store(HistoryTopology.MESSAGE_STATUS_STORE, null),
                 store(HistoryTopology.READERS_STORE, null));
     }

@@ -10,7 +10,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads conversations out of the {@link HistoryTopology#MESSAGES_STORE} store, with the message ids,
+ * Reads conversations out of the {@link HistoryTopology#MESSAGES_STORE} store (messages by id too), with the
  * delivery statuses and read horizons of the same task.
  *
  * <p>A key is the conversation id, a NUL, and the record's offset zero-padded to 19 digits, so that
@@ -26,15 +26,13 @@ public final class ConversationStore {
     private static final char SEPARATOR = '\u0000';
 
     private final ReadOnlyKeyValueStore<String, RecordedMessage> messages;
-    private final ReadOnlyKeyValueStore<String, String> messageIds;
     private final ReadOnlyKeyValueStore<String, DeliveryStatus> statuses;
     private final ReadOnlyKeyValueStore<String, ReaderState> readers;
 
     public ConversationStore(ReadOnlyKeyValueStore<String, RecordedMessage> messages,
-            ReadOnlyKeyValueStore<String, String> messageIds, ReadOnlyKeyValueStore<String, DeliveryStatus> statuses,
+            ReadOnlyKeyValueStore<String, DeliveryStatus> statuses,
             ReadOnlyKeyValueStore<String, ReaderState> readers) {
         this.messages = messages;
-        this.messageIds = messageIds;
         this.statuses = statuses;
         this.readers = readers;
     }
@@ -84,8 +82,7 @@ public final class ConversationStore {
 
     /** A message by its id, if this store's partitions hold it. */
     public Optional<RecordedMessage> find(MessageId id) {
-        String key = messageIds.get(id.toString());
-        return key == null ? Optional.empty() : Optional.ofNullable(messages.get(key));
+        return Optional.ofNullable(messages.get(IndexedMessages.key(id)));
     }
 
     /** Where a message's delivery stands, as {@link #status(RecordedMessage)} tells, if this store holds it. */
@@ -147,12 +144,5 @@ public final class ConversationStore {
 
     static String key(String first, String second) {
         return prefix(first) + second;
-    }
-
-    /** The offset in a {@link HistoryTopology#MESSAGES_STORE} key, if it is a key of that conversation. */
-    static Optional<Long> offset(ConversationId conversation, String key) {
-        String prefix = prefix(conversation.value());
-        return key.startsWith(prefix) ? Optional.of(Long.parseLong(key.substring(prefix.length())))
-                : Optional.empty();
     }
 }

@@ -30,7 +30,6 @@ final class ErasureRecorder implements Processor<UserId, UserErased, Void, Void>
     private static final Logger log = LoggerFactory.getLogger(ErasureRecorder.class);
 
     private KeyValueStore<String, RecordedMessage> messages;
-    private KeyValueStore<String, String> messageIds;
     private KeyValueStore<String, DeliveryStatus> statuses;
     private KeyValueStore<String, ReaderState> readers;
     private KeyValueStore<String, UserErased> erasures;
@@ -38,7 +37,6 @@ final class ErasureRecorder implements Processor<UserId, UserErased, Void, Void>
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
-        this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
         this.statuses = context.getStateStore(HistoryTopology.MESSAGE_STATUS_STORE);
         this.readers = context.getStateStore(HistoryTopology.READERS_STORE);
         this.erasures = context.getStateStore(HistoryTopology.ERASURES_STORE);
@@ -62,12 +60,11 @@ final class ErasureRecorder implements Processor<UserId, UserErased, Void, Void>
                 if (erased.covers(message)) {
                     doomed.add(entry.key);
                     touched.add(message.conversationId());
-                    messageIds.delete(message.messageId().toString());
                     statuses.delete(message.messageId().toString());
                 }
             });
         }
-        doomed.forEach(messages::delete);
+        doomed.forEach(messages::delete); // and each under its id
         for (ConversationId conversation : touched) {
             for (UserId participant : new LinkedHashSet<>(List.of(conversation.first(), conversation.second()))) {
                 recount(conversation, participant);

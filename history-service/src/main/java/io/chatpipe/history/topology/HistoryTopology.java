@@ -26,11 +26,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class HistoryTopology {
 
-    /** Conversation messages as {@link RecordedMessage}s; see {@link ConversationStore} for the key layout. */
+    /**
+     * Conversation messages as {@link RecordedMessage}s (see {@link ConversationStore} for the key layout), and each
+     * by its message id ({@link IndexedMessages}: de-duplication and lookup by id, kept beside them in RocksDB and
+     * derived from them on restore, so that a message costs one changelog record, not two).
+     */
     public static final String MESSAGES_STORE = "conversation-messages";
-
-    /** Message id to its key in {@link #MESSAGES_STORE}: de-duplication and lookup by message id. */
-    public static final String MESSAGE_IDS_STORE = "message-ids";
 
     /** Message id to its {@link DeliveryStatus}. */
     public static final String MESSAGE_STATUS_STORE = "message-status";
@@ -45,19 +46,19 @@ public class HistoryTopology {
     public static final String ERASURES_STORE = "user-erasures";
 
     /**
-     * Internal topics of the layout before {@link #READERS_STORE}, when inboxes were kept by user apart from the
-     * conversations (a repartition topic and a store of their own) and reader states were keyed by conversation. Their
-     * stores are gone and the new ones are not in them: a deployment that still has one of them rebuilds once.
+     * Internal topics of former layouts: of the layout before {@link #READERS_STORE}, when inboxes were kept by user
+     * apart from the conversations (a repartition topic and a store of their own) and reader states were keyed by
+     * conversation; and of the store of message ids apart from the messages, before {@link IndexedMessages}, whose
+     * local stores hold no index. Their stores are gone and the new ones are not in them: a deployment that still has
+     * one of them rebuilds once.
      */
     public static final List<String> FORMER_INTERNAL_TOPICS = List.of("inbox-by-user-repartition",
-            "user-conversations-changelog", "conversation-readers-changelog");
+            "user-conversations-changelog", "conversation-readers-changelog", "message-ids-changelog");
 
     @Autowired
     public void build(StreamsBuilder builder) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(IndexedMessages.persistent(MESSAGES_STORE),
                 Serdes.String(), StoredMessages.recordedMessages()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGE_IDS_STORE),
-                Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGE_STATUS_STORE),
                 Serdes.String(), new JsonSerde<>(DeliveryStatus.class)));
         // Cached: a conversation's reader states change with every message, and the record cache sends each key to
@@ -70,22 +71,22 @@ public class HistoryTopology {
         builder.stream(Topics.MESSAGES.name(), Consumed.with(Topics.MESSAGES.keys(), Topics.MESSAGES.values())
                         .withName("chat-messages"))
                 .process(MessageRecorder::new, Named.as("record-messages"),
-                        MESSAGES_STORE, MESSAGE_IDS_STORE, READERS_STORE, ERASURES_STORE);
+                        MESSAGES_STORE, READERS_STORE, ERASURES_STORE);
 
         // Every partition of chat.erasures holds every erasure, so each conversation task erases its own part.
         builder.stream(Topics.ERASURES.name(), Consumed.with(Topics.ERASURES.keys(), Topics.ERASURES.values())
                         .withName("chat-erasures"))
-                .process(ErasureRecorder::new, Named.as("record-erasures"), MESSAGES_STORE, MESSAGE_IDS_STORE,
+                .process(ErasureRecorder::new, Named.as("record-erasures"), MESSAGES_STORE,
                         MESSAGE_STATUS_STORE, READERS_STORE, ERASURES_STORE);
 
-        // Connected to message-ids as well, only so that statuses share the conversation's task.
+        // Connected to the messages as well, only so that statuses share the conversation's task.
         builder.stream(Topics.DELIVERIES.name(), Consumed.with(Topics.DELIVERIES.keys(), Topics.DELIVERIES.values())
                         .withName("chat-deliveries"))
-                .process(DeliveryRecorder::new, Named.as("record-deliveries"), MESSAGE_STATUS_STORE, MESSAGE_IDS_STORE);
+                .process(DeliveryRecorder::new, Named.as("record-deliveries"), MESSAGE_STATUS_STORE, MESSAGES_STORE);
 
         builder.stream(Topics.READS.name(), Consumed.with(Topics.READS.keys(), Topics.READS.values())
                         .withName("chat-reads"))
                 .process(ReadHorizonRecorder::new, Named.as("record-reads"),
-                        MESSAGES_STORE, MESSAGE_IDS_STORE, READERS_STORE);
+                        MESSAGES_STORE, READERS_STORE);
     }
 }

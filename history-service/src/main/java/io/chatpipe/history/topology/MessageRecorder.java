@@ -24,7 +24,6 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
 
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, RecordedMessage> messages;
-    private KeyValueStore<String, String> messageIds;
     private KeyValueStore<String, ReaderState> readers;
     private KeyValueStore<String, UserErased> erasures;
 
@@ -32,7 +31,6 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
-        this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
         this.readers = context.getStateStore(HistoryTopology.READERS_STORE);
         this.erasures = context.getStateStore(HistoryTopology.ERASURES_STORE);
     }
@@ -48,7 +46,7 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
                     record.key(), message.conversationId(), message.conversationId());
         }
         String messageId = message.messageId().toString();
-        if (messageIds.get(messageId) != null) {
+        if (messages.get(IndexedMessages.key(message.messageId())) != null) {
             log.debug("Message {} is already in history; skipping the duplicate", messageId);
             return;
         }
@@ -60,8 +58,7 @@ final class MessageRecorder implements Processor<ConversationId, MessageAccepted
         RecordMetadata source = context.recordMetadata().orElseThrow();
         RecordedMessage recorded = new RecordedMessage(message, source.partition(), source.offset());
         String key = ConversationStore.key(message.conversationId(), source.offset());
-        messages.put(key, recorded);
-        messageIds.put(messageId, key);
+        messages.put(key, recorded); // and under its id, in the same store
         for (UserId participant : new LinkedHashSet<>(List.of(message.fromId(), message.toId()))) {
             updateReader(participant, recorded);
         }

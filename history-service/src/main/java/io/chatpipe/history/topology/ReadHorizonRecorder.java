@@ -3,7 +3,6 @@ package io.chatpipe.history.topology;
 import io.chatpipe.events.ConversationId;
 import io.chatpipe.events.ReadHorizonMoved;
 import io.chatpipe.events.UserId;
-import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,13 +17,11 @@ final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizon
     private static final Logger log = LoggerFactory.getLogger(ReadHorizonRecorder.class);
 
     private KeyValueStore<String, RecordedMessage> messages;
-    private KeyValueStore<String, String> messageIds;
     private KeyValueStore<String, ReaderState> readers;
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.messages = context.getStateStore(HistoryTopology.MESSAGES_STORE);
-        this.messageIds = context.getStateStore(HistoryTopology.MESSAGE_IDS_STORE);
         this.readers = context.getStateStore(HistoryTopology.READERS_STORE);
     }
 
@@ -43,22 +40,22 @@ final class ReadHorizonRecorder implements Processor<ConversationId, ReadHorizon
         String readerKey = ReaderState.key(user, conversation);
         ReaderState before = readers.get(readerKey);
         ReaderState state = before == null ? ReaderState.NEW : before;
-        String messageKey = messageIds.get(moved.lastReadMessageId().toString());
+        RecordedMessage lastRead = messages.get(IndexedMessages.key(moved.lastReadMessageId()));
         ReaderState after;
-        if (messageKey == null) {
+        if (lastRead == null) {
             // read before history recorded it: applied when the message arrives
             after = new ReaderState(state.horizonOffset(), moved.lastReadMessageId(), state.unread());
         } else {
-            Optional<Long> offset = ConversationStore.offset(conversation, messageKey);
-            if (offset.isEmpty()) {
+            if (!lastRead.message().conversationId().equals(conversation)) {
                 log.warn("Ignoring a read horizon of {} in {}: message {} belongs to another conversation", user,
                         conversation, moved.lastReadMessageId());
                 return;
             }
-            if (offset.get() <= state.horizonOffset()) {
+            long offset = lastRead.offset();
+            if (offset <= state.horizonOffset()) {
                 return; // horizons only move forward
             }
-            after = new ReaderState(offset.get(), null, unreadAfter(conversation, user, offset.get()));
+            after = new ReaderState(offset, null, unreadAfter(conversation, user, offset));
         }
         readers.put(readerKey, after);
     }

@@ -87,6 +87,19 @@ final class StoredMessages<T> implements Serde<T> {
         };
     }
 
+    /**
+     * The id of a message stored by {@link #recordedMessages()}, read where the binary form keeps it without reading
+     * the rest (after the format byte: partition, offset and schema, then the id's two halves).
+     */
+    static MessageId messageId(byte[] storedMessage) {
+        if (storedMessage.length > 0 && storedMessage[0] == FORMAT) {
+            ByteBuffer in = ByteBuffer.wrap(storedMessage, 1 + Integer.BYTES + Long.BYTES + Integer.BYTES,
+                    2 * Long.BYTES);
+            return new MessageId(new UUID(in.getLong(), in.getLong()));
+        }
+        return recordedMessages().deserializer().deserialize(null, storedMessage).message().messageId();
+    }
+
     private static int writeReader(ByteBuffer out, ReaderState state) {
         int size = putLong(out, state.horizonOffset()) + putInt(out, state.unread())
                 + putByte(out, state.pendingHorizon() == null ? 0 : 1);

@@ -53,6 +53,11 @@ class HistoryRestartTests {
                 send.accept("while killed");
                 history = HistoryProcess.start(applicationId, stateDir, port, logs.resolve(run + "-2.log"));
                 awaitEvery(history, page, sent, "restart after kill -9");
+                // its stores were wiped and restored from their changelogs: each message is found by its id again
+                for (Sent message : sent) {
+                    assertThat(history.get("/api/v1/messages/" + message.id()).status()).as(message.id())
+                            .isEqualTo(200);
+                }
 
                 history.stop();
                 assertThat(history.alive()).isFalse();

@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -66,7 +68,6 @@ class HistoryTopologyTests {
         erasures = driver.createInputTopic(Topics.ERASURES.name(),
                 Topics.ERASURES.keys().serializer(), Topics.ERASURES.values().serializer());
         history = new ConversationStore(driver.getKeyValueStore(HistoryTopology.MESSAGES_STORE),
-                driver.getKeyValueStore(HistoryTopology.MESSAGE_IDS_STORE),
                 driver.getKeyValueStore(HistoryTopology.MESSAGE_STATUS_STORE),
                 driver.getKeyValueStore(HistoryTopology.READERS_STORE));
         inboxes = new InboxStore(driver.getKeyValueStore(HistoryTopology.READERS_STORE),
@@ -161,6 +162,22 @@ class HistoryTopologyTests {
             assertThat(recorded.partition()).isZero(); // the test driver has one partition
             assertThat(recorded.offset()).isEqualTo(1);
         });
+    }
+
+    @Test
+    void findsAMessageByItsIdFromTheOneChangelogRecordTheMessageWrote() {
+        MessageAccepted first = send(ALICE, BOB, "first", 0);
+        messages.pipeInput(first.conversationId(), first);
+        MessageAccepted second = send(BOB, ALICE, "second", 1);
+
+        assertThat(history.find(first.messageId())).map(RecordedMessage::message).contains(first);
+        assertThat(history.find(second.messageId())).map(RecordedMessage::message).contains(second);
+        assertThat(history.find(MessageId.random())).isEmpty();
+        // the id is kept beside the message, not in a changelog of its own: one record per message, none per retry
+        assertThat(driver.createOutputTopic("history-topology-tests-" + HistoryTopology.MESSAGES_STORE + "-changelog",
+                new StringDeserializer(), new ByteArrayDeserializer()).readKeyValuesToList()).hasSize(2);
+        assertThat(driver.producedTopicNames()).noneMatch(topic -> topic.contains("message-ids"));
+        assertThat(newest(ALICE_BOB, 100)).containsExactly(first, second);
     }
 
     @Test

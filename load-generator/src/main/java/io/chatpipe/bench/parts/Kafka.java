@@ -149,6 +149,14 @@ public final class Kafka implements AutoCloseable {
         return sizes;
     }
 
+    /** Deletes a Kafka Streams application's internal topics and its consumer group, which must have no member. */
+    public void deleteApplication(String applicationId) throws ExecutionException, InterruptedException {
+        List<String> internal = admin.listTopics().names().get().stream()
+                .filter(topic -> topic.startsWith(applicationId + "-")).toList();
+        admin.deleteTopics(internal).all().get();
+        admin.deleteConsumerGroups(List.of(applicationId)).all().get();
+    }
+
     private Map<TopicPartition, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
         int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

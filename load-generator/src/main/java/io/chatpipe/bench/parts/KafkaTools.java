@@ -28,6 +28,8 @@ public final class KafkaTools {
             + "(\\d+) ms 99.9th");
     private static final Pattern LATENCY_PERCENTILES =
             Pattern.compile("Percentiles: 50th = ([\\d.]+), 99th = ([\\d.]+), 99.9th = ([\\d.]+)");
+    private static final Pattern STREAMS_BASELINE = Pattern.compile(StreamsBaseline.RESULT
+            + " messages=(\\d+) seconds=([\\d.]+) cpu_us=([\\d.]+) changelog_records=(\\d+)");
 
     private final String bootstrapServers;
     private final Path workDir;
@@ -78,9 +80,34 @@ public final class KafkaTools {
                 Double.parseDouble(percentiles.group(2)), Double.parseDouble(percentiles.group(3)), 0);
     }
 
+    /**
+     * The load generator's minimal Kafka Streams application ({@link StreamsBaseline}: exactly-once, one store
+     * written once per message) reading {@code topic} from its beginning, with history-service's heap.
+     */
+    public StreamsRun streamsBaseline(String topic) throws IOException {
+        String out = run(StreamsBaseline.class.getName(), "StreamsBaseline", List.of("-Xms512m"), bootstrapServers,
+                topic, workDir.resolve("streams-baseline-state").toString());
+        Matcher result = lastMatch(STREAMS_BASELINE, out);
+        long messages = Long.parseLong(result.group(1));
+        double seconds = Double.parseDouble(result.group(2));
+        return new StreamsRun(Load.reported("minimal Kafka Streams application, exactly-once, one store", messages,
+                seconds, messages / seconds, 0, 0, 0, 0), Double.parseDouble(result.group(3)) / messages,
+                Long.parseLong(result.group(4)) / (double) messages);
+    }
+
+    /** What the minimal Kafka Streams application did: its rate, its CPU per message, changelog records per message. */
+    public record StreamsRun(Load load, double cpuMicrosPerMessage, double changelogPerMessage) {
+    }
+
     private String run(String tool, String... args) throws IOException {
+        return run("org.apache.kafka.tools." + tool, tool, List.of(), args);
+    }
+
+    private String run(String mainClass, String tool, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "--sun-misc-unsafe-memory-access=allow", "org.apache.kafka.tools." + tool));
+                "-Xmx512m", "--sun-misc-unsafe-memory-access=allow"));
+        command.addAll(jvmOptions);
+        command.add(mainClass);
         command.addAll(List.of(args));
         Files.createDirectories(workDir);
         Path output = workDir.resolve(tool + ".out");

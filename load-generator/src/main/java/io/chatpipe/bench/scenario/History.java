@@ -7,6 +7,7 @@ import io.chatpipe.bench.parts.ProcessCpu;
 import io.chatpipe.bench.measure.Progress;
 import io.chatpipe.bench.parts.Http;
 import io.chatpipe.bench.parts.Kafka;
+import io.chatpipe.bench.parts.KafkaTools;
 import io.chatpipe.bench.report.Figure;
 import io.chatpipe.bench.report.ScenarioResult;
 import io.chatpipe.events.ChatJson;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Scenario 4: history-service. Accept-to-visible latency (REST accept until the message lookup finds it)
  * beside Kafka's own produce-to-consume latency; page queries on a store of many messages beside the same
  * server's health endpoint, as many as the connections get and then their latency for one caller; and the
- * rate of a rebuild from chat.messages beside Kafka's ConsumerPerformance reading the same topic, with the records it
+ * rate of a rebuild from chat.messages beside Kafka's ConsumerPerformance reading the same topic and beside a minimal
+ * Kafka Streams application with history's guarantees (exactly-once, one store), with the records it
  * wrote per message and the CPU time history-service and the broker spent per message beside the api-service's per
  * accept; and the time a restarted history-service (after a clean stop, after a kill -9) takes to answer a query
  * beside its liveness. Everything is measured once history-service has read all it was sent.
@@ -139,6 +141,7 @@ public final class History implements Scenario {
         result.figure(Figure.rate(name(), "rebuild, messages/s", rebuild.itemsPerSecond(),
                 "Kafka ConsumerPerformance on chat.messages", consumer.itemsPerSecond(), "≥ 0.1x"));
         cpuFigures(result, rebuilt, acceptMillis);
+        streamsBound(bench, result, rebuild, consumer);
 
         log.info("History 5/5: restart gap after a clean stop and after a kill -9, beside liveness");
         for (boolean kill : new boolean[] {false, true}) {
@@ -167,6 +170,32 @@ public final class History implements Scenario {
                 + "until it has committed them all (it also reads chat.deliveries and chat.reads, and writes its "
                 + "changelogs exactly once)");
         return result;
+    }
+
+    /**
+     * The rebuild beside a minimal Kafka Streams application on the same topic and broker, with exactly-once and one
+     * store written once per message: what Kafka Streams itself reaches here, and so how much of ConsumerPerformance
+     * any Streams application with history's guarantees can.
+     */
+    private void streamsBound(BenchContext bench, ScenarioResult result, Load rebuild, Load consumer)
+            throws IOException {
+        bench.services().stopHistory();   // not reading chat.deliveries or chat.reads meanwhile
+        KafkaTools.StreamsRun streams;
+        try {
+            streams = bench.kafkaTools().streamsBaseline(Topics.MESSAGES.name());
+        } finally {
+            bench.services().startHistory(false);
+        }
+        Load minimal = result.load(streams.load());
+        result.figure(Figure.rate(name(), "rebuild beside Kafka Streams alone, messages/s", rebuild.itemsPerSecond(),
+                "minimal Kafka Streams app, exactly-once, one store", minimal.itemsPerSecond(), ""));
+        result.note(String.format("minimal Kafka Streams application (the load generator's, a JVM of its own with "
+                        + "history's heap): reads chat.messages from its beginning and puts each record into one "
+                        + "RocksDB store, exactly_once_v2, one stream thread, 1 s commits, default record cache, "
+                        + "history's fetch sizes; %.2fx of ConsumerPerformance, %.0f us of its own CPU per message, "
+                        + "%.2f changelog records per message (transaction markers included)",
+                minimal.itemsPerSecond() / consumer.itemsPerSecond(), streams.cpuMicrosPerMessage(),
+                streams.changelogPerMessage()));
     }
 
     /** Adds the accept-to-visible load, and beside it the accepts alone (the POSTs of the same messages). */
