@@ -1,8 +1,8 @@
 package io.chatpipe.reliability;
 
+import io.chatpipe.stack.StackScript;
 import io.chatpipe.supervisor.ApiKey;
 import io.chatpipe.supervisor.ArchiveAccess;
-import io.chatpipe.supervisor.Jars;
 import io.chatpipe.supervisor.LocalStack;
 import io.chatpipe.supervisor.Ports;
 import io.chatpipe.supervisor.Service;
@@ -71,7 +71,7 @@ public final class TestStack {
 
     /** On the test JVM's ejabberd, the services without the webhook-dispatcher, small and quick to start. */
     private static StackSettings settings(Path dataDir, Ports ports, String heap, String option) {
-        return StackSettings.of(Jars.repositoryRoot(Path.of("")),
+        return StackSettings.of(StackScript.repositoryRoot(Path.of("")),
                         dataDir, ports)
                 .withExternalXmpp(xmpp(Ejabberd.shared()))
                 .withServices(EnumSet.of(Service.HISTORY, Service.API, Service.CAPTURE, Service.WORKER))

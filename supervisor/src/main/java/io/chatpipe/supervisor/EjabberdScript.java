@@ -1,6 +1,8 @@
 package io.chatpipe.supervisor;
 
+import io.chatpipe.stack.StackScript;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,14 +12,18 @@ import java.util.Map;
  */
 public final class EjabberdScript implements XmppServerControl {
 
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(240);
+
     private final StackScript script;
+    private final Path dataDir;
     private final PostgresScript archive;
     private final String domain;
     private final int clientPort;
     private final int httpPort;
 
     public EjabberdScript(Path root, Path dataDir, String domain, int clientPort, int httpPort, PostgresScript archive) {
-        this.script = new StackScript(root, "stack/ejabberd/ejabberd-local", dataDir);
+        this.script = new StackScript(root, "stack/ejabberd/ejabberd-local");
+        this.dataDir = dataDir;
         this.archive = archive;
         this.domain = domain;
         this.clientPort = clientPort;
@@ -46,17 +52,17 @@ public final class EjabberdScript implements XmppServerControl {
 
     @Override
     public void start() {
-        script.run("start", env());
+        script.run(env(), SCRIPT_TIMEOUT, "start", dataDir.toString());
     }
 
     @Override
     public void stop() {
-        script.run("stop", env());
+        script.run(env(), SCRIPT_TIMEOUT, "stop", dataDir.toString());
     }
 
     /** Whether an ejabberd runs on this data directory (one an earlier run killed outright may have left). */
     boolean running() {
-        return script.succeeds("status", env());
+        return script.succeeds(env(), SCRIPT_TIMEOUT, "status", dataDir.toString());
     }
 
     /** Whether its PostgreSQL runs on its data directory (one an earlier run killed outright may have left). */
@@ -80,7 +86,7 @@ public final class EjabberdScript implements XmppServerControl {
     }
 
     public Path dataDir() {
-        return script.dataDir();
+        return dataDir;
     }
 
     private Map<String, String> env() {

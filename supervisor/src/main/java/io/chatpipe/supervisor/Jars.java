@@ -70,14 +70,4 @@ public final class Jars {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** The repository's root: the directory above {@code from} that holds stack/ejabberd/ejabberd-local. */
-    public static Path repositoryRoot(Path from) {
-        for (Path dir = from.toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("stack/ejabberd/ejabberd-local"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("not inside the chatpipe repository: " + from.toAbsolutePath());
-    }
 }

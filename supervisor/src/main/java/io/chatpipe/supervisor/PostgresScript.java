@@ -1,9 +1,11 @@
 package io.chatpipe.supervisor;
 
+import io.chatpipe.stack.StackScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -12,27 +14,31 @@ import java.util.Map;
  */
 public final class PostgresScript {
 
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(240);
+
     private final StackScript script;
+    private final Path dataDir;
     private final int port;
 
     public PostgresScript(Path root, Path dataDir, int port) {
-        this.script = new StackScript(root, "stack/postgres/postgres-local", dataDir);
+        this.script = new StackScript(root, "stack/postgres/postgres-local");
+        this.dataDir = dataDir;
         this.port = port;
     }
 
     /** Starts the cluster, returning once it answers; a running one is left as it is. */
     public void start() {
-        script.run("start", env());
+        script.run(env(), SCRIPT_TIMEOUT, "start", dataDir.toString());
     }
 
     /** A clean fast shutdown. */
     public void stop() {
-        script.run("stop", env());
+        script.run(env(), SCRIPT_TIMEOUT, "stop", dataDir.toString());
     }
 
     /** Whether a cluster runs on this data directory (one an earlier run killed outright may have left). */
     boolean running() {
-        return script.succeeds("status", env());
+        return script.succeeds(env(), SCRIPT_TIMEOUT, "status", dataDir.toString());
     }
 
     /**
@@ -42,9 +48,9 @@ public final class PostgresScript {
     ArchiveAccess access() {
         return new ArchiveAccess("127.0.0.1", port, "ejabberd", "chatpipe_capture", "chatpipe_archive", () -> {
             try {
-                return Files.readString(script.dataDir().resolve("secrets/capture-password")).strip();
+                return Files.readString(dataDir.resolve("secrets/capture-password")).strip();
             } catch (IOException e) {
-                throw new UncheckedIOException("no capture password in " + script.dataDir().resolve("secrets"), e);
+                throw new UncheckedIOException("no capture password in " + dataDir.resolve("secrets"), e);
             }
         });
     }
@@ -52,7 +58,7 @@ public final class PostgresScript {
     /** What stack/ejabberd/ejabberd-local needs to find this cluster. */
     Map<String, String> ejabberdEnv() {
         return Map.of("CHATPIPE_POSTGRES_PORT", Integer.toString(port),
-                "CHATPIPE_POSTGRES_DIR", script.dataDir().toString());
+                "CHATPIPE_POSTGRES_DIR", dataDir.toString());
     }
 
     private Map<String, String> env() {

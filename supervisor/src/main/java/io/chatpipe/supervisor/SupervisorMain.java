@@ -1,5 +1,6 @@
 package io.chatpipe.supervisor;
 
+import io.chatpipe.stack.StackScript;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class SupervisorMain {
         }
         StackSettings settings;
         try {
-            settings = StackSettings.fromEnvironment(System.getenv(), Jars.repositoryRoot(Path.of("")),
+            settings = StackSettings.fromEnvironment(System.getenv(), StackScript.repositoryRoot(Path.of("")),
                     arguments.subList(1, arguments.size()));
             // any sender, the api-service's default rate limit
             settings = settings.withApiKeys(List.of(new ApiKey("local", LocalStack.secret(settings.dataDir(), "api-key"),

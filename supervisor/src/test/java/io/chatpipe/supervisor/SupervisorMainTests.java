@@ -3,6 +3,7 @@ package io.chatpipe.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.chatpipe.stack.StackScript;
 import io.chatpipe.testsupport.FreePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +32,7 @@ class SupervisorMainTests {
 
     @Test
     void saysRunningOnlyOnceHistoryAnswersAndStopsEveryPartInOrderOnSigterm() throws Exception {
-        Path root = Jars.repositoryRoot(Path.of(""));
+        Path root = StackScript.repositoryRoot(Path.of(""));
         Path dataDir = Files.createDirectories(Path.of("target", "run-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Map<String, Integer> ports = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.chatpipe.testsupport;
 
+import io.chatpipe.stack.StackScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -150,7 +151,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** local-stack's thin launcher jar, where the build leaves it (its libraries beside it in target/lib). */
     private static Path launcher() {
-        Path target = LocalStackScript.repositoryRoot().resolve("local-stack/target");
+        Path target = StackScript.repositoryRoot(Path.of("")).resolve("local-stack/target");
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(file -> {
                 String name = file.getFileName().toString();

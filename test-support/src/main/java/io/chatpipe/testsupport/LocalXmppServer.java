@@ -1,9 +1,11 @@
 package io.chatpipe.testsupport;
 
+import io.chatpipe.stack.StackScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -16,12 +18,14 @@ import org.springframework.util.FileSystemUtils;
  */
 abstract class LocalXmppServer implements XmppServer {
 
-    private final LocalStackScript script;
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
+
+    private final StackScript script;
     private final Path dataDir;
     private final Postgres archive;
 
     LocalXmppServer(String scriptPath, String name, Postgres archive) {
-        this.script = new LocalStackScript(scriptPath);
+        this.script = new StackScript(StackScript.repositoryRoot(Path.of("")), scriptPath);
         this.archive = archive;
         try {
             this.dataDir = Files.createTempDirectory("chatpipe-" + name);
@@ -64,7 +68,7 @@ abstract class LocalXmppServer implements XmppServer {
     /** Starts the server (again), and its archive's database first when that was stopped; returns once it answers. */
     public void start() {
         archive.start();
-        script.run(env(), "start", dataDir.toString());
+        script.run(env(), SCRIPT_TIMEOUT, "start", dataDir.toString());
     }
 
     /** The PostgreSQL that holds this server's message archive, ready for change data capture. */
@@ -74,7 +78,7 @@ abstract class LocalXmppServer implements XmppServer {
 
     /** Stops the server; its accounts, rosters and offline messages stay in the data directory. */
     public void stop() {
-        script.run(env(), "stop", dataDir.toString());
+        script.run(env(), SCRIPT_TIMEOUT, "stop", dataDir.toString());
     }
 
     public Path dataDir() {

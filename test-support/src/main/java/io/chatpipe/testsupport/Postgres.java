@@ -1,5 +1,6 @@
 package io.chatpipe.testsupport;
 
+import io.chatpipe.stack.StackScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.springframework.util.FileSystemUtils;
@@ -33,7 +35,10 @@ public final class Postgres implements AutoCloseable {
 
     private static final String CAPTURE_USER = "chatpipe_capture";
 
-    private final LocalStackScript script = new LocalStackScript("stack/postgres/postgres-local");
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
+
+    private final StackScript script = new StackScript(StackScript.repositoryRoot(Path.of("")),
+            "stack/postgres/postgres-local");
     private final int port = FreePorts.pick();
     private final Path dataDir;
     /** Whose archive the cluster holds: its database's name, the script's CHATPIPE_POSTGRES_FOR. */
@@ -64,12 +69,12 @@ public final class Postgres implements AutoCloseable {
 
     /** Starts the cluster (again), returning once it answers; a running one is left as it is. */
     public void start() {
-        script.run(env(), "start", dataDir.toString());
+        script.run(env(), SCRIPT_TIMEOUT, "start", dataDir.toString());
     }
 
     /** Stops the cluster (a clean fast shutdown); its data stays. */
     public void stop() {
-        script.run(env(), "stop", dataDir.toString());
+        script.run(env(), SCRIPT_TIMEOUT, "stop", dataDir.toString());
     }
 
     /** Stops the cluster and removes its data. */

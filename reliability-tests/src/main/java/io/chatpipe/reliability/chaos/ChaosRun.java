@@ -1,7 +1,7 @@
 package io.chatpipe.reliability.chaos;
 
+import io.chatpipe.stack.StackScript;
 import io.chatpipe.supervisor.ApiKey;
-import io.chatpipe.supervisor.Jars;
 import io.chatpipe.supervisor.LocalStack;
 import io.chatpipe.supervisor.Ports;
 import io.chatpipe.supervisor.Service;
@@ -91,7 +91,7 @@ public final class ChaosRun {
             log.info("\n{}", USAGE);
             return;
         }
-        Path root = options.containsKey("root") ? Path.of(options.get("root")) : Jars.repositoryRoot(Path.of(""));
+        Path root = options.containsKey("root") ? Path.of(options.get("root")) : StackScript.repositoryRoot(Path.of(""));
         Path dataDir = Path.of(options.getOrDefault("data-dir", root.resolve(".data/chaos").toString()))
                 .toAbsolutePath();
         var ports = new Ports(port(options, "kafka-port", 29092), port(options, "kafka-controller-port", 29093),

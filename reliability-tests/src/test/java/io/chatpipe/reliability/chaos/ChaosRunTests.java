@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.chatpipe.reliability.TestStack;
-import io.chatpipe.supervisor.Jars;
+import io.chatpipe.stack.StackScript;
 import io.chatpipe.supervisor.Ports;
 import io.chatpipe.testsupport.FreePorts;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ class ChaosRunTests {
 
     @Test
     void aSigtermStopsTheDriverThenTheWholeStackInOrder() throws Exception {
-        Path root = Jars.repositoryRoot(Path.of(""));
+        Path root = StackScript.repositoryRoot(Path.of(""));
         Path dataDir = TestStack.dataDir("chaos-stop");
         Ports ports = Ports.picked(FreePorts::pick);
         List<Integer> listened = List.of(ports.kafka(), ports.kafkaController(), ports.xmppClient(), ports.xmppHttp(),

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chatpipe.events.Topics;
 import io.chatpipe.reliability.chaos.TopicRecords;
+import io.chatpipe.stack.StackScript;
 import io.chatpipe.supervisor.ChildJvm;
 import io.chatpipe.supervisor.Jars;
 import io.chatpipe.supervisor.Service;
@@ -60,7 +61,7 @@ class BrokerKillTests {
             List<String> args = new ArrayList<>(List.of("--server.port=" + port,
                     "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers()));
             args.addAll(kafka.topicSettings());
-            var api = new ChildJvm("api-service", Jars.service(Jars.repositoryRoot(Path.of("")), Service.API),
+            var api = new ChildJvm("api-service", Jars.service(StackScript.repositoryRoot(Path.of("")), Service.API),
                     List.of("-Xms256m", "-Xmx384m", "-XX:TieredStopAtLevel=1", "--sun-misc-unsafe-memory-access=allow"),
                     args, dir.resolve("api-service.log"), Map::of);
             api.start();

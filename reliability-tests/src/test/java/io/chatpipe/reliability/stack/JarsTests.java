@@ -3,6 +3,7 @@ package io.chatpipe.reliability.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chatpipe.stack.StackScript;
 import io.chatpipe.supervisor.ChildJvm;
 import io.chatpipe.supervisor.Jars;
 import io.chatpipe.supervisor.Service;
@@ -66,7 +67,7 @@ class JarsTests {
     /** A cache the JVM cannot read (damaged, or made by another JDK) costs the speed-up, never the start. */
     @Test
     void historyServiceStartsAndAnswersWhenItsCacheIsDamaged() throws Exception {
-        Path built = Jars.service(Jars.repositoryRoot(Path.of("")), Service.HISTORY);
+        Path built = Jars.service(StackScript.repositoryRoot(Path.of("")), Service.HISTORY);
         Path jar = Files.createSymbolicLink(dir.resolve(built.getFileName()), built.toAbsolutePath());
         extract(built, dir.resolve("aot"));
         String name = built.getFileName().toString();
