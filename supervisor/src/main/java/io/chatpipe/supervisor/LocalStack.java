@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
+import org.slf4j.LoggerFactory;
 
 /**
  * chatpipe's whole pipeline on loopback, supervised, as {@code ./chatpipe run}, the bench, the chaos run and the tests
@@ -214,12 +215,7 @@ public final class LocalStack implements AutoCloseable {
             checkNotStopping();
             postgresStarted = true;
         }
-        try {
-            xmpp.startStorage();
-        } catch (RuntimeException e) {
-            err.println("chatpipe: PostgreSQL did not start; its log is in " + settings.dataDir().resolve("postgres/logs"));
-            throw new StartFailure("PostgreSQL");
-        }
+        startOrFail("PostgreSQL", "postgres/logs", xmpp::startStorage);
     }
 
     private void startEjabberd() {
@@ -229,12 +225,19 @@ public final class LocalStack implements AutoCloseable {
             checkNotStopping();
             ejabberdStarted = true;
         }
+        startOrFail("ejabberd", "ejabberd/logs", xmpp::start);
+    }
+
+    /** Starts a part run by a stack/ script; when it fails, says why and where its logs are, and stops the start. */
+    private void startOrFail(String part, String logs, Runnable start) {
         try {
-            xmpp.start();
+            start.run();
         } catch (RuntimeException e) {
-            err.println(e.getMessage());
-            err.println("chatpipe: ejabberd did not start; its logs are in " + settings.dataDir().resolve("ejabberd/logs"));
-            throw new StartFailure("ejabberd");
+            // looked up here, not held: `run` has no SLF4J provider, and SLF4J says so once a logger is made
+            LoggerFactory.getLogger(LocalStack.class).error("{} did not start", part, e);
+            err.println("chatpipe: " + part + " did not start (" + e.getMessage() + "); its logs are in "
+                    + settings.dataDir().resolve(logs));
+            throw new StartFailure(part);
         }
     }
 

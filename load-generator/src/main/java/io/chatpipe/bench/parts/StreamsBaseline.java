@@ -21,6 +21,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The least a Kafka Streams application does to keep a topic's messages: what Kafka Streams itself reaches with
@@ -38,6 +40,8 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Arguments: bootstrap servers, topic, state directory.
  */
 public final class StreamsBaseline {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsBaseline.class);
 
     /** The line the result is printed on, read back by the load generator. */
     public static final String RESULT = "streams-baseline";
@@ -153,7 +157,7 @@ public final class StreamsBaseline {
             kafka.deleteApplication(applicationId);
         } catch (ExecutionException e) {
             // what is left takes a little of the broker's disk, nothing of its time: the result stands
-            System.err.println("Could not remove " + applicationId + "'s topics or group: " + e.getCause());
+            log.warn("Could not remove {}'s topics or group: {}", applicationId, e.getCause().toString());
         }
     }
 }
